@@ -1,0 +1,8 @@
+namespace CortexHub.Runtime.Storage;
+
+public enum SiloStatus
+{
+    Active,
+    Left,
+    Dead,
+}

@@ -1,0 +1,72 @@
+using CortexHub.Runtime.Storage;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace CortexHub.Storage.Postgres;
+
+/// <summary>
+/// Starts cluster storage: checks the server answers, creates the schema and applies pending
+/// migrations in one transaction under an advisory lock (silos starting together migrate once),
+/// then starts the LISTEN connection.
+/// </summary>
+public sealed partial class PostgresStorageBackend(PostgresDatabase database, PostgresClusterNotifier notifier, ILogger<PostgresStorageBackend> logger) : IStorageBackend
+{
+    public string Name => "postgres";
+
+    public bool IsSingleSilo => false;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await database.RunAsync(async connection =>
+        {
+            await MigrateAsync((NpgsqlConnection)connection, cancellationToken);
+            return true;
+        }, cancellationToken);
+        notifier.Start();
+    }
+
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        database.RunAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand("SELECT 1", (NpgsqlConnection)connection);
+            return await command.ExecuteScalarAsync(cancellationToken);
+        }, cancellationToken);
+
+    private async Task MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await Execute(connection, $"SELECT pg_advisory_xact_lock(hashtext('cortexhub.migrate.{database.Schema}'))", cancellationToken);
+        await Execute(connection, $"CREATE SCHEMA IF NOT EXISTS \"{database.Schema}\"", cancellationToken);
+        await Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())", cancellationToken);
+        var applied = new HashSet<int>();
+        await using (var read = new NpgsqlCommand("SELECT version FROM schema_migrations", connection))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+        }
+
+        foreach (var migration in EmbeddedSql.LoadMigrations(typeof(PostgresStorageBackend).Assembly).Where(m => !applied.Contains(m.Version)))
+        {
+            await Execute(connection, migration.Sql, cancellationToken);
+            await using var record = new NpgsqlCommand("INSERT INTO schema_migrations (version, name) VALUES (@v, @n)", connection);
+            record.Parameters.AddWithValue("v", migration.Version);
+            record.Parameters.AddWithValue("n", migration.Name);
+            await record.ExecuteNonQueryAsync(cancellationToken);
+            LogMigrationApplied(migration.Version, migration.Name, database.Schema);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    [LoggerMessage(3001, LogLevel.Information, "Applied PostgreSQL migration {Version} ({Name}) in schema {Schema}")]
+    private partial void LogMigrationApplied(int version, string name, string schema);
+}

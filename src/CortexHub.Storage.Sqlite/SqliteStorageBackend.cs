@@ -1,0 +1,93 @@
+using CortexHub.Runtime.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace CortexHub.Storage.Sqlite;
+
+/// <summary>
+/// Starts the embedded store: creates the data folder, takes an exclusive lock on
+/// <c>{database}.lock</c> (so a second silo on the same files refuses to start), sets WAL and
+/// applies pending migrations. The lock is an OS file lock, released when the process dies.
+/// </summary>
+public sealed partial class SqliteStorageBackend(SqliteDatabase database, ILogger<SqliteStorageBackend> logger) : IStorageBackend, IDisposable
+{
+    private FileStream? _lock;
+
+    public string Name => "sqlite";
+
+    public bool IsSingleSilo => true;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var folder = System.IO.Path.GetDirectoryName(database.Path)!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+            _lock = new FileStream(database.Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new StorageUnavailableException(
+                $"The SQLite store {database.Path} is in use by another silo (its lock file is held). SQLite serves one silo; use PostgreSQL to run several.", ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new StorageUnavailableException($"The SQLite data folder {folder} is not writable: {ex.Message}", ex);
+        }
+
+        await database.RunAsync(async connection =>
+        {
+            await Execute((SqliteConnection)connection, "PRAGMA journal_mode = WAL;", cancellationToken);
+            await MigrateAsync((SqliteConnection)connection, cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        database.RunAsync(async connection => await Execute((SqliteConnection)connection, "SELECT 1;", cancellationToken), cancellationToken);
+
+    private async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);", cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var applied = new HashSet<int>();
+        await using (var read = connection.CreateCommand())
+        {
+            read.CommandText = "SELECT version FROM schema_migrations;";
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+        }
+
+        foreach (var migration in EmbeddedSql.LoadMigrations(typeof(SqliteStorageBackend).Assembly).Where(m => !applied.Contains(m.Version)))
+        {
+            await Execute(connection, migration.Sql, cancellationToken);
+            await using var record = connection.CreateCommand();
+            record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, @n, CAST(strftime('%s', 'now') AS INTEGER) * 1000);";
+            record.Parameters.AddWithValue("@v", migration.Version);
+            record.Parameters.AddWithValue("@n", migration.Name);
+            await record.ExecuteNonQueryAsync(cancellationToken);
+            LogMigrationApplied(migration.Version, migration.Name);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<int> Execute(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    [LoggerMessage(2001, LogLevel.Information, "Applied SQLite migration {Version} ({Name})")]
+    private partial void LogMigrationApplied(int version, string name);
+
+    public void Dispose()
+    {
+        _lock?.Dispose();
+        _lock = null;
+    }
+}
