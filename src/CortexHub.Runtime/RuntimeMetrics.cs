@@ -12,6 +12,7 @@ public sealed class RuntimeMetrics : IDisposable
     private readonly UpDownCounter<long> _activations;
     private readonly Counter<long> _reminderFires;
     private readonly Counter<long> _heartbeats;
+    private readonly Counter<long> _conflicts;
 
     public RuntimeMetrics(IMeterFactory meterFactory)
     {
@@ -20,6 +21,7 @@ public sealed class RuntimeMetrics : IDisposable
         _activations = _meter.CreateUpDownCounter<long>("cortexhub.grain.activations", description: "Grain instances currently active on this silo.");
         _reminderFires = _meter.CreateCounter<long>("cortexhub.reminder.fires", description: "Reminder ticks delivered by this silo.");
         _heartbeats = _meter.CreateCounter<long>("cortexhub.silo.heartbeats", description: "Cluster-table heartbeats written by this silo.");
+        _conflicts = _meter.CreateCounter<long>("cortexhub.grain.conflicts", description: "State writes that met a newer version (the call was retried or failed).");
     }
 
     internal void CallQueued() => _calls.Add(1);
@@ -31,6 +33,8 @@ public sealed class RuntimeMetrics : IDisposable
     internal void ReminderFired() => _reminderFires.Add(1);
 
     internal void HeartbeatWritten() => _heartbeats.Add(1);
+
+    internal void ConflictDetected() => _conflicts.Add(1);
 
     public void Dispose() => _meter.Dispose();
 }

@@ -18,6 +18,7 @@ public sealed partial class PostgresClusterNotifier(PostgresDatabase database, I
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _firstConnect = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
+    private int _disposed;
 
     public event Action? Resync;
 
@@ -112,6 +113,12 @@ public sealed partial class PostgresClusterNotifier(PostgresDatabase database, I
 
     public async ValueTask DisposeAsync()
     {
+        // Registered as itself and as IClusterNotifier, so the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         await _loop;
         _stopping.Dispose();

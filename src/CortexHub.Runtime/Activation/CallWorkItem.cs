@@ -38,6 +38,7 @@ internal sealed class CallWorkItem<T>(Func<Grain, Task<T>> call) : WorkItem
             }
             catch (GrainVersionConflictException conflict) when (slot.IsOwnConflict(conflict) && attempt < slot.Runtime.Options.MaxConflictAttempts)
             {
+                slot.Runtime.Metrics.ConflictDetected();
                 slot.Runtime.Logger.ConflictRetrying(slot.Id.Type, slot.Id.Key, conflict.ExpectedVersion, conflict.ActualVersion, attempt);
                 slot.DropActivation();
                 await slot.Runtime.ConflictBackoffAsync(attempt);

@@ -1,0 +1,7 @@
+namespace CortexHub.Testing;
+
+public enum StorageKind
+{
+    Sqlite,
+    Postgres,
+}

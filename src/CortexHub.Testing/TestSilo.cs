@@ -1,0 +1,52 @@
+using CortexHub.Runtime.Hosting;
+using CortexHub.Runtime.Membership;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CortexHub.Testing;
+
+/// <summary>One silo of a <see cref="TestCluster"/>: a real host with its own services and storage connections.</summary>
+public sealed class TestSilo
+{
+    internal TestSilo(IHost host)
+    {
+        Host = host;
+        SiloId = host.Services.GetRequiredService<SiloIdentity>().SiloId;
+    }
+
+    public IHost Host { get; }
+
+    public string SiloId { get; }
+
+    public IServiceProvider Services => Host.Services;
+
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    public bool IsRunning { get; private set; } = true;
+
+    /// <summary>Graceful stop: deactivations save state, leases are released, the silo leaves the cluster table.</summary>
+    public async Task StopAsync()
+    {
+        if (!IsRunning)
+        {
+            return;
+        }
+
+        IsRunning = false;
+        await Host.StopAsync();
+        Host.Dispose();
+    }
+
+    /// <summary>Abrupt death: no deactivation, no save, no goodbye; its cluster row goes stale until the TTL passes.</summary>
+    public void Kill()
+    {
+        if (!IsRunning)
+        {
+            return;
+        }
+
+        IsRunning = false;
+        Services.GetRequiredService<SiloLifecycle>().Kill();
+        Host.Dispose();
+    }
+}

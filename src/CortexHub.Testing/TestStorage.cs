@@ -1,0 +1,83 @@
+using CortexHub.Storage.Postgres;
+using CortexHub.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CortexHub.Testing;
+
+/// <summary>One test's own store: a fresh temp folder (SQLite) or a fresh schema (PostgreSQL).</summary>
+public sealed class TestStorage : IDisposable
+{
+    private TestStorage(StorageKind kind, string? dataDirectory, string? connectionString, string? schema)
+    {
+        Kind = kind;
+        DataDirectory = dataDirectory;
+        ConnectionString = connectionString;
+        Schema = schema;
+    }
+
+    public StorageKind Kind { get; }
+
+    public string? DataDirectory { get; }
+
+    public string? ConnectionString { get; }
+
+    public string? Schema { get; }
+
+    public static async Task<TestStorage> CreateAsync(StorageKind kind)
+    {
+        if (kind == StorageKind.Sqlite)
+        {
+            var folder = Path.Combine(Path.GetTempPath(), "cortexhub-test-" + Guid.NewGuid().ToString("N")[..12]);
+            Directory.CreateDirectory(folder);
+            return new TestStorage(kind, folder, null, null);
+        }
+
+        var (connectionString, schema) = await TestPostgres.NewSchemaAsync();
+        return new TestStorage(kind, null, connectionString, schema);
+    }
+
+    /// <summary>A store on a given PostgreSQL server and schema (for tests that run their own server).</summary>
+    public static TestStorage ForPostgres(string connectionString, string schema) => new(StorageKind.Postgres, null, connectionString, schema);
+
+    /// <summary>Adds this store's backend to a silo's services.</summary>
+    public void AddTo(IServiceCollection services, IConfiguration configuration)
+    {
+        if (Kind == StorageKind.Sqlite)
+        {
+            services.AddCortexHubSqliteStorage(configuration, o => o.DataDirectory = DataDirectory!);
+        }
+        else
+        {
+            services.AddCortexHubPostgresStorage(configuration, o =>
+            {
+                o.ConnectionString = ConnectionString;
+                o.Schema = Schema!;
+            });
+        }
+    }
+
+    /// <summary>Raw SQL against this store, for tests that corrupt or inspect rows.</summary>
+    public async Task<object?> ExecuteScalarAsync(string sql)
+    {
+        if (Kind == StorageKind.Postgres)
+        {
+            return await TestPostgres.ExecuteScalarAsync(ConnectionString!, Schema!, sql);
+        }
+
+        SQLitePCL.Batteries_V2.Init();
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DataDirectory!, SqliteStorageOptions.DefaultFileName)};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+
+    public void Dispose()
+    {
+        if (DataDirectory is not null && Directory.Exists(DataDirectory))
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+namespace CortexHub.Runtime.Tests.Grains;
+
+public sealed record CounterState
+{
+    public long Value { get; init; }
+}
