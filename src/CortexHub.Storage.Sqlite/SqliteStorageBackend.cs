@@ -23,7 +23,7 @@ public sealed partial class SqliteStorageBackend(SqliteDatabase database, ILogge
         try
         {
             Directory.CreateDirectory(folder);
-            _lock = new FileStream(database.Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            _lock ??= new FileStream(database.Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException ex)
         {

@@ -1,0 +1,3 @@
+namespace CortexHub.Storage.Tests;
+
+public sealed class PostgresConformanceTests() : StoreConformanceTests(StorageKind.Postgres);

@@ -1,0 +1,3 @@
+namespace CortexHub.Storage.Tests;
+
+public sealed class SqliteConformanceTests() : StoreConformanceTests(StorageKind.Sqlite);
