@@ -24,7 +24,7 @@ public sealed class PostgresDatabase : RelationalDatabase, IAsyncDisposable
             SearchPath = settings.Schema,
             MaxPoolSize = settings.MaxPoolSize,
         };
-        Describe = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database} schema {settings.Schema}";
+        Describe = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database ?? builder.Username} schema {settings.Schema}";
         DataSource = NpgsqlDataSource.Create(builder);
         builder.Pooling = false;
         ListenerConnectionString = builder.ConnectionString;

@@ -1,0 +1,9 @@
+namespace CortexHub.Silo;
+
+/// <summary>Process exit codes of <c>cortexhub-silo</c>, documented in the README.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int StorageUnavailable = 2;
+    public const int InvalidConfiguration = 3;
+}

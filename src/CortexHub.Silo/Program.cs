@@ -1,0 +1,6 @@
+using CortexHub.Silo;
+
+return await SiloProgram.RunAsync(args, app =>
+{
+    app.MapHealthApi();
+});

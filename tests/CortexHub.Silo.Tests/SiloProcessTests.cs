@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace CortexHub.Silo.Tests;
+
+/// <summary>The silo executable as users run it: real processes, real signals, real exit codes.</summary>
+public sealed class SiloProcessTests : IDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private readonly string _workDir = Directory.CreateTempSubdirectory("cortexhub-silo-test-").FullName;
+
+    [Fact]
+    public async Task Silo_SqliteDefault_ServesHealthAndStopsGracefullyOnSigterm()
+    {
+        var port = FreePort();
+        await using var silo = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), "--urls", $"http://127.0.0.1:{port}");
+        await silo.WaitForOutputAsync("Now listening on", StartTimeout);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        Assert.Equal("ok", await http.GetStringAsync("/healthz"));
+        Assert.Equal("ready", await http.GetStringAsync("/readyz"));
+        silo.Terminate();
+
+        Assert.Equal(0, await silo.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("left the cluster table", silo.Output);
+        Assert.True(File.Exists(Path.Combine(_workDir, "data", "cortexhub.db")));
+    }
+
+    [Fact]
+    public async Task Silo_PostgresUnreachable_ExitsWithCode2AndSaysWhyWithoutThePassword()
+    {
+        await using var silo = SiloProcess.Start(_workDir, new Dictionary<string, string?>
+        {
+            ["CortexHub__Storage__Provider"] = "postgres",
+            ["CortexHub__Storage__Postgres__ConnectionString"] = $"Host=127.0.0.1;Port={FreePort()};Username=hub;Password=hunter2;Timeout=2",
+        }, "--urls", $"http://127.0.0.1:{FreePort()}");
+
+        Assert.Equal(2, await silo.WaitForExitAsync(StartTimeout));
+        Assert.Contains("cortexhub-silo: storage is unavailable", silo.Output);
+        Assert.DoesNotContain("hunter2", silo.Output);
+    }
+
+    [Fact]
+    public async Task Silo_InvalidSetting_ExitsWithCode3NamingTheKey()
+    {
+        await using var silo = SiloProcess.Start(_workDir, new Dictionary<string, string?>
+        {
+            ["CortexHub__Silo__HeartbeatInterval"] = "00:00:10",
+            ["CortexHub__Silo__SiloTtl"] = "00:00:15",
+        }, "--urls", $"http://127.0.0.1:{FreePort()}");
+
+        Assert.Equal(3, await silo.WaitForExitAsync(StartTimeout));
+        Assert.Contains("CortexHub:Silo:SiloTtl", silo.Output);
+    }
+
+    [Fact]
+    public async Task Silo_SecondOnSameSqliteData_ExitsWithCode2()
+    {
+        await using var first = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), "--urls", $"http://127.0.0.1:{FreePort()}");
+        await first.WaitForOutputAsync("Now listening on", StartTimeout);
+
+        await using var second = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), "--urls", $"http://127.0.0.1:{FreePort()}");
+
+        Assert.Equal(2, await second.WaitForExitAsync(StartTimeout));
+        Assert.Contains("in use by another silo", second.Output);
+        Assert.False(first.HasExited);
+    }
+
+    [Fact]
+    public async Task Silo_KilledWithSigkill_NextStartTakesOverTheStore()
+    {
+        var port = FreePort();
+        await using (var crashed = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), "--urls", $"http://127.0.0.1:{port}"))
+        {
+            await crashed.WaitForOutputAsync("Now listening on", StartTimeout);
+            crashed.KillHard();
+            await crashed.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        await using var next = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), "--urls", $"http://127.0.0.1:{port}");
+        await next.WaitForOutputAsync("Now listening on", StartTimeout);
+
+        // The OS released the dead process's file lock, and the stale cluster row was declared dead at once.
+        Assert.Contains("declared dead", next.Output);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose() => Directory.Delete(_workDir, recursive: true);
+}
