@@ -13,6 +13,10 @@ namespace CortexHub.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteDatabase : RelationalDatabase
 {
+    // SQLite has one writer per file. Queuing in-process (fair, async) beats letting statements
+    // retry on SQLITE_BUSY with sleeps, which costs tens of milliseconds under contention.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
     static SqliteDatabase() => SQLitePCL.Batteries_V2.Init();
 
     public SqliteDatabase(IOptions<SqliteStorageOptions> options, SiloKillSwitch killSwitch)
@@ -35,12 +39,24 @@ public sealed class SqliteDatabase : RelationalDatabase
 
     public override string Describe => $"SQLite {Path}";
 
+    protected override async ValueTask<IDisposable?> EnterAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        return new Releaser(_gate);
+    }
+
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(ConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
+
+            // WAL + NORMAL: a commit is in the WAL (OS cache) before it returns, so a killed process
+            // loses nothing acknowledged; only an OS crash or power cut can lose the last commits.
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
         catch
@@ -62,4 +78,9 @@ public sealed class SqliteDatabase : RelationalDatabase
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 
     public override object ToDbIdList(IReadOnlyCollection<string> ids) => JsonSerializer.Serialize(ids);
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
+    }
 }

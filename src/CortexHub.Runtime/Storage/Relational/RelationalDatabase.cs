@@ -25,6 +25,12 @@ public abstract class RelationalDatabase
 
     protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Admission to the database before a connection opens. A backend with a single writer (SQLite)
+    /// queues callers here instead of letting them spin on busy locks; the default admits everyone.
+    /// </summary>
+    protected virtual ValueTask<IDisposable?> EnterAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
+
     /// <summary>True for errors that mean the store cannot be reached right now (as opposed to a bug in a query).</summary>
     protected abstract bool IsUnavailable(Exception exception);
 
@@ -42,6 +48,7 @@ public abstract class RelationalDatabase
         _killSwitch.ThrowIfKilled();
         try
         {
+            using var turn = await EnterAsync(cancellationToken);
             await using var connection = await OpenConnectionAsync(cancellationToken);
             return await work(connection);
         }

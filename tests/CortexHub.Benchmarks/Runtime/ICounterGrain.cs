@@ -1,0 +1,6 @@
+namespace CortexHub.Benchmarks.Runtime;
+
+public interface ICounterGrain : IGrain
+{
+    Task<long> IncrementAsync();
+}

@@ -1,0 +1,6 @@
+namespace CortexHub.Benchmarks.Runtime;
+
+public interface IPingGrain : IGrain
+{
+    Task<int> PingAsync(int value);
+}
