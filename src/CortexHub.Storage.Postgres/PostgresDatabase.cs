@@ -44,6 +44,10 @@ public sealed class PostgresDatabase : RelationalDatabase, IAsyncDisposable
 
     protected override bool IsUnavailable(Exception exception) => IsConnectionFailure(exception);
 
+    // After a server restart every idle pooled connection is dead; without this each would fail
+    // one more caller before the pool noticed.
+    protected override void OnUnavailable() => DataSource.Clear();
+
     public static bool IsConnectionFailure(Exception exception) => exception switch
     {
         PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300",

@@ -34,6 +34,11 @@ public abstract class RelationalDatabase
     /// <summary>True for errors that mean the store cannot be reached right now (as opposed to a bug in a query).</summary>
     protected abstract bool IsUnavailable(Exception exception);
 
+    /// <summary>Called after a connection-level failure, e.g. to drop pooled connections that died with the server.</summary>
+    protected virtual void OnUnavailable()
+    {
+    }
+
     /// <summary>A time as this dialect stores it.</summary>
     public abstract object ToDbTime(DateTimeOffset time);
 
@@ -54,6 +59,7 @@ public abstract class RelationalDatabase
         }
         catch (Exception ex) when (ex is not StorageUnavailableException && IsUnavailable(ex))
         {
+            OnUnavailable();
             throw new StorageUnavailableException($"Storage {Describe} is unavailable: {ex.Message}", ex);
         }
     }
