@@ -1,0 +1,6 @@
+namespace CortexHub.Grpc.Tests.Infrastructure;
+
+public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
+{
+    public override string ToString() => $"exit code {ExitCode}\n--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";
+}
