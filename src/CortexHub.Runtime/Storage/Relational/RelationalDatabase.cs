@@ -68,11 +68,15 @@ public abstract class RelationalDatabase
     public DbCommand Command(DbConnection connection, string queryName)
     {
         var command = connection.CreateCommand();
-        command.CommandText = _queries.TryGetValue(queryName, out var sql)
-            ? sql
-            : throw new InvalidOperationException($"Query '{queryName}' is not defined in {GetType().Name}'s Queries/*.sql.");
+        command.CommandText = QueryText(queryName);
         return command;
     }
+
+    /// <summary>The SQL of a named query of this backend.</summary>
+    public string QueryText(string queryName) =>
+        _queries.TryGetValue(queryName, out var sql)
+            ? sql
+            : throw new InvalidOperationException($"Query '{queryName}' is not defined in {GetType().Name}'s Queries/*.sql.");
 
     public static DbCommand Bind(DbCommand command, string name, object? value)
     {

@@ -1,0 +1,26 @@
+using CortexHub.Grains.Nodes;
+using CortexHub.Grains.Storage;
+using CortexHub.Grains.Tasks;
+using CortexHub.Runtime;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CortexHub.Grains;
+
+public static class GrainsServiceCollectionExtensions
+{
+    /// <summary>Adds the node and task grains and their relational stores (the backend's SQL provides the queries).</summary>
+    public static IServiceCollection AddCortexHubGrains(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.SectionName))
+            .Validate(o => o.TerminalChunks is > 0 and <= 100_000, $"{NodeOptions.SectionName}:TerminalChunks must be between 1 and 100000.")
+            .ValidateOnStart();
+        services.TryAddSingleton<INodeOutboxStore, RelationalNodeOutboxStore>();
+        services.TryAddSingleton<ITerminalStore, RelationalTerminalStore>();
+        services.TryAddSingleton<ITaskEventStore, RelationalTaskEventStore>();
+        services.AddGrain<NodeGrain>();
+        services.AddGrain<TaskGrain>();
+        return services;
+    }
+}

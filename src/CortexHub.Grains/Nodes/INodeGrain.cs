@@ -1,0 +1,32 @@
+namespace CortexHub.Grains.Nodes;
+
+/// <summary>One node: registration, authentication, its live connection and terminal history. Key: node id.</summary>
+public interface INodeGrain : IGrain
+{
+    /// <summary>Registers the node and returns its token (the only time it is shown).</summary>
+    /// <exception cref="InvalidOperationException">The node is already provisioned.</exception>
+    Task<string> ProvisionAsync(NodeProvisionRequest request);
+
+    /// <summary>Replaces the token; the old one stops working at once.</summary>
+    Task<string> RotateTokenAsync();
+
+    /// <summary>True when the node is provisioned and the token matches (constant-time comparison).</summary>
+    Task<bool> AuthenticateAsync(string token);
+
+    /// <summary>Records a new stream as the node's current one (replacing any older stream).</summary>
+    Task ConnectAsync(NodeConnectInfo connection);
+
+    /// <summary>Refreshes last-seen for the current stream; false when that stream was replaced.</summary>
+    Task<bool> HeartbeatAsync(string connectionId);
+
+    /// <summary>Marks the node offline if <paramref name="connectionId"/> is still its current stream.</summary>
+    Task DisconnectAsync(string connectionId, bool draining);
+
+    /// <summary>Appends terminal output to the node's persisted history (the newest chunks are kept).</summary>
+    Task AppendTerminalAsync(string connectionId, byte[] data);
+
+    /// <summary>The newest terminal chunks, oldest first.</summary>
+    Task<IReadOnlyList<TerminalChunk>> GetTerminalAsync();
+
+    Task<NodeSnapshot> GetAsync();
+}

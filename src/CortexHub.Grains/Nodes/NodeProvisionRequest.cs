@@ -1,0 +1,3 @@
+namespace CortexHub.Grains.Nodes;
+
+public sealed record NodeProvisionRequest(string Name, string Owner, IReadOnlyDictionary<string, string>? Labels = null);

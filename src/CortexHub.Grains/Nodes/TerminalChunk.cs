@@ -1,0 +1,3 @@
+namespace CortexHub.Grains.Nodes;
+
+public sealed record TerminalChunk(long Sequence, DateTimeOffset At, byte[] Data);

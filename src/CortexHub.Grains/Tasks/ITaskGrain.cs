@@ -1,0 +1,26 @@
+namespace CortexHub.Grains.Tasks;
+
+/// <summary>One task: lifecycle, journal of events, result. Key: task id.</summary>
+public interface ITaskGrain : IGrain
+{
+    /// <summary>Creates the task and queues its dispatch in the target node's durable outbox.</summary>
+    /// <exception cref="InvalidOperationException">A task with this id already exists.</exception>
+    Task<TaskSnapshot> DispatchAsync(TaskSpec spec);
+
+    /// <summary>
+    /// Stores node events exactly once, in sequence order: duplicates are ignored, a gap stops the
+    /// batch (reported in the result). Returns the durable position to acknowledge.
+    /// </summary>
+    Task<AppendResult> AppendEventsAsync(string nodeId, IReadOnlyList<TaskEventRecord> events);
+
+    /// <summary>Queues a cancel command to the node running the task.</summary>
+    Task<TaskSnapshot> CancelAsync(string reason);
+
+    /// <summary>Where a reconnecting node should resume: the acked sequence, or null when the task is not this node's.</summary>
+    Task<long?> GetResumePointAsync(string nodeId);
+
+    Task<TaskSnapshot> GetAsync();
+
+    /// <summary>Journal events after <paramref name="afterSequence"/>, oldest first.</summary>
+    Task<IReadOnlyList<TaskEventRecord>> ReadEventsAsync(long afterSequence, int limit);
+}

@@ -1,0 +1,12 @@
+namespace CortexHub.Grains.Tasks;
+
+/// <summary>Kinds of journal events, as stored (numbers are persisted: never renumber).</summary>
+public enum TaskEventKind
+{
+    Accepted = 1,
+    Started = 2,
+    Output = 3,
+    Thought = 4,
+    Progress = 5,
+    Result = 6,
+}

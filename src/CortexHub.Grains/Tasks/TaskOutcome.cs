@@ -1,0 +1,9 @@
+namespace CortexHub.Grains.Tasks;
+
+public enum TaskOutcome
+{
+    Exited,
+    Failed,
+    Cancelled,
+    TimedOut,
+}
