@@ -60,6 +60,22 @@ public abstract class Grain<TState> : Grain where TState : class, new()
         }
     }
 
+    /// <summary>
+    /// Re-reads the state if storage holds a newer version (another silo's activation wrote it).
+    /// Calls run where they are made, so a read that must see other silos' writes calls this first;
+    /// writes need not: their version check already catches staleness.
+    /// </summary>
+    protected async Task RefreshStateAsync()
+    {
+        var record = await Context.Runtime.StateStore.GrainStateReadAsync(GrainId);
+        if (record.Version != StateVersion)
+        {
+            StateVersion = record.Version;
+            _state = record.Payload is null ? new TState() : Deserialize(record.Payload);
+            _persisted = _state;
+        }
+    }
+
     internal override async Task LoadStateAsync(CancellationToken cancellationToken)
     {
         var record = await Context.Runtime.StateStore.GrainStateReadAsync(GrainId, cancellationToken);

@@ -1,6 +1,1 @@
-using CortexHub.Silo;
-
-return await SiloProgram.RunAsync(args, app =>
-{
-    app.MapHealthApi();
-});
+return await CortexHub.Hosting.SiloProgram.RunAsync(args);

@@ -1,6 +1,6 @@
-using CortexHub.Runtime;
+using CortexHub.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CortexHub.Testing;
@@ -85,22 +85,37 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Builds a silo host exactly as a test cluster would, without starting it (for start-up failure tests).</summary>
-    public static IHost BuildSiloHost(TestClusterOptions options, string siloId)
+    /// <summary>
+    /// Builds a complete silo (the same composition as the executable: storage, runtime, grains,
+    /// gateway, HTTP and gRPC on free loopback ports) without starting it.
+    /// </summary>
+    public static WebApplication BuildSiloHost(TestClusterOptions options, string siloId)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(options.Configuration);
-        builder.Configuration.AddInMemoryCollection([new("CortexHub:Silo:SiloId", siloId), new("CortexHub:Silo:AdvertisedAddress", "127.0.0.1")]);
+        var builder = SiloProgram.CreateBuilder([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(options.Configuration);
+            builder.Configuration.AddInMemoryCollection(options.Storage.Configuration());
+            builder.Configuration.AddInMemoryCollection(
+            [
+                new("CortexHub:Silo:SiloId", siloId),
+                new("CortexHub:Silo:AdvertisedAddress", "127.0.0.1"),
+                new("CortexHub:Endpoints:BindAddress", "127.0.0.1"),
+                new("CortexHub:Endpoints:HttpPort", "0"),
+                new("CortexHub:Endpoints:GrpcPort", "0"),
+            ]);
+            options.ConfigureServices?.Invoke(builder.Services);
+        });
+
+        // After the composition, so its console logger is replaced too.
         builder.Logging.ClearProviders();
         if (options.ConsoleLogging)
         {
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Debug);
         }
 
-        builder.Services.AddCortexHubRuntime(builder.Configuration);
-        options.Storage.AddTo(builder.Services, builder.Configuration);
-        options.ConfigureServices?.Invoke(builder.Services);
-        return builder.Build();
+        var app = builder.Build();
+        app.MapCortexHub();
+        return app;
     }
 
     private async Task<TestSilo> StartSiloHostAsync()
@@ -112,7 +127,7 @@ public sealed class TestCluster : IAsyncDisposable
         }
         catch
         {
-            host.Dispose();
+            await host.DisposeAsync();
             throw;
         }
 

@@ -1,3 +1,4 @@
+using CortexHub.Hosting;
 using CortexHub.Runtime.Hosting;
 using CortexHub.Runtime.Membership;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,12 @@ public sealed class TestSilo
     public IServiceProvider Services => Host.Services;
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>The silo's HTTP address (API, health).</summary>
+    public Uri HttpAddress => Services.GetRequiredService<SiloEndpoints>().HttpAddress;
+
+    /// <summary>The silo's gRPC address (node streams).</summary>
+    public Uri GrpcAddress => Services.GetRequiredService<SiloEndpoints>().GrpcAddress;
 
     public bool IsRunning { get; private set; } = true;
 

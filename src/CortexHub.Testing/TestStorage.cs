@@ -1,7 +1,4 @@
-using CortexHub.Storage.Postgres;
 using CortexHub.Storage.Sqlite;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CortexHub.Testing;
 
@@ -40,22 +37,19 @@ public sealed class TestStorage : IDisposable
     /// <summary>A store on a given PostgreSQL server and schema (for tests that run their own server).</summary>
     public static TestStorage ForPostgres(string connectionString, string schema) => new(StorageKind.Postgres, null, connectionString, schema);
 
-    /// <summary>Adds this store's backend to a silo's services.</summary>
-    public void AddTo(IServiceCollection services, IConfiguration configuration)
-    {
-        if (Kind == StorageKind.Sqlite)
-        {
-            services.AddCortexHubSqliteStorage(configuration, o => o.DataDirectory = DataDirectory!);
-        }
-        else
-        {
-            services.AddCortexHubPostgresStorage(configuration, o =>
-            {
-                o.ConnectionString = ConnectionString;
-                o.Schema = Schema!;
-            });
-        }
-    }
+    /// <summary>The silo configuration that selects this store.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> Configuration() => Kind == StorageKind.Sqlite
+        ?
+        [
+            new("CortexHub:Storage:Provider", "sqlite"),
+            new("CortexHub:Storage:Sqlite:DataDirectory", DataDirectory),
+        ]
+        :
+        [
+            new("CortexHub:Storage:Provider", "postgres"),
+            new("CortexHub:Storage:Postgres:ConnectionString", ConnectionString),
+            new("CortexHub:Storage:Postgres:Schema", Schema),
+        ];
 
     /// <summary>Raw SQL against this store, for tests that corrupt or inspect rows.</summary>
     public async Task<object?> ExecuteScalarAsync(string sql)

@@ -13,7 +13,7 @@ public sealed class SiloProcessTests : IDisposable
     public async Task Silo_SqliteDefault_ServesHealthAndStopsGracefullyOnSigterm()
     {
         var port = FreePort();
-        await using var silo = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), "--urls", $"http://127.0.0.1:{port}");
+        await using var silo = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(port));
         await silo.WaitForOutputAsync("Now listening on", StartTimeout);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
@@ -33,7 +33,7 @@ public sealed class SiloProcessTests : IDisposable
         {
             ["CortexHub__Storage__Provider"] = "postgres",
             ["CortexHub__Storage__Postgres__ConnectionString"] = $"Host=127.0.0.1;Port={FreePort()};Username=hub;Password=hunter2;Timeout=2",
-        }, "--urls", $"http://127.0.0.1:{FreePort()}");
+        }, Ports(FreePort()));
 
         Assert.Equal(2, await silo.WaitForExitAsync(StartTimeout));
         Assert.Contains("cortexhub-silo: storage is unavailable", silo.Output);
@@ -47,7 +47,7 @@ public sealed class SiloProcessTests : IDisposable
         {
             ["CortexHub__Silo__HeartbeatInterval"] = "00:00:10",
             ["CortexHub__Silo__SiloTtl"] = "00:00:15",
-        }, "--urls", $"http://127.0.0.1:{FreePort()}");
+        }, Ports(FreePort()));
 
         Assert.Equal(3, await silo.WaitForExitAsync(StartTimeout));
         Assert.Contains("CortexHub:Silo:SiloTtl", silo.Output);
@@ -56,10 +56,10 @@ public sealed class SiloProcessTests : IDisposable
     [Fact]
     public async Task Silo_SecondOnSameSqliteData_ExitsWithCode2()
     {
-        await using var first = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), "--urls", $"http://127.0.0.1:{FreePort()}");
+        await using var first = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(FreePort()));
         await first.WaitForOutputAsync("Now listening on", StartTimeout);
 
-        await using var second = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), "--urls", $"http://127.0.0.1:{FreePort()}");
+        await using var second = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(FreePort()));
 
         Assert.Equal(2, await second.WaitForExitAsync(StartTimeout));
         Assert.Contains("in use by another silo", second.Output);
@@ -70,19 +70,22 @@ public sealed class SiloProcessTests : IDisposable
     public async Task Silo_KilledWithSigkill_NextStartTakesOverTheStore()
     {
         var port = FreePort();
-        await using (var crashed = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), "--urls", $"http://127.0.0.1:{port}"))
+        await using (var crashed = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(port)))
         {
             await crashed.WaitForOutputAsync("Now listening on", StartTimeout);
             crashed.KillHard();
             await crashed.WaitForExitAsync(TimeSpan.FromSeconds(10));
         }
 
-        await using var next = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), "--urls", $"http://127.0.0.1:{port}");
+        await using var next = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(port));
         await next.WaitForOutputAsync("Now listening on", StartTimeout);
 
         // The OS released the dead process's file lock, and the stale cluster row was declared dead at once.
         Assert.Contains("declared dead", next.Output);
     }
+
+    private static string[] Ports(int httpPort) =>
+        ["--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={httpPort}", $"--CortexHub:Endpoints:GrpcPort={FreePort()}"];
 
     private static int FreePort()
     {

@@ -242,11 +242,13 @@ public abstract class StoreConformanceTests(StorageKind kind) : IAsyncLifetime
     {
         var backend = _host.Services.GetRequiredService<IStorageBackend>();
         await States.GrainStateWriteAsync(Grain, "{\"kept\":true}", 0, T0);
+        var applied = Convert.ToInt64(await _storage.ExecuteScalarAsync("SELECT count(*) FROM schema_migrations"));
 
         await backend.StartAsync(CancellationToken.None);
 
         await backend.PingAsync(CancellationToken.None);
         Assert.Equal("{\"kept\":true}", (await States.GrainStateReadAsync(Grain)).Payload);
-        Assert.Equal(1L, Convert.ToInt64(await _storage.ExecuteScalarAsync("SELECT count(*) FROM schema_migrations")));
+        Assert.True(applied >= 2, $"expected every migration to be recorded, found {applied}");
+        Assert.Equal(applied, Convert.ToInt64(await _storage.ExecuteScalarAsync("SELECT count(*) FROM schema_migrations")));
     }
 }

@@ -38,7 +38,12 @@ public sealed class NodeGrain(ITerminalStore terminal, IOptions<NodeOptions> opt
         return token;
     }
 
-    public Task<bool> AuthenticateAsync(string token) => Task.FromResult(State.Provisioned && NodeTokens.Matches(token, State.TokenHash));
+    public async Task<bool> AuthenticateAsync(string token)
+    {
+        // A token rotated through another silo's activation must stop working here at once.
+        await RefreshStateAsync();
+        return State.Provisioned && NodeTokens.Matches(token, State.TokenHash);
+    }
 
     public async Task ConnectAsync(NodeConnectInfo connection)
     {
@@ -105,9 +110,13 @@ public sealed class NodeGrain(ITerminalStore terminal, IOptions<NodeOptions> opt
     public Task<IReadOnlyList<TerminalChunk>> GetTerminalAsync() =>
         terminal.TerminalListAsync(GrainKey, Math.Max(0, State.TerminalSequence - options.Value.TerminalChunks));
 
-    public Task<NodeSnapshot> GetAsync() => Task.FromResult(new NodeSnapshot(
-        GrainKey, State.Provisioned, State.Name, State.Owner, State.Labels, State.AgentVersion, State.Hostname,
-        State.Status, State.SiloId, State.ConnectionId, State.ConnectedAt, State.LastSeenAt));
+    public async Task<NodeSnapshot> GetAsync()
+    {
+        await RefreshStateAsync();
+        return new NodeSnapshot(
+            GrainKey, State.Provisioned, State.Name, State.Owner, State.Labels, State.AgentVersion, State.Hostname,
+            State.Status, State.SiloId, State.ConnectionId, State.ConnectedAt, State.LastSeenAt);
+    }
 
     private void EnsureProvisioned()
     {

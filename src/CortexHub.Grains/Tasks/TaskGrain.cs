@@ -110,10 +110,17 @@ public sealed class TaskGrain(ITaskEventStore events, INodeOutboxStore outbox, I
         return snapshot;
     }
 
-    public Task<long?> GetResumePointAsync(string nodeId) =>
-        Task.FromResult(State.Spec?.NodeId == nodeId ? State.AckedSequence : (long?)null);
+    public async Task<long?> GetResumePointAsync(string nodeId)
+    {
+        await RefreshStateAsync();
+        return State.Spec?.NodeId == nodeId ? State.AckedSequence : null;
+    }
 
-    public Task<TaskSnapshot> GetAsync() => Task.FromResult(Snapshot());
+    public async Task<TaskSnapshot> GetAsync()
+    {
+        await RefreshStateAsync();
+        return Snapshot();
+    }
 
     public Task<IReadOnlyList<TaskEventRecord>> ReadEventsAsync(long afterSequence, int limit) =>
         events.TaskEventsReadAsync(GrainKey, afterSequence, Math.Clamp(limit, 1, 10_000));

@@ -1,7 +1,10 @@
 using CortexHub.Runtime.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace CortexHub.Silo;
+namespace CortexHub.Hosting;
 
 /// <summary><c>/healthz</c>: the process is alive. <c>/readyz</c>: storage answers a round trip.</summary>
 public static class HealthApi

@@ -1,4 +1,4 @@
-namespace CortexHub.Silo;
+namespace CortexHub.Hosting;
 
 /// <summary>Which storage backend the silo uses. Bound from <c>CortexHub:Storage</c>.</summary>
 public sealed class StorageOptions

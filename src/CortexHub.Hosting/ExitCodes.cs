@@ -1,4 +1,4 @@
-namespace CortexHub.Silo;
+namespace CortexHub.Hosting;
 
 /// <summary>Process exit codes of <c>cortexhub-silo</c>, documented in the README.</summary>
 public static class ExitCodes

@@ -1,0 +1,358 @@
+using System.Threading.Channels;
+using CortexHub.Grains;
+using CortexHub.Grains.Nodes;
+using CortexHub.Grains.Storage;
+using CortexHub.Grains.Tasks;
+using CortexHub.Grpc;
+using CortexHub.Protocol.V1;
+using CortexHub.Runtime;
+using CortexHub.Runtime.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace CortexHub.Gateway;
+
+/// <summary>
+/// One node's stream on this silo. Three loops share it, each bounded:
+/// the read loop (node → hub) queues task events and handles the rest inline; the journal loop
+/// drains queued events in batches (group commit) into task grains and acknowledges what became
+/// durable; the write loop is the only writer to the node, fed by a bounded channel that also
+/// carries outbox commands. A full queue stops the read loop, so a slow node or slow storage
+/// slows only this stream (HTTP/2 flow control pushes back on the node).
+/// </summary>
+internal sealed partial class NodeSession
+{
+    private readonly IGrainFactory _grains;
+    private readonly INodeOutboxStore _outbox;
+    private readonly GatewayOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<QueuedEvent> _events;
+    private readonly Channel<HubMessage> _outbound;
+    private readonly Channel<bool> _outboxWake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly HashSet<string> _commandsInFlight = [];
+    private readonly HashSet<string> _rejectedTasks = [];
+    private readonly CancellationTokenSource _lifetime;
+    private GrpcStatus? _closeStatus;
+    private int _closed;
+    private long _lastHeardTicks;
+
+    public NodeSession(string nodeId, IGrainFactory grains, INodeOutboxStore outbox, GatewayOptions options, TimeProvider time, ILogger logger, CancellationToken callToken)
+    {
+        NodeId = nodeId;
+        _grains = grains;
+        _outbox = outbox;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _lifetime = CancellationTokenSource.CreateLinkedTokenSource(callToken);
+        _events = Channel.CreateBounded<QueuedEvent>(new BoundedChannelOptions(options.InboundEventCapacity) { SingleReader = true, SingleWriter = true });
+        _outbound = Channel.CreateBounded<HubMessage>(new BoundedChannelOptions(options.OutboundCapacity) { SingleReader = true });
+        _lastHeardTicks = time.GetUtcNow().UtcTicks;
+    }
+
+    public string NodeId { get; }
+
+    public string ConnectionId { get; } = Guid.NewGuid().ToString("N");
+
+    public bool Draining { get; private set; }
+
+    private INodeGrain Node => _grains.GetGrain<INodeGrain>(NodeId);
+
+    /// <summary>A command was queued for this node somewhere in the cluster.</summary>
+    public void WakeOutbox() => _outboxWake.Writer.TryWrite(true);
+
+    /// <summary>Ends the stream with <paramref name="status"/> (first close wins).</summary>
+    public void Close(GrpcStatus status)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            _closeStatus = status;
+        }
+
+        _lifetime.Cancel();
+    }
+
+    /// <summary>Asks the node to reconnect elsewhere, then closes the stream.</summary>
+    public async Task DrainAsync(string reason)
+    {
+        Draining = true;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _outbound.Writer.WriteAsync(new HubMessage { Drain = new Drain { Reason = reason } }, timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+        {
+            // The stream is already going away; closing below is all that is left to do.
+        }
+
+        Close(new GrpcStatus(StatusCode.Unavailable, "The silo is draining: " + reason));
+    }
+
+    public async Task RunAsync(Hello hello, IGrpcStreamReader<NodeMessage> reader, IGrpcStreamWriter<HubMessage> writer, string siloId)
+    {
+        await Node.ConnectAsync(new NodeConnectInfo(siloId, ConnectionId, hello.AgentVersion, hello.Hostname, new Dictionary<string, string>(hello.Labels)));
+        await writer.WriteAsync(await BuildWelcomeAsync(hello, siloId), _lifetime.Token);
+        LogConnected(NodeId, ConnectionId, hello.AgentVersion, hello.RunningTasks.Count);
+
+        var token = _lifetime.Token;
+        var writing = WriteLoopAsync(writer, token);
+        var journaling = JournalLoopAsync();
+        var pumping = OutboxLoopAsync(token);
+        Exception? failure = null;
+        try
+        {
+            await ReadLoopAsync(reader, token);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Closed by us (replaced, drained, storage down) or by the client going away.
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            // Whatever was read is still written to the journal; acknowledgements may no longer reach the node.
+            _events.Writer.TryComplete();
+            await journaling;
+            _lifetime.Cancel();
+            _outbound.Writer.TryComplete();
+            await Task.WhenAll(writing, pumping);
+            await DisconnectAsync();
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
+        }
+
+        if (_closeStatus is { } status)
+        {
+            throw new GrpcStatusException(status.Code, status.Detail);
+        }
+    }
+
+    private async Task<HubMessage> BuildWelcomeAsync(Hello hello, string siloId)
+    {
+        var welcome = new Welcome { NodeId = NodeId, SiloId = siloId, HeartbeatIntervalMs = (uint)_options.NodeHeartbeatInterval.TotalMilliseconds };
+        foreach (var running in hello.RunningTasks)
+        {
+            var acked = await _grains.GetGrain<ITaskGrain>(running.TaskId).GetResumePointAsync(NodeId);
+            welcome.Resume.Add(new TaskResume { TaskId = running.TaskId, Known = acked is not null, AckedSequence = (ulong)(acked ?? 0) });
+        }
+
+        return new HubMessage { Welcome = welcome };
+    }
+
+    private async Task ReadLoopAsync(IGrpcStreamReader<NodeMessage> reader, CancellationToken token)
+    {
+        while (await reader.MoveNext(token))
+        {
+            Volatile.Write(ref _lastHeardTicks, _time.GetUtcNow().UtcTicks);
+            var message = reader.Current;
+            switch (message.BodyCase)
+            {
+                case NodeMessage.BodyOneofCase.TaskEvent:
+                    var e = message.TaskEvent;
+                    await _events.Writer.WriteAsync(new QueuedEvent(e.TaskId, TaskEventMapping.ToRecord(e)), token);
+                    break;
+                case NodeMessage.BodyOneofCase.Heartbeat:
+                    if (!await Node.HeartbeatAsync(ConnectionId))
+                    {
+                        Close(new GrpcStatus(StatusCode.Aborted, "This stream was replaced by a newer connection of the same node."));
+                    }
+
+                    break;
+                case NodeMessage.BodyOneofCase.Terminal:
+                    await Node.AppendTerminalAsync(ConnectionId, message.Terminal.Data.ToByteArray());
+                    break;
+                case NodeMessage.BodyOneofCase.CommandAck:
+                    await _outbox.NodeCommandDeleteAsync(NodeId, message.CommandAck.CommandId, token);
+                    lock (_commandsInFlight)
+                    {
+                        _commandsInFlight.Remove(message.CommandAck.CommandId);
+                    }
+
+                    break;
+                case NodeMessage.BodyOneofCase.Hello:
+                    throw new GrpcStatusException(StatusCode.InvalidArgument, "Hello may be sent only once, as the first message of a stream.");
+                default:
+                    throw new GrpcStatusException(StatusCode.InvalidArgument, "Empty NodeMessage: set one of hello, heartbeat, task_event, terminal, command_ack.");
+            }
+        }
+    }
+
+    /// <summary>Group commit: everything queued since the last round trip goes in the next one.</summary>
+    private async Task JournalLoopAsync()
+    {
+        var batch = new List<QueuedEvent>(_options.MaxEventsPerBatch);
+        var reader = _events.Reader;
+        var storageDown = false;
+        while (await reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < _options.MaxEventsPerBatch && reader.TryRead(out var queued))
+            {
+                batch.Add(queued);
+            }
+
+            if (storageDown)
+            {
+                continue; // not acknowledged, so the node resends these after it reconnects
+            }
+
+            try
+            {
+                foreach (var group in batch.GroupBy(q => q.TaskId))
+                {
+                    await AppendAsync(group.Key, [.. group.Select(q => q.Record)]);
+                }
+            }
+            catch (StorageUnavailableException ex)
+            {
+                storageDown = true;
+                var errorId = ErrorId.New();
+                LogJournalUnavailable(ex, NodeId, errorId);
+                Close(new GrpcStatus(StatusCode.Unavailable, $"Storage is unavailable (error id {errorId}); reconnect and resend unacknowledged events."));
+            }
+        }
+    }
+
+    private async Task AppendAsync(string taskId, TaskEventRecord[] records)
+    {
+        AppendResult result;
+        try
+        {
+            result = await _grains.GetGrain<ITaskGrain>(taskId).AppendEventsAsync(NodeId, records);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Not this node's task (or no such task): tell the node to stop it, once.
+            if (_rejectedTasks.Add(taskId))
+            {
+                LogUnknownTask(NodeId, taskId, ex.Message);
+                await SendAsync(new HubMessage { Cancel = new CancelTask { CommandId = "reject:" + taskId, TaskId = taskId, Reason = ex.Message } });
+            }
+
+            return;
+        }
+
+        if (result.GapAfter is { } gap)
+        {
+            LogGap(NodeId, taskId, gap);
+        }
+
+        await SendAsync(new HubMessage { Ack = new Ack { TaskId = taskId, Sequence = (ulong)result.AckedSequence } });
+    }
+
+    private async Task SendAsync(HubMessage message)
+    {
+        try
+        {
+            await _outbound.Writer.WriteAsync(message, _lifetime.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+        {
+            // The stream ended; the node learns the durable position from the next Welcome.
+        }
+    }
+
+    private async Task WriteLoopAsync(IGrpcStreamWriter<HubMessage> writer, CancellationToken token)
+    {
+        try
+        {
+            await foreach (var message in _outbound.Reader.ReadAllAsync(token))
+            {
+                await writer.WriteAsync(message, token);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or GrpcStatusException or InvalidOperationException)
+        {
+            Close(new GrpcStatus(StatusCode.Unavailable, "Writing to the node failed."));
+        }
+    }
+
+    private async Task OutboxLoopAsync(CancellationToken token)
+    {
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                if (_time.GetUtcNow().UtcTicks - Volatile.Read(ref _lastHeardTicks) > (_options.NodeHeartbeatInterval * 3).Ticks)
+                {
+                    Close(new GrpcStatus(StatusCode.Unavailable, $"Nothing heard from the node for {_options.NodeHeartbeatInterval * 3}; reconnect."));
+                    return;
+                }
+
+                foreach (var command in await _outbox.NodeCommandListPendingAsync(NodeId, 100, token))
+                {
+                    lock (_commandsInFlight)
+                    {
+                        if (!_commandsInFlight.Add(command.CommandId))
+                        {
+                            continue;
+                        }
+                    }
+
+                    await _outbound.Writer.WriteAsync(HubMessage.Parser.ParseFrom(command.Payload), token);
+                }
+            }
+            catch (StorageUnavailableException ex)
+            {
+                LogOutboxUnavailable(ex, NodeId);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+            {
+                return;
+            }
+
+            using var poll = new CancellationTokenSource(_options.OutboxPollInterval, _time);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(poll.Token, token);
+            try
+            {
+                await _outboxWake.Reader.ReadAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Poll interval passed, or the session ended (the loop condition decides).
+            }
+        }
+    }
+
+    private async Task DisconnectAsync()
+    {
+        try
+        {
+            await Node.DisconnectAsync(ConnectionId, Draining);
+            LogDisconnected(NodeId, ConnectionId, _closeStatus?.Detail ?? "stream ended");
+        }
+        catch (Exception ex) when (ex is StorageUnavailableException or GrainVersionConflictException)
+        {
+            // The node shows online until its next connection or the status check; nothing is lost.
+            LogDisconnectNotRecorded(ex, NodeId, ErrorId.New());
+        }
+    }
+
+    [LoggerMessage(5001, LogLevel.Information, "Node {NodeId} connected (stream {ConnectionId}, agent {AgentVersion}, {RunningTasks} running tasks)")]
+    private partial void LogConnected(string nodeId, string connectionId, string agentVersion, int runningTasks);
+
+    [LoggerMessage(5002, LogLevel.Information, "Node {NodeId} disconnected (stream {ConnectionId}): {Reason}")]
+    private partial void LogDisconnected(string nodeId, string connectionId, string reason);
+
+    [LoggerMessage(5003, LogLevel.Error, "Journal writes for node {NodeId} failed: storage unavailable (error id {ErrorId}); closing the stream so the node resends")]
+    private partial void LogJournalUnavailable(Exception exception, string nodeId, string errorId);
+
+    [LoggerMessage(5004, LogLevel.Warning, "Node {NodeId} sent events for task {TaskId}, which it does not run: {Reason}")]
+    private partial void LogUnknownTask(string nodeId, string taskId, string reason);
+
+    [LoggerMessage(5005, LogLevel.Warning, "Node {NodeId} skipped events of task {TaskId} after sequence {Sequence}; asking it to resend from there")]
+    private partial void LogGap(string nodeId, string taskId, long sequence);
+
+    [LoggerMessage(5006, LogLevel.Warning, "Reading the outbox of node {NodeId} failed; retrying on the next poll")]
+    private partial void LogOutboxUnavailable(Exception exception, string nodeId);
+
+    [LoggerMessage(5007, LogLevel.Warning, "Could not record that node {NodeId} disconnected (error id {ErrorId})")]
+    private partial void LogDisconnectNotRecorded(Exception exception, string nodeId, string errorId);
+}

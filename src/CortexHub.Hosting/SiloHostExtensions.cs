@@ -1,0 +1,102 @@
+using System.Net;
+using CortexHub.Gateway;
+using CortexHub.Grains;
+using CortexHub.Grpc;
+using CortexHub.Runtime;
+using CortexHub.Runtime.Membership;
+using CortexHub.Storage.Postgres;
+using CortexHub.Storage.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CortexHub.Hosting;
+
+public static class SiloHostExtensions
+{
+    /// <summary>
+    /// Composes the silo: the configured storage backend, the grain runtime, the hub's grains, the
+    /// gRPC gateway, and Kestrel with separate HTTP and gRPC ports.
+    /// </summary>
+    public static WebApplicationBuilder AddCortexHubSilo(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var provider = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.Provider ?? StorageOptions.Sqlite;
+        switch (provider.ToLowerInvariant())
+        {
+            case StorageOptions.Sqlite:
+                builder.Services.AddCortexHubSqliteStorage(configuration);
+                break;
+            case StorageOptions.Postgres:
+                builder.Services.AddCortexHubPostgresStorage(configuration);
+                break;
+            default:
+                throw new OptionsValidationException(StorageOptions.SectionName, typeof(StorageOptions),
+                    [$"{StorageOptions.SectionName}:Provider '{provider}' is not known; use '{StorageOptions.Sqlite}' or '{StorageOptions.Postgres}'."]);
+        }
+
+        builder.Services.AddCortexHubRuntime(configuration);
+        builder.Services.AddCortexHubGrains(configuration);
+        builder.Services.AddCortexHubGateway(configuration);
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<SiloOptions>>((host, silo) =>
+            host.ShutdownTimeout = silo.Value.ShutdownTimeout + TimeSpan.FromSeconds(5));
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+
+        var endpoints = new SiloEndpoints();
+        builder.Services.AddSingleton(endpoints);
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigurePorts(kestrel, configuration, endpoints));
+        return builder;
+    }
+
+    /// <summary>Maps the silo's endpoints: health on HTTP, the node link on gRPC.</summary>
+    public static WebApplication MapCortexHub(this WebApplication app)
+    {
+        app.MapHealthApi();
+        app.MapCortexHubGateway();
+        return app;
+    }
+
+    private static void ConfigurePorts(KestrelServerOptions kestrel, IConfiguration configuration, SiloEndpoints endpoints)
+    {
+        var options = configuration.GetSection(HubEndpointOptions.SectionName).Get<HubEndpointOptions>() ?? new HubEndpointOptions();
+        if (!IPAddress.TryParse(options.BindAddress, out var address))
+        {
+            throw new OptionsValidationException(HubEndpointOptions.SectionName, typeof(HubEndpointOptions),
+                [$"{HubEndpointOptions.SectionName}:BindAddress '{options.BindAddress}' is not an IP address."]);
+        }
+
+        var grpc = new GrpcListenOptions
+        {
+            CertificatePath = options.GrpcCertificatePath,
+            CertificatePassword = options.GrpcCertificatePassword,
+            KeepAlivePingDelay = options.GrpcKeepAlivePingDelay,
+        };
+        kestrel.UseGrpcLimits(grpc);
+        kestrel.Listen(address, options.HttpPort, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            if (!string.IsNullOrEmpty(options.HttpCertificatePath))
+            {
+                listen.UseHttps(options.HttpCertificatePath, options.HttpCertificatePassword);
+                endpoints.HttpTls = true;
+            }
+
+            endpoints.Http = listen;
+        });
+        kestrel.Listen(address, options.GrpcPort, listen =>
+        {
+            listen.UseGrpc(grpc);
+            endpoints.GrpcTls = grpc.UsesTls;
+            endpoints.Grpc = listen;
+        });
+    }
+}

@@ -1,0 +1,57 @@
+using CortexHub.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CortexHub.Hosting;
+
+/// <summary>
+/// Builds and runs the silo until SIGTERM/SIGINT. Failures a user can fix (storage unreachable,
+/// invalid settings) end the process with a short message on stderr and a distinct exit code
+/// instead of a stack trace.
+/// </summary>
+public static class SiloProgram
+{
+    /// <summary>
+    /// A builder for a silo whose appsettings.json ships beside the binary (relative data paths still
+    /// resolve from the working directory). <paramref name="configure"/> runs before the composition
+    /// reads configuration, so it can add configuration sources and services.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        configure?.Invoke(builder);
+        return builder.AddCortexHubSilo();
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication? app = null;
+        try
+        {
+            app = CreateBuilder(args).Build();
+            app.MapCortexHub();
+            await app.RunAsync();
+            return ExitCodes.Ok;
+        }
+        catch (StorageUnavailableException ex)
+        {
+            return Fail(app, ExitCodes.StorageUnavailable, ex, $"cortexhub-silo: storage is unavailable: {ex.Message}");
+        }
+        catch (OptionsValidationException ex)
+        {
+            return Fail(app, ExitCodes.InvalidConfiguration, ex, $"cortexhub-silo: invalid configuration:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", ex.Failures)}");
+        }
+        catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            return Fail(app, ExitCodes.InvalidConfiguration, ex, $"cortexhub-silo: cannot listen: {ex.Message} (set CortexHub:Endpoints:HttpPort / GrpcPort)");
+        }
+    }
+
+    private static int Fail(WebApplication? app, int exitCode, Exception exception, string message)
+    {
+        app?.Logger.LogCritical(exception, "Silo failed to start (exit code {ExitCode})", exitCode);
+        Console.Error.WriteLine(message);
+        return exitCode;
+    }
+}

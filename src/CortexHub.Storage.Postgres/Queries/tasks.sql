@@ -1,0 +1,10 @@
+-- name: TaskEventInsert
+INSERT INTO task_events (task_id, sequence, kind, stream, data, created_at)
+VALUES (@task, @sequence, @kind, @stream, @data, @now)
+ON CONFLICT (task_id, sequence) DO NOTHING;
+
+-- name: TaskEventsRead
+SELECT sequence, kind, stream, data, created_at FROM task_events
+WHERE task_id = @task AND sequence > @after
+ORDER BY sequence
+LIMIT @limit;
