@@ -34,6 +34,7 @@ internal sealed partial class NodeSession
     private readonly CancellationTokenSource _lifetime;
     private GrpcStatus? _closeStatus;
     private int _closed;
+    private Task _writing = Task.CompletedTask;
     private long _lastHeardTicks;
 
     public NodeSession(string nodeId, IGrainFactory grains, INodeOutboxStore outbox, GatewayOptions options, TimeProvider time, ILogger logger, CancellationToken callToken)
@@ -79,9 +80,12 @@ internal sealed partial class NodeSession
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
+            // Drain is the last message: nothing is queued after it, and the stream closes once it is written.
             await _outbound.Writer.WriteAsync(new HubMessage { Drain = new Drain { Reason = reason } }, timeout.Token);
+            _outbound.Writer.TryComplete();
+            await _writing.WaitAsync(timeout.Token);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException or TimeoutException)
         {
             // The stream is already going away; closing below is all that is left to do.
         }
@@ -96,7 +100,7 @@ internal sealed partial class NodeSession
         LogConnected(NodeId, ConnectionId, hello.AgentVersion, hello.RunningTasks.Count);
 
         var token = _lifetime.Token;
-        var writing = WriteLoopAsync(writer, token);
+        var writing = _writing = WriteLoopAsync(writer, token);
         var journaling = JournalLoopAsync();
         var pumping = OutboxLoopAsync(token);
         Exception? failure = null;

@@ -1,0 +1,269 @@
+using System.Text;
+using CortexHub.Grpc;
+
+namespace CortexHub.Gateway.Tests;
+
+public sealed class NodeLinkTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    [Theory]
+    [InlineData(StorageKind.Sqlite)]
+    [InlineData(StorageKind.Postgres)]
+    public async Task Dispatch_ConnectedNode_EventsJournaledExactlyOnceAndAcked(StorageKind kind)
+    {
+        await using var cluster = await HubFixture.StartAsync(kind);
+        var token = await cluster.ProvisionAsync("n1");
+        var (node, welcome) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await using var _ = node;
+        Assert.Equal(cluster[0].SiloId, welcome.SiloId);
+
+        await cluster.DispatchAsync("t1", "n1", "echo hello");
+        var dispatch = (await node.ReadDispatchAsync("t1")).Dispatch;
+        await node.SendAsync(new NodeMessage { CommandAck = new CommandAck { CommandId = dispatch.CommandId } });
+        await node.SendEventAsync("t1", 1, e => e.Accepted = new TaskAccepted());
+        await node.SendEventAsync("t1", 2, e => e.Started = new TaskStarted { Pid = 42 });
+        await node.SendOutputAsync("t1", 3, "hello\n");
+        await node.SendOutputAsync("t1", 3, "hello\n"); // a resend: stored once
+        await node.SendResultAsync("t1", 4, exitCode: 0);
+
+        Assert.Equal(4, await node.ReadAckAsync("t1", 4));
+        var task = await cluster.GetGrain<ITaskGrain>("t1").GetAsync();
+        Assert.Equal(TaskState.Succeeded, task.State);
+        Assert.Equal(0, task.Result!.ExitCode);
+        var events = await cluster.GetGrain<ITaskGrain>("t1").ReadEventsAsync(0, 100);
+        Assert.Equal([1L, 2, 3, 4], events.Select(e => e.Sequence));
+        Assert.Equal("hello\n", Encoding.UTF8.GetString(events.Single(e => e.Kind == TaskEventKind.Output).Data));
+    }
+
+    [Fact]
+    public async Task Connect_WrongToken_Unauthenticated()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);
+        await cluster.ProvisionAsync("n1");
+
+        var error = await Assert.ThrowsAsync<GrpcStatusException>(() => TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", "chn_wrong"));
+        var unknown = await Assert.ThrowsAsync<GrpcStatusException>(() => TestNode.ConnectAsync(cluster[0].GrpcAddress, "nobody", "chn_wrong"));
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, unknown.StatusCode);
+        Assert.Equal(error.Detail, unknown.Detail);
+    }
+
+    [Fact]
+    public async Task Connect_RotatedToken_OldTokenRejected()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);
+        var old = await cluster.ProvisionAsync("n1");
+        var fresh = await cluster.GetGrain<INodeGrain>("n1").RotateTokenAsync();
+
+        var error = await Assert.ThrowsAsync<GrpcStatusException>(() => TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", old));
+        var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", fresh);
+        await node.DisposeAsync();
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Connect_FirstMessageNotHello_InvalidArgument()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);
+        var channel = GrpcChannel.ForAddress(cluster[0].GrpcAddress);
+        using var call = channel.AsyncDuplexStreamingCall(TestNode.ConnectMethod);
+
+        await call.RequestStream.WriteAsync(new NodeMessage { Heartbeat = new Heartbeat() }, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<GrpcStatusException>(async () => await call.ResponseStream.MoveNext(CancellationToken.None));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("Hello", error.Detail);
+    }
+
+    [Fact]
+    public async Task Connect_NoHelloInTime_DeadlineExceeded()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite, configure: o => o.Configuration["CortexHub:Gateway:HelloTimeout"] = "00:00:00.300");
+        var channel = GrpcChannel.ForAddress(cluster[0].GrpcAddress);
+        using var call = channel.AsyncDuplexStreamingCall(TestNode.ConnectMethod);
+
+        var error = await Assert.ThrowsAsync<GrpcStatusException>(async () => await call.ResponseStream.MoveNext(CancellationToken.None));
+
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Dispatch_NodeOffline_DeliveredOnceItConnects()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);
+        var token = await cluster.ProvisionAsync("n1");
+        await cluster.DispatchAsync("t-offline", "n1");
+
+        var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await using var _ = node;
+
+        Assert.Equal("t-offline", (await node.ReadDispatchAsync("t-offline")).Dispatch.TaskId);
+    }
+
+    [Fact]
+    public async Task Dispatch_UnconfirmedCommand_RedeliveredAfterReconnect()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);
+        var token = await cluster.ProvisionAsync("n1");
+        var (first, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await cluster.DispatchAsync("t-redeliver", "n1");
+        var dispatch = (await first.ReadDispatchAsync("t-redeliver")).Dispatch;
+        await first.DisposeAsync(); // gone before confirming
+
+        var (second, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await using var _ = second;
+
+        Assert.Equal(dispatch.CommandId, (await second.ReadDispatchAsync("t-redeliver")).Dispatch.CommandId);
+    }
+
+    [Fact]
+    public async Task Events_GapInSequence_AcksOnlyTheContiguousPrefix()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);
+        var token = await cluster.ProvisionAsync("n1");
+        var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await using var _ = node;
+        await cluster.DispatchAsync("t-gap", "n1");
+
+        await node.SendEventAsync("t-gap", 1, e => e.Accepted = new TaskAccepted());
+        await node.SendOutputAsync("t-gap", 2, "a");
+        await node.SendOutputAsync("t-gap", 4, "lost-order");
+        Assert.Equal(2, await node.ReadAckAsync("t-gap", 2));
+        await node.SendOutputAsync("t-gap", 3, "b");
+        await node.SendOutputAsync("t-gap", 4, "c");
+
+        Assert.Equal(4, await node.ReadAckAsync("t-gap", 4));
+        var outputs = (await cluster.GetGrain<ITaskGrain>("t-gap").ReadEventsAsync(0, 10)).Where(e => e.Kind == TaskEventKind.Output);
+        Assert.Equal("abc", string.Concat(outputs.Select(e => Encoding.UTF8.GetString(e.Data))));
+    }
+
+    [Fact]
+    public async Task Connect_SecondStreamSameNode_ReplacesTheFirst()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);
+        var token = await cluster.ProvisionAsync("n1");
+        var (first, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await using var f = first;
+
+        var (second, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await using var s = second;
+
+        Assert.Equal(StatusCode.Aborted, (await first.ReadToEndAsync(Wait)).Code);
+        var snapshot = await cluster.GetGrain<INodeGrain>("n1").GetAsync();
+        Assert.Equal(NodeStatus.Online, snapshot.Status);
+    }
+
+    [Fact]
+    public async Task Connect_SecondStreamOnAnotherSilo_ReplacesTheFirstThere()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Postgres, silos: 2);
+        var token = await cluster.ProvisionAsync("n1");
+        var (first, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await using var f = first;
+
+        var (second, welcome) = await TestNode.ConnectAsync(cluster[1].GrpcAddress, "n1", token);
+        await using var s = second;
+
+        Assert.Equal(StatusCode.Aborted, (await first.ReadToEndAsync(Wait)).Code);
+        Assert.Equal(cluster[1].SiloId, welcome.SiloId);
+        Assert.Equal(cluster[1].SiloId, (await cluster.GetGrain<INodeGrain>("n1", silo: 0).GetAsync()).SiloId);
+    }
+
+    [Fact]
+    public async Task Dispatch_CreatedOnAnotherSilo_ReachesTheNodeThroughItsSilo()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Postgres, silos: 2,
+            configure: o => o.Configuration["CortexHub:Gateway:OutboxPollInterval"] = "00:01:00");
+        var token = await cluster.ProvisionAsync("n1");
+        var (node, _) = await TestNode.ConnectAsync(cluster[1].GrpcAddress, "n1", token);
+        await using var _ = node;
+
+        // The poll is a minute away: only the LISTEN/NOTIFY hint can deliver this in time.
+        await cluster.DispatchAsync("t-cross", "n1", silo: 0);
+
+        Assert.Equal("t-cross", (await node.ReadDispatchAsync("t-cross")).Dispatch.TaskId);
+    }
+
+    [Fact]
+    public async Task SiloKilled_NodeReconnectsElsewhere_ResumesWithoutLossOrDuplicates()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Postgres, silos: 2);
+        var token = await cluster.ProvisionAsync("n1");
+        await cluster.DispatchAsync("t-move", "n1");
+        var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await node.ReadDispatchAsync("t-move");
+        for (var seq = 1; seq <= 5; seq++)
+        {
+            await node.SendOutputAsync("t-move", seq, $"line {seq}\n");
+        }
+
+        Assert.Equal(5, await node.ReadAckAsync("t-move", 5));
+        await node.SendOutputAsync("t-move", 6, "line 6\n"); // may or may not be durable when the silo dies
+        cluster.KillSilo(0);
+        await node.DisposeAsync();
+
+        var (again, welcome) = await TestNode.ConnectAsync(cluster[1].GrpcAddress, "n1", token, new RunningTask { TaskId = "t-move", LastSequenceSent = 6 });
+        await using var _ = again;
+        var resume = Assert.Single(welcome.Resume);
+        Assert.True(resume.Known);
+        for (var seq = (long)resume.AckedSequence + 1; seq <= 8; seq++)
+        {
+            await again.SendOutputAsync("t-move", seq, $"line {seq}\n");
+        }
+
+        Assert.Equal(8, await again.ReadAckAsync("t-move", 8));
+        var outputs = (await cluster.GetGrain<ITaskGrain>("t-move", silo: 1).ReadEventsAsync(0, 100)).Select(e => Encoding.UTF8.GetString(e.Data));
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => $"line {i}\n"), outputs);
+    }
+
+    [Fact]
+    public async Task Terminal_OutputAppended_PersistedAcrossSiloRestart()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);
+        var token = await cluster.ProvisionAsync("n1");
+        var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        foreach (var line in new[] { "$ ls\n", "a b c\n" })
+        {
+            await node.SendAsync(new NodeMessage { Terminal = new TerminalOutput { Data = Google.Protobuf.ByteString.CopyFromUtf8(line) } });
+        }
+
+        await node.SendAsync(new NodeMessage { Heartbeat = new Heartbeat() });
+        await TestCluster.WaitUntilAsync(async () => (await cluster.GetGrain<INodeGrain>("n1").GetTerminalAsync()).Count == 2, Wait, "terminal output stored");
+        await node.DisposeAsync();
+        await cluster.StopSiloAsync(0);
+        await cluster.RestartSiloAsync(0);
+
+        var history = await cluster.GetGrain<INodeGrain>("n1").GetTerminalAsync();
+        Assert.Equal("$ ls\na b c\n", string.Concat(history.Select(c => Encoding.UTF8.GetString(c.Data))));
+    }
+
+    [Fact]
+    public async Task Welcome_UnknownRunningTask_MarkedUnknown()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);
+        var token = await cluster.ProvisionAsync("n1");
+
+        var (node, welcome) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token, new RunningTask { TaskId = "ghost", LastSequenceSent = 3 });
+        await node.DisposeAsync();
+
+        Assert.False(Assert.Single(welcome.Resume).Known);
+    }
+
+    [Fact]
+    public async Task Shutdown_ConnectedNode_ToldToDrain()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);
+        var token = await cluster.ProvisionAsync("n1");
+        var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await using var _ = node;
+
+        var stopping = cluster.StopSiloAsync(0);
+        var drain = await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Drain, Wait);
+        await stopping;
+
+        Assert.Contains("shutting down", drain.Drain.Reason);
+    }
+}
