@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace CortexHub.Grpc.Tests.Infrastructure;
+namespace CortexHub.Testing;
 
 /// <summary>Starts /usr/bin/python3 with an environment that keeps grpcio off any proxy.</summary>
 public static class PythonProcess
@@ -8,7 +8,7 @@ public static class PythonProcess
     /// <summary>Debian's interpreter, which has python3-grpcio; a python3 earlier on PATH may not.</summary>
     public const string Interpreter = "/usr/bin/python3";
 
-    public static Process Start(IEnumerable<string> arguments, bool redirectInput = false)
+    public static Process Start(IEnumerable<string> arguments, bool redirectInput = false, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(Interpreter)
         {
@@ -28,15 +28,20 @@ public static class PythonProcess
             info.Environment.Remove(proxy);
         }
 
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         info.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
         info.Environment["PYTHONUNBUFFERED"] = "1";
         return Process.Start(info) ?? throw new InvalidOperationException($"Could not start {Interpreter}.");
     }
 
     /// <summary>Runs a script to its end; kills it (and only it) if it outlives <paramref name="timeout"/>.</summary>
-    public static async Task<ProcessResult> RunAsync(IEnumerable<string> arguments, TimeSpan timeout)
+    public static async Task<ProcessResult> RunAsync(IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Start(arguments);
+        using var process = Start(arguments, environment: environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);

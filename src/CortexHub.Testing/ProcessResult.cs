@@ -1,4 +1,4 @@
-namespace CortexHub.Grpc.Tests.Infrastructure;
+namespace CortexHub.Testing;
 
 public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
 {
