@@ -2,18 +2,23 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CortexHub.Benchmarks;
+using CortexHub.Benchmarks.Gateway;
 using CortexHub.Testing;
 
-// Usage: dotnet run -c Release --project tests/CortexHub.Benchmarks -- runtime [--backend sqlite|postgres|both] [--seconds N]
+// Usage:
+//   dotnet run -c Release --project tests/CortexHub.Benchmarks -- runtime [--backend sqlite|postgres|both] [--seconds N]
+//   dotnet run -c Release --project tests/CortexHub.Benchmarks -- gateway [--backend ...] [--seconds N] [--payload BYTES]
 // PostgreSQL: the server named by CORTEXHUB_TEST_PG, else a throwaway one started from Debian's packages.
-if (args.Length == 0 || args[0] != "runtime")
+var suite = args.FirstOrDefault();
+if (suite is not ("runtime" or "gateway"))
 {
-    Console.Error.WriteLine("usage: CortexHub.Benchmarks runtime [--backend sqlite|postgres|both] [--seconds N]");
+    Console.Error.WriteLine("usage: CortexHub.Benchmarks runtime|gateway [--backend sqlite|postgres|both] [--seconds N] [--payload BYTES]");
     return 2;
 }
 
 var backend = Option("--backend") ?? "both";
 var seconds = int.Parse(Option("--seconds") ?? "5", CultureInfo.InvariantCulture);
+var payload = int.Parse(Option("--payload") ?? "256", CultureInfo.InvariantCulture);
 StorageKind[] backends = backend switch
 {
     "sqlite" => [StorageKind.Sqlite],
@@ -25,23 +30,25 @@ StorageKind[] backends = backend switch
 var results = new List<Measurement>();
 foreach (var kind in backends)
 {
-    results.AddRange(await RuntimeBenchmark.RunAsync(kind, TimeSpan.FromSeconds(seconds)));
+    results.AddRange(suite == "runtime"
+        ? await RuntimeBenchmark.RunAsync(kind, TimeSpan.FromSeconds(seconds))
+        : await GatewayBenchmark.RunAsync(kind, TimeSpan.FromSeconds(seconds), payload));
 }
 
 var table = new StringBuilder()
-    .AppendLine($"Grain runtime, 1 silo, {Environment.ProcessorCount} cores, {seconds} s per scenario ({DateTime.UtcNow:yyyy-MM-dd})")
+    .AppendLine($"{suite}, 1 silo, {Environment.ProcessorCount} cores, {seconds} s per scenario ({DateTime.UtcNow:yyyy-MM-dd})")
     .AppendLine()
-    .AppendLine("| backend | scenario | calls/s | p50 ms | p99 ms |")
+    .AppendLine("| backend | scenario | ops/s | p50 ms | p99 ms |")
     .AppendLine("|---|---|---:|---:|---:|");
 foreach (var m in results)
 {
-    table.AppendLine(CultureInfo.InvariantCulture, $"| {m.Backend} | {m.Scenario} | {m.PerSecond:N0} | {m.P50Ms:F3} | {m.P99Ms:F3} |");
+    table.AppendLine(CultureInfo.InvariantCulture, $"| {m.Backend} | {m.Scenario} | {m.PerSecond:N0} | {(m.P50Ms > 0 ? m.P50Ms.ToString("F3", CultureInfo.InvariantCulture) : "-")} | {(m.P99Ms > 0 ? m.P99Ms.ToString("F3", CultureInfo.InvariantCulture) : "-")} |");
 }
 
 var output = Path.Combine(RepoPaths.Root, "artifacts", "bench");
 Directory.CreateDirectory(output);
-await File.WriteAllTextAsync(Path.Combine(output, "runtime.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
-await File.WriteAllTextAsync(Path.Combine(output, "runtime.md"), table.ToString());
+await File.WriteAllTextAsync(Path.Combine(output, $"{suite}.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+await File.WriteAllTextAsync(Path.Combine(output, $"{suite}.md"), table.ToString());
 Console.WriteLine(table);
 return 0;
 

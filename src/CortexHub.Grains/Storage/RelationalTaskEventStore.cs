@@ -45,6 +45,9 @@ public sealed class RelationalTaskEventStore(RelationalDatabase database) : ITas
             return events.Count;
         }, cancellationToken);
 
+    public async Task<long> TaskEventsLastSequenceAsync(string taskId, CancellationToken cancellationToken = default) =>
+        (await database.QueryAsync("TaskEventsLastSequence", command => RelationalDatabase.Bind(command, "@task", taskId), reader => reader.GetInt64(0), cancellationToken))[0];
+
     public Task<IReadOnlyList<TaskEventRecord>> TaskEventsReadAsync(string taskId, long afterSequence, int limit, CancellationToken cancellationToken = default) =>
         database.QueryAsync("TaskEventsRead", command =>
         {

@@ -13,6 +13,10 @@ public sealed class TaskGrain(ITaskEventStore events, INodeOutboxStore outbox, I
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    // Output batches move the durable position without a state write (the journal rows are the
+    // truth), so an activation catches up from the journal.
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => CatchUpWithJournalAsync();
+
     public async Task<TaskSnapshot> DispatchAsync(TaskSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -81,6 +85,7 @@ public sealed class TaskGrain(ITaskEventStore events, INodeOutboxStore outbox, I
 
         var now = Time.GetUtcNow();
         await events.TaskEventsAppendAsync(GrainKey, fresh, now);
+        var before = State.State;
         var state = State with { AckedSequence = fresh[^1].Sequence };
         foreach (var e in fresh)
         {
@@ -88,10 +93,14 @@ public sealed class TaskGrain(ITaskEventStore events, INodeOutboxStore outbox, I
         }
 
         State = state;
-        await WriteStateAsync();
-        if (Snapshot().IsFinished)
+        if (state.State != before)
         {
-            await notifier.HintAsync(logger, HubChannels.TaskFinished, GrainKey);
+            // Lifecycle changes are written; plain output only advanced the journal, which is durable already.
+            await WriteStateAsync();
+            if (Snapshot().IsFinished)
+            {
+                await notifier.HintAsync(logger, HubChannels.TaskFinished, GrainKey);
+            }
         }
 
         return new AppendResult(State.AckedSequence, gapAfter, fresh.Count, duplicates);
@@ -112,18 +121,37 @@ public sealed class TaskGrain(ITaskEventStore events, INodeOutboxStore outbox, I
 
     public async Task<long?> GetResumePointAsync(string nodeId)
     {
-        await RefreshStateAsync();
+        await CatchUpAsync();
         return State.Spec?.NodeId == nodeId ? State.AckedSequence : null;
     }
 
     public async Task<TaskSnapshot> GetAsync()
     {
-        await RefreshStateAsync();
+        await CatchUpAsync();
         return Snapshot();
     }
 
     public Task<IReadOnlyList<TaskEventRecord>> ReadEventsAsync(long afterSequence, int limit) =>
         events.TaskEventsReadAsync(GrainKey, afterSequence, Math.Clamp(limit, 1, 10_000));
+
+    /// <summary>Sees what other silos' activations wrote: newer state, and journal rows stored since.</summary>
+    private async Task CatchUpAsync()
+    {
+        await RefreshStateAsync();
+        await CatchUpWithJournalAsync();
+    }
+
+    private async Task CatchUpWithJournalAsync()
+    {
+        if (State.Spec is not null)
+        {
+            var last = await events.TaskEventsLastSequenceAsync(GrainKey);
+            if (last > State.AckedSequence)
+            {
+                State = State with { AckedSequence = last };
+            }
+        }
+    }
 
     private TaskGrainState Apply(TaskGrainState state, TaskEventRecord e, DateTimeOffset now)
     {

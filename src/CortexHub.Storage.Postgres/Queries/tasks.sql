@@ -8,3 +8,6 @@ SELECT sequence, kind, stream, data, created_at FROM task_events
 WHERE task_id = @task AND sequence > @after
 ORDER BY sequence
 LIMIT @limit;
+
+-- name: TaskEventsLastSequence
+SELECT COALESCE(MAX(sequence), 0) FROM task_events WHERE task_id = @task;

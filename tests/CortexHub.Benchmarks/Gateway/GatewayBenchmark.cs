@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using CortexHub.Grains.Nodes;
+using CortexHub.Grains.Tasks;
+using CortexHub.Grpc;
+using CortexHub.Protocol.V1;
+using CortexHub.Testing;
+
+namespace CortexHub.Benchmarks.Gateway;
+
+/// <summary>
+/// Task events through the gateway (read, journaled durably, acknowledged) against the bare echo
+/// service on the same framing, in the same run: ping-pong round trips (latency) and a pipelined
+/// window (throughput), with 1 and 100 streams.
+/// </summary>
+public static class GatewayBenchmark
+{
+    private const int Window = 64;
+
+    public static async Task<IReadOnlyList<Measurement>> RunAsync(StorageKind backend, TimeSpan duration, int payloadBytes)
+    {
+        var results = new List<Measurement>();
+        await using var echo = await EchoServer.StartAsync();
+        using var storage = await TestStorage.CreateAsync(backend);
+        await using var cluster = await TestCluster.StartAsync(new TestClusterOptions { Storage = storage });
+        var tokens = new string[100];
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            tokens[i] = await cluster.GetGrain<INodeGrain>($"n{i}").ProvisionAsync(new NodeProvisionRequest($"n{i}", "bench"));
+        }
+
+        var round = 0;
+        foreach (var streams in new[] { 1, 100 })
+        {
+            foreach (var target in new[] { "echo", "gateway" })
+            {
+                round++;
+                using var channel = GrpcChannel.ForAddress(target == "echo" ? echo.Address : cluster[0].GrpcAddress);
+                var opened = new List<EventStream>();
+                for (var i = 0; i < streams; i++)
+                {
+                    var taskId = $"bench-{round}-{i}";
+                    Hello? hello = null;
+                    if (target == "gateway")
+                    {
+                        await cluster.GetGrain<ITaskGrain>(taskId).DispatchAsync(new TaskSpec($"n{i}", "true", "bench"));
+                        hello = new Hello { NodeId = $"n{i}", Token = tokens[i], AgentVersion = "bench" };
+                    }
+
+                    var method = target == "echo" ? EchoServer.Method : TestNode.ConnectMethod;
+                    opened.Add(await EventStream.OpenAsync(channel, method, taskId, payloadBytes, hello));
+                }
+
+                var name = $"{target} ({backend.ToString().ToLowerInvariant()}), {payloadBytes} B events";
+                results.Add(await PingPongAsync(name, opened, duration));
+                results.Add(await PipelinedAsync(name, opened, duration));
+                foreach (var stream in opened)
+                {
+                    await stream.DisposeAsync();
+                }
+            }
+        }
+
+        return results;
+    }
+
+    private static Task<Measurement> PingPongAsync(string name, List<EventStream> streams, TimeSpan duration) =>
+        Measurement.RunAsync($"{name}, ping-pong, {streams.Count} stream(s)", "-", streams.Count, duration, async (worker, _) =>
+        {
+            var stream = streams[worker];
+            var sequence = await stream.SendAsync();
+            while (await stream.ReadAckOrWelcomeAsync() < sequence)
+            {
+            }
+        });
+
+    private static async Task<Measurement> PipelinedAsync(string name, List<EventStream> streams, TimeSpan duration)
+    {
+        var clock = Stopwatch.StartNew();
+        var counts = await Task.WhenAll(streams.Select(stream => Task.Run(() => PipelineOneAsync(stream, clock, duration))));
+        return new Measurement($"{name}, pipelined (window {Window}), {streams.Count} stream(s)", "-", streams.Count, counts.Sum(), clock.Elapsed.TotalSeconds, 0, 0);
+    }
+
+    /// <summary>Keeps up to <see cref="Window"/> unacknowledged events in flight (acks may cover several); returns events acknowledged.</summary>
+    private static async Task<long> PipelineOneAsync(EventStream stream, Stopwatch clock, TimeSpan duration)
+    {
+        var start = stream.LastSequence;
+        long sent = start, acked = start;
+        var stopped = false;
+        var window = new SemaphoreSlim(Window);
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new Lock();
+        _ = Task.Run(async () =>
+        {
+            while (!drained.Task.IsCompleted)
+            {
+                long ack;
+                try
+                {
+                    ack = await stream.ReadAckOrWelcomeAsync();
+                }
+                catch (Exception ex) when (ex is GrpcStatusException or InvalidOperationException or OperationCanceledException)
+                {
+                    drained.TrySetException(ex);
+                    return;
+                }
+
+                lock (gate)
+                {
+                    if (ack > acked)
+                    {
+                        window.Release((int)(ack - acked));
+                        acked = ack;
+                    }
+
+                    if (stopped && acked >= sent)
+                    {
+                        drained.TrySetResult();
+                    }
+                }
+            }
+        });
+        while (clock.Elapsed < duration)
+        {
+            await window.WaitAsync();
+            var sequence = await stream.SendAsync();
+            lock (gate)
+            {
+                sent = sequence;
+            }
+        }
+
+        lock (gate)
+        {
+            stopped = true;
+            if (acked >= sent)
+            {
+                drained.TrySetResult();
+            }
+        }
+
+        await drained.Task;
+        return sent - start;
+    }
+}
