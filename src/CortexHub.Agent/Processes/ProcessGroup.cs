@@ -1,0 +1,227 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace CortexHub.Agent.Processes;
+
+/// <summary>
+/// One task's command: <c>setsid --wait env --default-signal=PIPE {shell} -c {command}</c>. setsid makes the
+/// shell lead a new session and process group whose id is its pid (each program execs the next, so the pid
+/// stays the same). Everything the command starts stays in that group unless it calls setsid itself, so one
+/// <c>kill(-pgid, SIGKILL)</c> reaches all of it, even children whose parent already died.
+/// </summary>
+/// <remarks>
+/// The .NET runtime ignores SIGPIPE, and an ignored signal stays ignored across fork and exec. Commands would
+/// then see EPIPE instead of dying quietly (<c>yes | head</c> would print "Broken pipe" errors), so the
+/// disposition is reset with coreutils' <c>env --default-signal</c> (coreutils 8.31+) when it is available.
+/// </remarks>
+internal sealed class ProcessGroup : IDisposable
+{
+    private static readonly Lazy<string?> SetsidPath = new(() => FindOnPath("setsid"));
+    private static readonly Lazy<string?> SignalResetEnvPath = new(FindSignalResettingEnv);
+
+    private readonly Process _process;
+
+    private ProcessGroup(Process process, bool ownsGroup)
+    {
+        _process = process;
+        OwnsGroup = ownsGroup;
+        ProcessId = process.Id;
+        StandardOutput = process.StandardOutput.BaseStream;
+        StandardError = process.StandardError.BaseStream;
+    }
+
+    /// <summary>True when <c>setsid</c> is on PATH (process groups can be used).</summary>
+    public static bool CanCreateGroups => SetsidPath.Value is not null;
+
+    /// <summary>True when commands start with SIGPIPE reset to its default (see the remarks).</summary>
+    public static bool CanResetSignals => SignalResetEnvPath.Value is not null;
+
+    /// <summary>Pid of the shell; also the process group id when <see cref="OwnsGroup"/>.</summary>
+    public int ProcessId { get; }
+
+    /// <summary>True when the shell leads its own process group.</summary>
+    public bool OwnsGroup { get; }
+
+    /// <summary>The command's stdout, raw bytes.</summary>
+    public Stream StandardOutput { get; }
+
+    /// <summary>The command's stderr, raw bytes.</summary>
+    public Stream StandardError { get; }
+
+    /// <summary>
+    /// Starts <paramref name="command"/> with the agent's environment plus <paramref name="environment"/> (the
+    /// agent's token variable removed) and stdin at end-of-file.
+    /// </summary>
+    /// <exception cref="Win32Exception">The shell or working directory could not be used.</exception>
+    public static ProcessGroup Start(
+        string shell, string command, string? workingDirectory, IEnumerable<KeyValuePair<string, string>> environment, bool useProcessGroup)
+    {
+        var setsid = useProcessGroup ? SetsidPath.Value : null;
+        if (setsid is not null)
+        {
+            OrphanReaper.EnsureStarted();
+        }
+
+        var env = SignalResetEnvPath.Value;
+        var startInfo = new ProcessStartInfo
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var argv = new List<string>();
+        if (setsid is not null)
+        {
+            // --wait: should setsid ever have to fork (it does when it already leads a group), it still waits
+            // for the shell and returns its exit status.
+            argv.AddRange([setsid, "--wait"]);
+        }
+
+        if (env is not null)
+        {
+            argv.AddRange([env, "--default-signal=PIPE"]);
+        }
+
+        argv.Add(shell);
+        startInfo.FileName = argv[0];
+        foreach (var arg in argv.Skip(1))
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        startInfo.ArgumentList.Add("-c");
+        startInfo.ArgumentList.Add(command);
+        if (!string.IsNullOrEmpty(workingDirectory))
+        {
+            startInfo.WorkingDirectory = workingDirectory;
+        }
+
+        // Tasks run with the agent's environment, but never see the node's secret.
+        startInfo.Environment.Remove(AgentOptions.TokenEnvironmentVariable);
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = startInfo };
+        try
+        {
+            process.Start();
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+
+        // The command gets end-of-file on stdin rather than waiting on a pipe nobody writes.
+        process.StandardInput.Close();
+        return new ProcessGroup(process, setsid is not null);
+    }
+
+    /// <summary>Waits for the shell to exit and returns its exit code (128 + signal when killed).</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        return _process.ExitCode;
+    }
+
+    /// <summary>
+    /// Kills everything the task runs: the process tree first (it still finds descendants that left the group),
+    /// then the whole group (it finds members whose parent already died).
+    /// </summary>
+    /// <returns>Null, or a description of why a kill failed (for the log).</returns>
+    public string? KillAll()
+    {
+        string? failure = null;
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // The shell already exited: the group kill below still reaches what it left behind.
+        }
+        catch (Exception ex) when (ex is Win32Exception or AggregateException)
+        {
+            failure = $"killing the process tree failed: {ex.Message}";
+        }
+
+        return KillGroup() ?? failure;
+    }
+
+    /// <summary>
+    /// Kills what is left of the group after the shell exited (background jobs of a finished task would
+    /// otherwise outlive it and hold its pipes open).
+    /// </summary>
+    /// <returns>Null, or a description of why the kill failed.</returns>
+    /// <summary>
+    /// Waits until every process of the group is dead and reaped (orphans are reaped by <see cref="OrphanReaper"/>),
+    /// at most <paramref name="timeout"/>.
+    /// </summary>
+    /// <returns>True when the group is gone (or the shell had no group of its own).</returns>
+    public Task<bool> WaitUntilGoneAsync(TimeSpan timeout, TimeProvider timeProvider) =>
+        OwnsGroup ? OrphanReaper.WaitUntilGroupGoneAsync(ProcessId, timeout, timeProvider) : Task.FromResult(true);
+
+    public string? KillGroup()
+    {
+        if (!OwnsGroup)
+        {
+            return null;
+        }
+
+        if (LibC.Kill(-ProcessId, LibC.SIGKILL) == 0)
+        {
+            return null;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        return errno == LibC.ESRCH ? null : $"kill(-{ProcessId}, SIGKILL) failed with errno {errno}";
+    }
+
+    public void Dispose() => _process.Dispose();
+
+    /// <summary>The <c>env</c> that supports <c>--default-signal</c> (probed once), or null.</summary>
+    private static string? FindSignalResettingEnv()
+    {
+        if (FindOnPath("env") is not { } env)
+        {
+            return null;
+        }
+
+        var probe = new ProcessStartInfo(env) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        probe.ArgumentList.Add("--default-signal=PIPE");
+        probe.ArgumentList.Add("true");
+        try
+        {
+            using var process = Process.Start(probe);
+            if (process is null || !process.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                return null;
+            }
+
+            return process.ExitCode == 0 ? env : null;
+        }
+        catch (Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    private static string? FindOnPath(string name)
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
+        foreach (var dir in path.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,3 @@
+using CortexHub.Agent.Cli;
+
+return await AgentCommand.RunAsync(args);

@@ -1,0 +1,285 @@
+using System.ComponentModel;
+using CortexHub.Agent.Logging;
+using CortexHub.Agent.Processes;
+using CortexHub.Protocol.V1;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+
+namespace CortexHub.Agent.Tasks;
+
+/// <summary>
+/// Runs one dispatched command and reports it as events: accepted, started(pid), output chunks as they are
+/// produced, then exactly one result. Output is read raw from the pipes (no decoding, no line buffering); each
+/// read waits in <see cref="ITaskEventSink.PublishAsync"/> while the task's unacknowledged output is at its
+/// limit, so a command that writes faster than the hub acknowledges blocks on its full pipe.
+/// </summary>
+/// <remarks>
+/// A stop (cancel, timeout) kills the whole process group, reads what is left in the pipes for at most
+/// <see cref="TaskRunnerOptions.StopDrainTimeout"/>, then reports CANCELLED or TIMED_OUT. When the shell exits on
+/// its own, what it left running in its group is killed too, and the pipes are read to their end.
+/// </remarks>
+public sealed class TaskRunner
+{
+    private readonly DispatchTask _dispatch;
+    private readonly ITaskEventSink _sink;
+    private readonly TaskRunnerOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationTokenSource _output;
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ProcessGroup? _process;
+    private int? _processId;
+    private ITimer? _drainTimer;
+    private TaskStopReason _stopReason;
+    private string _stopMessage = "";
+    private int _started;
+
+    /// <summary>Prepares the run of <paramref name="dispatch"/>; nothing starts before <see cref="RunAsync"/>.</summary>
+    public TaskRunner(DispatchTask dispatch, ITaskEventSink sink, TaskRunnerOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(dispatch);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _dispatch = dispatch;
+        _sink = sink;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _output = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+    }
+
+    /// <summary>The task.</summary>
+    public string TaskId => _dispatch.TaskId;
+
+    /// <summary>Completes when the run is over (its result is published, or it was abandoned).</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>True until the run is over.</summary>
+    public bool IsRunning => !_completion.Task.IsCompleted;
+
+    /// <summary>Pid of the shell once started (also its process group id), else null.</summary>
+    public int? ProcessId
+    {
+        get { lock (_lock) { return _processId; } }
+    }
+
+    /// <summary>Why the task was stopped, or <see cref="TaskStopReason.None"/>.</summary>
+    public TaskStopReason StopReason
+    {
+        get { lock (_lock) { return _stopReason; } }
+    }
+
+    /// <summary>Runs the task to its end. Call once; never throws for a failing command (that is a FAILED result).</summary>
+    public async Task RunAsync()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            throw new InvalidOperationException($"Task {TaskId} is already running.");
+        }
+
+        try
+        {
+            await RunCoreAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            // Abandoned: the hub does not want to hear about this task any more.
+        }
+        finally
+        {
+            ITimer? drainTimer;
+            lock (_lock)
+            {
+                drainTimer = _drainTimer;
+                _drainTimer = null;
+
+                // Forgotten under the lock, so a late Stop cannot signal a process group id the system may reuse.
+                _process?.Dispose();
+                _process = null;
+            }
+
+            drainTimer?.Dispose();
+            _completion.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Kills the task's processes. The first reason wins, except that <see cref="TaskStopReason.Abandoned"/> also
+    /// silences a task already being stopped. Safe to call at any time, also before <see cref="RunAsync"/>.
+    /// </summary>
+    public void Stop(TaskStopReason reason, string? message = null)
+    {
+        if (reason == TaskStopReason.None)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reason), reason, "A stop needs a reason.");
+        }
+
+        ProcessGroup? process;
+        lock (_lock)
+        {
+            if (_completion.Task.IsCompleted)
+            {
+                return;
+            }
+
+            if (_stopReason == TaskStopReason.None)
+            {
+                _stopReason = reason;
+                _stopMessage = message ?? "";
+            }
+
+            process = _process;
+            if (process is not null)
+            {
+                // Output still in the pipes is read for a short while; a process that escaped the group may hold
+                // them open forever.
+                _drainTimer ??= _timeProvider.CreateTimer(
+                    static state => ((CancellationTokenSource)state!).TryCancel(), _output, _options.StopDrainTimeout, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        AgentLog.TaskStopRequested(_logger, TaskId, reason);
+        if (reason == TaskStopReason.Abandoned)
+        {
+            _abort.TryCancel();
+        }
+
+        if (process is not null)
+        {
+            ReportKillFailure(process, process.KillAll());
+        }
+    }
+
+    private async Task RunCoreAsync()
+    {
+        var abort = _abort.Token;
+        await _sink.PublishAsync(new TaskEvent { Accepted = new TaskAccepted() }, abort).ConfigureAwait(false);
+
+        var (stoppedBeforeStart, stopMessage) = GetStop();
+        if (stoppedBeforeStart != TaskStopReason.None)
+        {
+            // Stopped before it ran: say so without starting anything.
+            abort.ThrowIfCancellationRequested();
+            var (earlyOutcome, earlyError) = Describe(stoppedBeforeStart, stopMessage);
+            await PublishResultAsync(earlyOutcome, exitCode: -1, earlyError, abort).ConfigureAwait(false);
+            return;
+        }
+
+        ProcessGroup process;
+        try
+        {
+            process = ProcessGroup.Start(
+                _options.Shell, _dispatch.Command, _dispatch.WorkingDirectory, _dispatch.Environment, _options.UseProcessGroup);
+        }
+        catch (Exception ex) when (ex is Win32Exception or IOException or InvalidOperationException or UnauthorizedAccessException or ArgumentException)
+        {
+            AgentLog.TaskStartFailed(_logger, TaskId, ex.Message);
+            await PublishResultAsync(TaskOutcome.Failed, exitCode: -1, $"Could not start the command: {ex.Message}", abort).ConfigureAwait(false);
+            return;
+        }
+
+        TaskStopReason stoppedWhileStarting;
+        lock (_lock)
+        {
+            _process = process;
+            _processId = process.ProcessId;
+            stoppedWhileStarting = _stopReason;
+        }
+
+        if (stoppedWhileStarting != TaskStopReason.None)
+        {
+            // A stop arrived while the process was being started and found nothing to kill: kill it now.
+            Stop(stoppedWhileStarting);
+        }
+
+        AgentLog.TaskStarted(_logger, TaskId, process.ProcessId, process.OwnsGroup);
+        using var timeout = _dispatch.TimeoutSeconds > 0
+            ? _timeProvider.CreateTimer(
+                static state => ((TaskRunner)state!).Stop(TaskStopReason.TimedOut),
+                this, TimeSpan.FromSeconds(_dispatch.TimeoutSeconds), Timeout.InfiniteTimeSpan)
+            : null;
+
+        await _sink.PublishAsync(new TaskEvent { Started = new TaskStarted { Pid = process.ProcessId } }, abort).ConfigureAwait(false);
+
+        var stdout = PumpOutputAsync(process.StandardOutput, OutputStream.Stdout, _output.Token);
+        var stderr = PumpOutputAsync(process.StandardError, OutputStream.Stderr, _output.Token);
+
+        var exitCode = await process.WaitForExitAsync().ConfigureAwait(false);
+
+        // The shell is gone; background jobs it left in the group belong to the finished task.
+        ReportKillFailure(process, process.KillGroup());
+        await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
+
+        // The result means "nothing of this task runs any more": wait until the killed group is reaped.
+        if (!await process.WaitUntilGoneAsync(_options.StopDrainTimeout, _timeProvider).ConfigureAwait(false))
+        {
+            AgentLog.GroupOutlivedTask(_logger, TaskId, process.ProcessId);
+        }
+
+        abort.ThrowIfCancellationRequested();
+        var (reason, message) = GetStop();
+        var (outcome, error) = Describe(reason, message);
+        await PublishResultAsync(outcome, exitCode, error, abort).ConfigureAwait(false);
+    }
+
+    private (TaskStopReason Reason, string Message) GetStop()
+    {
+        lock (_lock)
+        {
+            return (_stopReason, _stopMessage);
+        }
+    }
+
+    private (TaskOutcome Outcome, string Error) Describe(TaskStopReason reason, string message) => reason switch
+    {
+        TaskStopReason.Cancelled => (TaskOutcome.Cancelled, message.Length > 0 ? message : "Cancelled."),
+        TaskStopReason.TimedOut => (TaskOutcome.TimedOut, $"Timed out after {_dispatch.TimeoutSeconds} s."),
+        _ => (TaskOutcome.Exited, ""),
+    };
+
+    private async Task PumpOutputAsync(Stream pipe, OutputStream stream, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[_options.ReadBufferSize];
+        try
+        {
+            while (true)
+            {
+                var read = await pipe.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                var chunk = new OutputChunk { Stream = stream, Data = ByteString.CopyFrom(buffer, 0, read) };
+                await _sink.PublishAsync(new TaskEvent { Output = chunk }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            AgentLog.OutputCutAfterStop(_logger, TaskId, stream);
+        }
+        catch (IOException ex)
+        {
+            AgentLog.OutputReadFailed(_logger, TaskId, stream, ex.Message);
+        }
+    }
+
+    private async Task PublishResultAsync(TaskOutcome outcome, int exitCode, string error, CancellationToken abort)
+    {
+        var result = new TaskResult { Outcome = outcome, ExitCode = exitCode, Error = error };
+        await _sink.PublishAsync(new TaskEvent { Result = result }, abort).ConfigureAwait(false);
+        AgentLog.TaskFinished(_logger, TaskId, outcome, exitCode);
+    }
+
+    private void ReportKillFailure(ProcessGroup process, string? failure)
+    {
+        if (failure is not null)
+        {
+            AgentLog.KillFailed(_logger, TaskId, process.ProcessId, failure);
+        }
+    }
+}

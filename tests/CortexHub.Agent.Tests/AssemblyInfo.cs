@@ -1,0 +1,4 @@
+using System.Runtime.Versioning;
+
+// Like the agent under test: Linux only (/proc, process groups).
+[assembly: SupportedOSPlatform("linux")]
