@@ -5,6 +5,7 @@ using CortexHub.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace CortexHub.Grains;
 
@@ -16,6 +17,9 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.SectionName))
             .Validate(o => o.TerminalChunks is > 0 and <= 100_000, $"{NodeOptions.SectionName}:TerminalChunks must be between 1 and 100000.")
             .ValidateOnStart();
+        services.AddOptions<JournalOptions>().Bind(configuration.GetSection(JournalOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JournalOptions>, JournalOptionsValidator>());
+        services.TryAddSingleton<TaskWaiter>();
         services.TryAddSingleton<INodeOutboxStore, RelationalNodeOutboxStore>();
         services.TryAddSingleton<ITerminalStore, RelationalTerminalStore>();
         services.TryAddSingleton<ITaskEventStore, RelationalTaskEventStore>();

@@ -39,6 +39,12 @@ public abstract class Grain
     /// </summary>
     public virtual Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Drops this activation after the current turn without deactivation hooks or saving: use it when
+    /// in-memory state may have moved ahead of storage (a write failed half-way). The next call reloads.
+    /// </summary>
+    protected void DiscardActivationAfterTurn() => Context.StateIsSuspect = true;
+
     /// <summary>Asks the runtime to deactivate this activation once the current turn ends.</summary>
     protected void DeactivateOnIdle() => Context.DeactivateAfterTurn = true;
 

@@ -32,7 +32,8 @@ public sealed class AgentEndToEndTests
         await using var agent = await StartAgentAsync(cluster, "agent-burst", "--max-unacked-bytes", "1048576");
         const long total = 50_000_000;
 
-        await cluster.GetGrain<ITaskGrain>("burst").DispatchAsync(new TaskSpec("agent-burst", $"head -c {total} /dev/zero | tr '\\0' 'x'", "e2e"));
+        // A full-log cap above the burst, so every byte must land in the journal.
+        await cluster.GetGrain<ITaskGrain>("burst").DispatchAsync(new TaskSpec("agent-burst", $"head -c {total} /dev/zero | tr '\\0' 'x'", "e2e", FullLogCapBytes: 64_000_000));
         long peakRss = 0;
         var finished = WaitFinishedAsync(cluster, "burst", TimeSpan.FromMinutes(3));
         while (!finished.IsCompleted)
@@ -58,6 +59,9 @@ public sealed class AgentEndToEndTests
         }
 
         Assert.Equal(total, stored);
+        var journal = await cluster.GetGrain<ITaskGrain>("burst").GetJournalAsync();
+        Assert.Equal(total, journal.Stdout.Head.Length + journal.Stdout.OmittedBytes + journal.Stdout.Tail.Length);
+        Assert.Equal(0, journal.FullLogOmittedBytes);
         // The agent's unacknowledged buffer is capped at 1 MiB; its whole process stays far below the burst size.
         Assert.True(peakRss < 200_000_000, $"agent peak RSS {peakRss / 1_000_000} MB");
     }

@@ -45,6 +45,9 @@ public sealed class RelationalTaskEventStore(RelationalDatabase database) : ITas
             return events.Count;
         }, cancellationToken);
 
+    public Task TaskEventsDeleteAsync(string taskId, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("TaskEventsDelete", command => RelationalDatabase.Bind(command, "@task", taskId), cancellationToken);
+
     public async Task<long> TaskEventsLastSequenceAsync(string taskId, CancellationToken cancellationToken = default) =>
         (await database.QueryAsync("TaskEventsLastSequence", command => RelationalDatabase.Bind(command, "@task", taskId), reader => reader.GetInt64(0), cancellationToken))[0];
 

@@ -21,6 +21,9 @@ public interface ITaskGrain : IGrain
 
     Task<TaskSnapshot> GetAsync();
 
+    /// <summary>Head/omitted/tail of stdout and stderr, the thought log and counters.</summary>
+    Task<TaskJournal> GetJournalAsync();
+
     /// <summary>Journal events after <paramref name="afterSequence"/>, oldest first.</summary>
     Task<IReadOnlyList<TaskEventRecord>> ReadEventsAsync(long afterSequence, int limit);
 }

@@ -1,21 +1,30 @@
-using System.Text.Json;
+using CortexHub.Grains.Journal;
 using CortexHub.Grains.Storage;
 using CortexHub.Protocol.V1;
 using CortexHub.Runtime;
 using CortexHub.Runtime.Storage;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CortexHub.Grains.Tasks;
 
+/// <summary>
+/// One task: its state machine (this file), its journal (<c>TaskGrain.Journal.cs</c>) and its
+/// durable timers for lost detection and retention (<c>TaskGrain.Lifetime.cs</c>).
+/// </summary>
 [GrainType("task")]
-public sealed class TaskGrain(ITaskEventStore events, INodeOutboxStore outbox, IClusterNotifier notifier, ILogger<TaskGrain> logger) : Grain<TaskGrainState>, ITaskGrain
+public sealed partial class TaskGrain(
+    ITaskEventStore events,
+    INodeOutboxStore outbox,
+    IClusterNotifier notifier,
+    IMembershipStore silos,
+    IOptions<JournalOptions> options,
+    ILogger<TaskGrain> logger) : Grain<TaskGrainState>, ITaskGrain, IRemindable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly JournalOptions _options = options.Value;
 
-    // Output batches move the durable position without a state write (the journal rows are the
-    // truth), so an activation catches up from the journal.
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => CatchUpWithJournalAsync();
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => CatchUpWithJournalAsync(cancellationToken);
 
     public async Task<TaskSnapshot> DispatchAsync(TaskSpec spec)
     {
@@ -25,9 +34,11 @@ public sealed class TaskGrain(ITaskEventStore events, INodeOutboxStore outbox, I
             throw new InvalidOperationException($"Task {GrainKey} already exists (state {State.State}).");
         }
 
+        Validate(spec);
         var now = Time.GetUtcNow();
-        State = State with { Spec = spec, State = TaskState.Queued, Transitions = Stamp(TaskState.Queued, now) };
-        await WriteStateAsync();
+        State = State with { Spec = spec, State = TaskState.Queued, Transitions = Stamp(State, TaskState.Queued, now), NodeSeenAt = now };
+        ResetBuffers();
+        await SaveAsync();
 
         // State first, then the side effect: a retried dispatch re-enqueues the same command id, which the outbox ignores.
         var dispatch = new DispatchTask
@@ -42,87 +53,37 @@ public sealed class TaskGrain(ITaskEventStore events, INodeOutboxStore outbox, I
         {
             dispatch.Environment[key] = value;
         }
+
         await EnqueueAsync(spec.NodeId, dispatch.CommandId, new HubMessage { Dispatch = dispatch });
-
-        State = State with { State = TaskState.Dispatched, Transitions = Stamp(TaskState.Dispatched, Time.GetUtcNow()) };
-        await WriteStateAsync();
+        await RegisterOrUpdateReminderAsync(LivenessReminder, LivenessPeriod, LivenessPeriod);
+        await TransitionAsync(TaskState.Dispatched);
         return Snapshot();
-    }
-
-    public async Task<AppendResult> AppendEventsAsync(string nodeId, IReadOnlyList<TaskEventRecord> batch)
-    {
-        if (State.Spec is null || State.Spec.NodeId != nodeId)
-        {
-            throw new InvalidOperationException($"Task {GrainKey} is not assigned to node {nodeId}.");
-        }
-
-        var next = State.AckedSequence + 1;
-        var fresh = new List<TaskEventRecord>(batch.Count);
-        var duplicates = 0;
-        long? gapAfter = null;
-        foreach (var e in batch.OrderBy(e => e.Sequence))
-        {
-            if (e.Sequence < next)
-            {
-                duplicates++;
-            }
-            else if (e.Sequence == next)
-            {
-                fresh.Add(e);
-                next++;
-            }
-            else
-            {
-                gapAfter = next - 1;
-                break;
-            }
-        }
-
-        if (fresh.Count == 0)
-        {
-            return new AppendResult(State.AckedSequence, gapAfter, 0, duplicates);
-        }
-
-        var now = Time.GetUtcNow();
-        await events.TaskEventsAppendAsync(GrainKey, fresh, now);
-        var before = State.State;
-        var state = State with { AckedSequence = fresh[^1].Sequence };
-        foreach (var e in fresh)
-        {
-            state = Apply(state, e, now);
-        }
-
-        State = state;
-        if (state.State != before)
-        {
-            // Lifecycle changes are written; plain output only advanced the journal, which is durable already.
-            await WriteStateAsync();
-            if (Snapshot().IsFinished)
-            {
-                await notifier.HintAsync(logger, HubChannels.TaskFinished, GrainKey);
-            }
-        }
-
-        return new AppendResult(State.AckedSequence, gapAfter, fresh.Count, duplicates);
     }
 
     public async Task<TaskSnapshot> CancelAsync(string reason)
     {
-        var snapshot = Snapshot();
-        if (State.Spec is null || snapshot.IsFinished)
+        await CatchUpAsync();
+        if (State.Spec is null || TaskTransitions.IsTerminal(State.State))
         {
-            return snapshot;
+            return Snapshot();
         }
 
         var cancel = new CancelTask { CommandId = "cancel:" + GrainKey, TaskId = GrainKey, Reason = reason };
         await EnqueueAsync(State.Spec.NodeId, cancel.CommandId, new HubMessage { Cancel = cancel });
-        return snapshot;
+        return Snapshot();
     }
 
     public async Task<long?> GetResumePointAsync(string nodeId)
     {
         await CatchUpAsync();
-        return State.Spec?.NodeId == nodeId ? State.AckedSequence : null;
+        if (State.Spec?.NodeId != nodeId)
+        {
+            return null;
+        }
+
+        // The node is back and still runs the task: it is not lost.
+        State = State with { NodeSeenAt = Time.GetUtcNow() };
+        return State.AckedSequence;
     }
 
     public async Task<TaskSnapshot> GetAsync()
@@ -131,58 +92,35 @@ public sealed class TaskGrain(ITaskEventStore events, INodeOutboxStore outbox, I
         return Snapshot();
     }
 
+    public async Task<TaskJournal> GetJournalAsync()
+    {
+        await CatchUpAsync();
+        return new TaskJournal(
+            Snapshot(), _stdout.Snapshot(), _stderr.Snapshot(), State.Thoughts, State.ThoughtsDropped, State.Progress, State.FullLogBytes, State.FullLogOmittedBytes);
+    }
+
     public Task<IReadOnlyList<TaskEventRecord>> ReadEventsAsync(long afterSequence, int limit) =>
         events.TaskEventsReadAsync(GrainKey, afterSequence, Math.Clamp(limit, 1, 10_000));
 
-    /// <summary>Sees what other silos' activations wrote: newer state, and journal rows stored since.</summary>
-    private async Task CatchUpAsync()
+    /// <summary>Moves the state machine, stamping the time; rejects what the machine does not allow.</summary>
+    private async Task TransitionAsync(TaskState to, TaskResultInfo? result = null)
     {
-        await RefreshStateAsync();
-        await CatchUpWithJournalAsync();
-    }
-
-    private async Task CatchUpWithJournalAsync()
-    {
-        if (State.Spec is not null)
+        State = Transitioned(State, to, Time.GetUtcNow()) with { Result = result ?? State.Result };
+        await SaveAsync();
+        if (TaskTransitions.IsTerminal(to))
         {
-            var last = await events.TaskEventsLastSequenceAsync(GrainKey);
-            if (last > State.AckedSequence)
-            {
-                State = State with { AckedSequence = last };
-            }
+            await OnFinishedAsync();
         }
     }
 
-    private TaskGrainState Apply(TaskGrainState state, TaskEventRecord e, DateTimeOffset now)
+    private TaskGrainState Transitioned(TaskGrainState state, TaskState to, DateTimeOffset at)
     {
-        if (Snapshot(state).IsFinished)
+        if (!TaskTransitions.IsAllowed(state.State, to))
         {
-            return state;
+            throw new InvalidTaskTransitionException(GrainKey, state.State, to);
         }
 
-        switch (e.Kind)
-        {
-            case TaskEventKind.Started when state.State is TaskState.Queued or TaskState.Dispatched:
-                return state with { State = TaskState.Running, Transitions = Stamp(state, TaskState.Running, now) };
-            case TaskEventKind.Result:
-                var outcome = JsonSerializer.Deserialize<TaskOutcomeEvent>(e.Data, Json)
-                    ?? throw new InvalidOperationException($"Task {GrainKey}: result event {e.Sequence} has an empty body.");
-                var final = outcome.Outcome switch
-                {
-                    TaskOutcome.Exited => outcome.ExitCode == 0 ? TaskState.Succeeded : TaskState.Failed,
-                    TaskOutcome.Cancelled => TaskState.Cancelled,
-                    TaskOutcome.TimedOut => TaskState.TimedOut,
-                    _ => TaskState.Failed,
-                };
-                return state with
-                {
-                    State = final,
-                    Transitions = Stamp(state, final, now),
-                    Result = new TaskResultInfo(outcome.Outcome == TaskOutcome.Failed ? null : outcome.ExitCode, outcome.Error, outcome.PayloadJson),
-                };
-            default:
-                return state;
-        }
+        return state with { State = to, Transitions = Stamp(state, to, at) };
     }
 
     private async Task EnqueueAsync(string nodeId, string commandId, HubMessage message)
@@ -191,13 +129,27 @@ public sealed class TaskGrain(ITaskEventStore events, INodeOutboxStore outbox, I
         await notifier.HintAsync(logger, HubChannels.NodeOutbox, nodeId);
     }
 
-    private IReadOnlyDictionary<TaskState, DateTimeOffset> Stamp(TaskState to, DateTimeOffset at) => Stamp(State, to, at);
+    private void Validate(TaskSpec spec)
+    {
+        if (string.IsNullOrWhiteSpace(spec.NodeId) || string.IsNullOrWhiteSpace(spec.Command))
+        {
+            throw new ArgumentException($"Task {GrainKey}: a node id and a command are required.", nameof(spec));
+        }
+
+        if (spec.HeadBytes is < 0 or > JournalOptions.MaxBufferBytes || spec.TailBytes is < 0 or > JournalOptions.MaxBufferBytes)
+        {
+            throw new ArgumentException($"Task {GrainKey}: head and tail sizes must be between 0 and {JournalOptions.MaxBufferBytes} bytes.", nameof(spec));
+        }
+
+        if (spec.FullLogCapBytes is < 0 || spec.Timeout is { } t && t <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Task {GrainKey}: the full-log cap cannot be negative and a timeout must be positive.", nameof(spec));
+        }
+    }
 
     private static IReadOnlyDictionary<TaskState, DateTimeOffset> Stamp(TaskGrainState state, TaskState to, DateTimeOffset at) =>
         new Dictionary<TaskState, DateTimeOffset>(state.Transitions) { [to] = at };
 
-    private TaskSnapshot Snapshot() => Snapshot(State);
-
-    private TaskSnapshot Snapshot(TaskGrainState state) =>
-        new(GrainKey, state.Spec is not null, state.Spec, state.State, state.Transitions, state.AckedSequence, state.Result);
+    private TaskSnapshot Snapshot() =>
+        new(GrainKey, State.Spec is not null, State.Spec, State.State, State.Transitions, State.AckedSequence, State.Result);
 }

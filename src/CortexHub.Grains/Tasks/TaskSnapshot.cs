@@ -9,5 +9,5 @@ public sealed record TaskSnapshot(
     long AckedSequence,
     TaskResultInfo? Result)
 {
-    public bool IsFinished => State is TaskState.Succeeded or TaskState.Failed or TaskState.Cancelled or TaskState.TimedOut or TaskState.Lost;
+    public bool IsFinished => TaskTransitions.IsTerminal(State);
 }

@@ -11,3 +11,6 @@ LIMIT @limit;
 
 -- name: TaskEventsLastSequence
 SELECT COALESCE(MAX(sequence), 0) FROM task_events WHERE task_id = @task;
+
+-- name: TaskEventsDelete
+DELETE FROM task_events WHERE task_id = @task;

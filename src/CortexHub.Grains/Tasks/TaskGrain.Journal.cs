@@ -1,0 +1,251 @@
+using System.Text;
+using System.Text.Json;
+using CortexHub.Grains.Journal;
+using Microsoft.Extensions.Logging;
+
+namespace CortexHub.Grains.Tasks;
+
+/// <summary>
+/// The journal: events stored exactly once and in order in <c>task_events</c> (the truth), with
+/// head+tail buffers, thoughts and counters kept in memory and snapshotted into the state. A
+/// snapshot names the sequence it covers; an activation restores it and replays later rows.
+/// Output past the full-log cap is stored without its bytes, so the snapshot (with the tail) is
+/// written before such rows.
+/// </summary>
+public sealed partial class TaskGrain
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private HeadTailBuffer _stdout = new(0, 0);
+    private HeadTailBuffer _stderr = new(0, 0);
+    private long _buffersFromVersion = -1;
+    private long _bytesSinceSnapshot;
+
+    public async Task<AppendResult> AppendEventsAsync(string nodeId, IReadOnlyList<TaskEventRecord> batch)
+    {
+        if (State.Spec is null || State.Spec.NodeId != nodeId)
+        {
+            throw new InvalidOperationException($"Task {GrainKey} is not assigned to node {nodeId}.");
+        }
+
+        var next = State.AckedSequence + 1;
+        var fresh = new List<TaskEventRecord>(batch.Count);
+        var duplicates = 0;
+        long? gapAfter = null;
+        foreach (var e in batch.OrderBy(e => e.Sequence))
+        {
+            if (e.Sequence < next)
+            {
+                duplicates++;
+            }
+            else if (e.Sequence == next)
+            {
+                fresh.Add(e);
+                next++;
+            }
+            else
+            {
+                gapAfter = next - 1;
+                break;
+            }
+        }
+
+        if (fresh.Count == 0)
+        {
+            return new AppendResult(State.AckedSequence, gapAfter, 0, duplicates);
+        }
+
+        var now = Time.GetUtcNow();
+        var before = State.State;
+        try
+        {
+            var (rows, pastCap) = Apply(fresh, now, replaying: false);
+            State = State with { AckedSequence = fresh[^1].Sequence, NodeSeenAt = now };
+            if (pastCap)
+            {
+                await SaveAsync();
+                await events.TaskEventsAppendAsync(GrainKey, rows, now);
+            }
+            else
+            {
+                await events.TaskEventsAppendAsync(GrainKey, rows, now);
+                if (State.State != before || _bytesSinceSnapshot >= _options.SnapshotEveryBytes)
+                {
+                    await SaveAsync();
+                }
+            }
+        }
+        catch
+        {
+            // Buffers and counters already include this batch; storage may not. Start over from storage.
+            DiscardActivationAfterTurn();
+            throw;
+        }
+
+        if (State.State != before && TaskTransitions.IsTerminal(State.State))
+        {
+            await OnFinishedAsync();
+        }
+
+        return new AppendResult(State.AckedSequence, gapAfter, fresh.Count, duplicates);
+    }
+
+    /// <summary>Folds events into buffers, thoughts, counters and the state machine; returns the rows to store.</summary>
+    private (List<TaskEventRecord> Rows, bool PastCap) Apply(IReadOnlyList<TaskEventRecord> fresh, DateTimeOffset now, bool replaying)
+    {
+        var cap = State.Spec!.FullLogCapBytes ?? _options.FullLogCapBytes;
+        var rows = new List<TaskEventRecord>(fresh.Count);
+        var pastCap = false;
+        var state = State;
+        foreach (var e in fresh)
+        {
+            var row = e;
+            switch (e.Kind)
+            {
+                case TaskEventKind.Output:
+                    (e.Stream == OutputStreamKind.Stderr ? _stderr : _stdout).Append(e.Data);
+                    _bytesSinceSnapshot += e.Data.Length;
+                    if (state.FullLogBytes + e.Data.Length <= cap)
+                    {
+                        state = state with { FullLogBytes = state.FullLogBytes + e.Data.Length };
+                    }
+                    else
+                    {
+                        state = state with { FullLogOmittedBytes = state.FullLogOmittedBytes + e.Data.Length };
+                        row = e with { Data = [] };
+                        pastCap = true;
+                    }
+
+                    break;
+                case TaskEventKind.Thought:
+                    state = AddThought(state, new ThoughtRecord(e.Sequence, e.At ?? now, Encoding.UTF8.GetString(e.Data)));
+                    break;
+                case TaskEventKind.Progress:
+                    var progress = JsonSerializer.Deserialize<ProgressBody>(e.Data, Json);
+                    state = state with { Progress = new TaskProgressInfo(progress?.Fraction ?? -1, progress?.Message ?? "", e.At ?? now) };
+                    break;
+                case TaskEventKind.Started:
+                    state = TryTransition(state, TaskState.Running, e.At ?? now, null);
+                    break;
+                case TaskEventKind.Result:
+                    var outcome = JsonSerializer.Deserialize<TaskOutcomeEvent>(e.Data, Json)
+                        ?? throw new InvalidOperationException($"Task {GrainKey}: result event {e.Sequence} has an empty body.");
+                    var final = outcome.Outcome switch
+                    {
+                        TaskOutcome.Exited => outcome.ExitCode == 0 ? TaskState.Succeeded : TaskState.Failed,
+                        TaskOutcome.Cancelled => TaskState.Cancelled,
+                        TaskOutcome.TimedOut => TaskState.TimedOut,
+                        _ => TaskState.Failed,
+                    };
+                    state = TryTransition(state, final, e.At ?? now,
+                        new TaskResultInfo(outcome.Outcome == TaskOutcome.Failed ? null : outcome.ExitCode, outcome.Error, outcome.PayloadJson));
+                    break;
+            }
+
+            rows.Add(row);
+        }
+
+        State = state with { AppliedSequence = replaying ? fresh[^1].Sequence : state.AppliedSequence };
+        return (rows, pastCap);
+    }
+
+    /// <summary>A node event that the state machine does not allow is kept in the journal but changes no state.</summary>
+    private TaskGrainState TryTransition(TaskGrainState state, TaskState to, DateTimeOffset at, TaskResultInfo? result)
+    {
+        if (!TaskTransitions.IsAllowed(state.State, to))
+        {
+            LogIgnoredTransition(GrainKey, state.State, to);
+            return state;
+        }
+
+        return Transitioned(state, to, at) with { Result = result ?? state.Result };
+    }
+
+    private TaskGrainState AddThought(TaskGrainState state, ThoughtRecord thought)
+    {
+        var thoughts = new List<ThoughtRecord>(state.Thoughts) { thought };
+        var bytes = state.ThoughtBytes + Encoding.UTF8.GetByteCount(thought.Text);
+        var dropped = state.ThoughtsDropped;
+        while (thoughts.Count > 0 && (thoughts.Count > _options.MaxThoughts || bytes > _options.MaxThoughtBytes))
+        {
+            bytes -= Encoding.UTF8.GetByteCount(thoughts[0].Text);
+            thoughts.RemoveAt(0);
+            dropped++;
+        }
+
+        return state with { Thoughts = thoughts, ThoughtBytes = bytes, ThoughtsDropped = dropped };
+    }
+
+    /// <summary>Writes the state with fresh buffer snapshots covering everything acknowledged.</summary>
+    private async Task SaveAsync()
+    {
+        State = State with { Stdout = _stdout.ToState(), Stderr = _stderr.ToState(), AppliedSequence = State.AckedSequence };
+        await WriteStateAsync();
+        _buffersFromVersion = StateVersion;
+        _bytesSinceSnapshot = 0;
+    }
+
+    private void ResetBuffers()
+    {
+        var spec = State.Spec!;
+        _stdout = new HeadTailBuffer(spec.HeadBytes ?? _options.HeadBytes, spec.TailBytes ?? _options.TailBytes);
+        _stderr = new HeadTailBuffer(spec.HeadBytes ?? _options.HeadBytes, spec.TailBytes ?? _options.TailBytes);
+    }
+
+    /// <summary>Sees what other silos' activations wrote: newer state, and journal rows stored since.</summary>
+    private async Task CatchUpAsync()
+    {
+        await RefreshStateAsync();
+        await CatchUpWithJournalAsync(CancellationToken.None);
+    }
+
+    /// <summary>Restores the buffers from the state's snapshot (if the state changed) and replays later journal rows.</summary>
+    private async Task CatchUpWithJournalAsync(CancellationToken cancellationToken)
+    {
+        if (State.Spec is null)
+        {
+            return;
+        }
+
+        if (_buffersFromVersion != StateVersion)
+        {
+            if (State.Stdout is null || State.Stderr is null)
+            {
+                ResetBuffers();
+            }
+            else
+            {
+                _stdout = HeadTailBuffer.FromState(State.Stdout);
+                _stderr = HeadTailBuffer.FromState(State.Stderr);
+            }
+
+            _buffersFromVersion = StateVersion;
+            State = State with { AckedSequence = Math.Max(State.AckedSequence, State.AppliedSequence) };
+            await ReplayAsync(State.AppliedSequence, cancellationToken);
+        }
+        else
+        {
+            await ReplayAsync(State.AckedSequence, cancellationToken);
+        }
+    }
+
+    private async Task ReplayAsync(long after, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var page = await events.TaskEventsReadAsync(GrainKey, after, 1000, cancellationToken);
+            if (page.Count == 0)
+            {
+                return;
+            }
+
+            Apply(page, Time.GetUtcNow(), replaying: true);
+            after = page[^1].Sequence;
+            State = State with { AckedSequence = Math.Max(State.AckedSequence, after) };
+        }
+    }
+
+    [LoggerMessage(4101, LogLevel.Warning, "Task {TaskId}: ignored a node event that would move it from {From} to {To}")]
+    private partial void LogIgnoredTransition(string taskId, TaskState from, TaskState to);
+
+    private sealed record ProgressBody(double Fraction, string? Message);
+}

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using CortexHub.Runtime.Storage;
+
+namespace CortexHub.Grains.Tasks;
+
+/// <summary>
+/// Long-poll for task completion from any silo: woken by the <c>task-finished</c> hint (from
+/// whichever silo stored the result) and, should a hint be lost, by a periodic re-read.
+/// </summary>
+public sealed class TaskWaiter : IDisposable
+{
+    public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(2);
+
+    private readonly IGrainFactory _grains;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, ConcurrentBag<TaskCompletionSource>> _waiting = new(StringComparer.Ordinal);
+    private readonly IDisposable _subscription;
+
+    public TaskWaiter(IGrainFactory grains, IClusterNotifier notifier, TimeProvider time)
+    {
+        _grains = grains;
+        _time = time;
+        _subscription = notifier.Subscribe(HubChannels.TaskFinished, Wake);
+        notifier.Resync += WakeAll;
+    }
+
+    /// <summary>
+    /// Returns the task once it has finished, or its current snapshot when <paramref name="timeout"/>
+    /// passes first (check <see cref="TaskSnapshot.IsFinished"/>).
+    /// </summary>
+    public async Task<TaskSnapshot> WaitAsync(string taskId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var grain = _grains.GetGrain<ITaskGrain>(taskId);
+        while (true)
+        {
+            // Register before reading, so a result stored in between still wakes us.
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiting.GetOrAdd(taskId, _ => []).Add(signal);
+            var snapshot = await grain.GetAsync();
+            if (snapshot.IsFinished || !snapshot.Exists)
+            {
+                return snapshot;
+            }
+
+            try
+            {
+                await signal.Task.WaitAsync(RecheckInterval, _time, deadline.Token);
+            }
+            catch (TimeoutException)
+            {
+                // Re-read: a hint may have been lost.
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return await grain.GetAsync();
+            }
+        }
+    }
+
+    private void Wake(string taskId)
+    {
+        if (_waiting.TryRemove(taskId, out var signals))
+        {
+            foreach (var signal in signals)
+            {
+                signal.TrySetResult();
+            }
+        }
+    }
+
+    private void WakeAll()
+    {
+        foreach (var taskId in _waiting.Keys)
+        {
+            Wake(taskId);
+        }
+    }
+
+    public void Dispose() => _subscription.Dispose();
+}
