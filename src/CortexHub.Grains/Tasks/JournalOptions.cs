@@ -35,6 +35,9 @@ public sealed class JournalOptions
     /// <summary>A running task whose node stays away this long becomes <c>lost</c>. Default 60 seconds.</summary>
     public TimeSpan LostGrace { get; set; } = DefaultLostGrace;
 
+    /// <summary>A waiter re-reads the task this often in case a completion hint was lost. Default 2 seconds.</summary>
+    public TimeSpan WaitRecheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Output between two persisted buffer snapshots (bounds replay after a crash). Default 1 MiB.</summary>
     public int SnapshotEveryBytes { get; set; } = DefaultSnapshotEveryBytes;
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CortexHub.Runtime.Storage;
+using Microsoft.Extensions.Options;
 
 namespace CortexHub.Grains.Tasks;
 
@@ -9,17 +10,17 @@ namespace CortexHub.Grains.Tasks;
 /// </summary>
 public sealed class TaskWaiter : IDisposable
 {
-    public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(2);
-
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _recheck;
     private readonly ConcurrentDictionary<string, ConcurrentBag<TaskCompletionSource>> _waiting = new(StringComparer.Ordinal);
     private readonly IDisposable _subscription;
 
-    public TaskWaiter(IGrainFactory grains, IClusterNotifier notifier, TimeProvider time)
+    public TaskWaiter(IGrainFactory grains, IClusterNotifier notifier, TimeProvider time, IOptions<JournalOptions> options)
     {
         _grains = grains;
         _time = time;
+        _recheck = options.Value.WaitRecheckInterval;
         _subscription = notifier.Subscribe(HubChannels.TaskFinished, Wake);
         notifier.Resync += WakeAll;
     }
@@ -46,7 +47,7 @@ public sealed class TaskWaiter : IDisposable
 
             try
             {
-                await signal.Task.WaitAsync(RecheckInterval, _time, deadline.Token);
+                await signal.Task.WaitAsync(_recheck, _time, deadline.Token);
             }
             catch (TimeoutException)
             {

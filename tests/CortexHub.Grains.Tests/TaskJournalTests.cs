@@ -1,0 +1,206 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CortexHub.Grains.Tests;
+
+public sealed class TaskJournalTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    [Theory]
+    [InlineData(StorageKind.Sqlite)]
+    [InlineData(StorageKind.Postgres)]
+    public async Task Append_DuplicatedAndReorderedResends_StoredExactlyOnceInOrder(StorageKind kind)
+    {
+        await using var cluster = await StartAsync(kind);
+        var task = await DispatchAsync(cluster, "t-dup");
+        var all = Enumerable.Range(1, 60).Select(i => Events.Out(i, $"{i};")).ToList();
+        var random = new Random(7);
+
+        // Deliveries overlap, repeat and arrive out of order, as after reconnects and resends.
+        long acked = 0;
+        for (var round = 0; acked < 60 && round < 500; round++)
+        {
+            var from = Math.Max(0, (int)acked - random.Next(0, 5));
+            var batch = all.Skip(from).Take(random.Next(1, 12)).OrderBy(_ => random.Next()).ToList();
+            acked = (await task.AppendEventsAsync("n1", batch)).AckedSequence;
+        }
+
+        var stored = await task.ReadEventsAsync(0, 1000);
+        Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), stored.Select(e => e.Sequence));
+        Assert.Equal(string.Concat(Enumerable.Range(1, 60).Select(i => $"{i};")), Encoding.UTF8.GetString((await task.GetJournalAsync()).Stdout.Head));
+    }
+
+    [Fact]
+    public async Task Append_Gap_ReportedAndNothingPastItStored()
+    {
+        await using var cluster = await StartAsync(StorageKind.Sqlite);
+        var task = await DispatchAsync(cluster, "t-gap");
+
+        var result = await task.AppendEventsAsync("n1", [Events.Out(1, "a"), Events.Out(2, "b"), Events.Out(5, "e")]);
+
+        Assert.Equal((2L, 2L, 2), (result.AckedSequence, result.GapAfter!.Value, result.Stored));
+        Assert.Equal(2, (await task.ReadEventsAsync(0, 10)).Count);
+    }
+
+    [Theory]
+    [InlineData(StorageKind.Sqlite)]
+    [InlineData(StorageKind.Postgres)]
+    public async Task Journal_SiloKilledMidStream_HeadTailAndCountersSurvive(StorageKind kind)
+    {
+        await using var cluster = await StartAsync(kind, o => o.Configuration["CortexHub:Journal:SnapshotEveryBytes"] = "100");
+        var task = await DispatchAsync(cluster, "t-kill", new TaskSpec("n1", "make", "tester", HeadBytes: 10, TailBytes: 10, FullLogCapBytes: 1_000_000));
+        await task.AppendEventsAsync("n1", [Events.Started(1), .. Enumerable.Range(2, 30).Select(i => Events.Out(i, $"<{i:000}>"))]);
+        await task.AppendEventsAsync("n1", [Events.Thought(32, "compiling"), Events.Out(33, "tail-end!!")]);
+
+        cluster.KillSilo(0);
+        await cluster.RestartSiloAsync(0);
+
+        var journal = await cluster.GetGrain<ITaskGrain>("t-kill").GetJournalAsync();
+        var full = string.Concat(Enumerable.Range(2, 30).Select(i => $"<{i:000}>")) + "tail-end!!";
+        Assert.Equal(TaskState.Running, journal.Task.State);
+        Assert.Equal(33, journal.Task.AckedSequence);
+        Assert.Equal(full[..10], Encoding.UTF8.GetString(journal.Stdout.Head));
+        Assert.Equal(full[^10..], Encoding.UTF8.GetString(journal.Stdout.Tail));
+        Assert.Equal(full.Length - 20, journal.Stdout.OmittedBytes);
+        Assert.Contains($"[… {full.Length - 20} bytes omitted …]", journal.Stdout.ToDisplayString());
+        Assert.Equal("compiling", Assert.Single(journal.Thoughts).Text);
+    }
+
+    [Fact]
+    public async Task Journal_OutputPastFullLogCap_KeepsHeadTailAndCountsWhatWasCut()
+    {
+        await using var cluster = await StartAsync(StorageKind.Sqlite);
+        var task = await DispatchAsync(cluster, "t-cap", new TaskSpec("n1", "yes", "tester", HeadBytes: 4, TailBytes: 4, FullLogCapBytes: 10));
+
+        await task.AppendEventsAsync("n1", [Events.Out(1, "0123456789"), Events.Out(2, "abcdef"), Events.Out(3, "WXYZ")]);
+        cluster.KillSilo(0);
+        await cluster.RestartSiloAsync(0);
+
+        var journal = await cluster.GetGrain<ITaskGrain>("t-cap").GetJournalAsync();
+        Assert.Equal((10L, 10L), (journal.FullLogBytes, journal.FullLogOmittedBytes));
+        Assert.Equal(("0123", "WXYZ", 12L), (Encoding.UTF8.GetString(journal.Stdout.Head), Encoding.UTF8.GetString(journal.Stdout.Tail), journal.Stdout.OmittedBytes));
+        var rows = await cluster.GetGrain<ITaskGrain>("t-cap").ReadEventsAsync(0, 10);
+        Assert.Equal([10, 0, 0], rows.Select(r => r.Data.Length));
+    }
+
+    [Fact]
+    public async Task Thoughts_OverTheLimit_OldestDroppedAndCounted()
+    {
+        await using var cluster = await StartAsync(StorageKind.Sqlite, o => o.Configuration["CortexHub:Journal:MaxThoughts"] = "3");
+        var task = await DispatchAsync(cluster, "t-think");
+
+        await task.AppendEventsAsync("n1", Enumerable.Range(1, 5).Select(i => Events.Thought(i, $"idea {i}")).ToList());
+
+        var journal = await task.GetJournalAsync();
+        Assert.Equal(["idea 3", "idea 4", "idea 5"], journal.Thoughts.Select(t => t.Text));
+        Assert.Equal(2, journal.ThoughtsDropped);
+    }
+
+    [Fact]
+    public async Task StateMachine_IllegalEventsAfterFinish_IgnoredButJournaled()
+    {
+        await using var cluster = await StartAsync(StorageKind.Sqlite);
+        var task = await DispatchAsync(cluster, "t-late");
+
+        await task.AppendEventsAsync("n1", [Events.Started(1), Events.Exited(2, 0), Events.Started(3)]);
+
+        var snapshot = await task.GetAsync();
+        Assert.Equal(TaskState.Succeeded, snapshot.State);
+        Assert.Equal(3, snapshot.AckedSequence);
+        Assert.False(TaskTransitions.IsAllowed(TaskState.Succeeded, TaskState.Running));
+        Assert.Equal("Task x cannot go from Succeeded to Running.", new InvalidTaskTransitionException("x", TaskState.Succeeded, TaskState.Running).Message);
+    }
+
+    [Fact]
+    public async Task Dispatch_Twice_RejectedClearly()
+    {
+        await using var cluster = await StartAsync(StorageKind.Sqlite);
+        await DispatchAsync(cluster, "t-once");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => DispatchAsync(cluster, "t-once"));
+
+        Assert.Contains("already exists", error.Message);
+    }
+
+    [Fact]
+    public async Task Result_DaysLaterIsReadable_GoneAfterRetention()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var cluster = await StartAsync(StorageKind.Sqlite, o => o.ConfigureServices += s => s.AddSingleton<TimeProvider>(clock));
+        var task = await DispatchAsync(cluster, "t-keep");
+        await task.AppendEventsAsync("n1", [Events.Started(1), Events.Out(2, "done\n"), Events.Exited(3, 0)]);
+
+        clock.Advance(TimeSpan.FromDays(6));
+        var later = await cluster.GetGrain<ITaskGrain>("t-keep").GetAsync();
+        Assert.Equal((TaskState.Succeeded, 0), (later.State, later.Result!.ExitCode!.Value));
+
+        clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        await TestCluster.WaitUntilAsync(async () =>
+        {
+            clock.Advance(TimeSpan.FromSeconds(1)); // time keeps passing while the silo's loops catch up
+            return !(await cluster.GetGrain<ITaskGrain>("t-keep").GetAsync()).Exists;
+        }, Wait, "the retention purge ran");
+        Assert.Empty(await cluster.GetGrain<ITaskGrain>("t-keep").ReadEventsAsync(0, 10));
+    }
+
+    [Fact]
+    public async Task RunningTask_NodeNeverReturns_LostAfterGraceAndWaitersTold()
+    {
+        await using var cluster = await StartAsync(StorageKind.Sqlite, o => o.Configuration["CortexHub:Journal:LostGrace"] = "00:00:02");
+        var task = await DispatchAsync(cluster, "t-lost");
+        await task.AppendEventsAsync("n1", [Events.Started(1)]);
+
+        var finished = await cluster[0].Services.GetRequiredService<TaskWaiter>().WaitAsync("t-lost", Wait);
+
+        Assert.Equal(TaskState.Lost, finished.State);
+        Assert.Contains("did not come back", finished.Result!.Error);
+    }
+
+    [Fact]
+    public async Task RunningTask_NodeConnected_NotLost()
+    {
+        await using var cluster = await StartAsync(StorageKind.Sqlite, o => o.Configuration["CortexHub:Journal:LostGrace"] = "00:00:01");
+        var token = await cluster.GetGrain<INodeGrain>("n1").ProvisionAsync(new NodeProvisionRequest("n1", "tester"));
+        var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await using var _ = node;
+        var task = await DispatchAsync(cluster, "t-alive");
+        await task.AppendEventsAsync("n1", [Events.Started(1)]);
+
+        var snapshot = await cluster[0].Services.GetRequiredService<TaskWaiter>().WaitAsync("t-alive", TimeSpan.FromSeconds(4));
+
+        Assert.Equal(TaskState.Running, snapshot.State);
+    }
+
+    [Fact]
+    public async Task Waiter_OnSiloB_WokenByResultStoredOnSiloA()
+    {
+        // Rechecks every minute: only the cross-silo hint can wake the waiter within the test's time.
+        await using var cluster = await StartAsync(StorageKind.Postgres, o =>
+        {
+            o.InitialSilos = 2;
+            o.Configuration["CortexHub:Journal:WaitRecheckInterval"] = "00:01:00";
+        });
+        var onA = await DispatchAsync(cluster, "t-wait");
+        var waiting = cluster[1].Services.GetRequiredService<TaskWaiter>().WaitAsync("t-wait", TimeSpan.FromSeconds(50));
+
+        await onA.AppendEventsAsync("n1", [Events.Started(1), Events.Exited(2, 4)]);
+        var finished = await waiting.WaitAsync(Wait);
+
+        Assert.Equal((TaskState.Failed, 4), (finished.State, finished.Result!.ExitCode!.Value));
+    }
+
+    private static async Task<TestCluster> StartAsync(StorageKind kind, Action<TestClusterOptions>? configure = null)
+    {
+        var options = new TestClusterOptions { Storage = await TestStorage.CreateAsync(kind) };
+        configure?.Invoke(options);
+        return await TestCluster.StartAsync(options);
+    }
+
+    private static async Task<ITaskGrain> DispatchAsync(TestCluster cluster, string taskId, TaskSpec? spec = null)
+    {
+        var task = cluster.GetGrain<ITaskGrain>(taskId);
+        await task.DispatchAsync(spec ?? new TaskSpec("n1", "echo", "tester"));
+        return task;
+    }
+}
