@@ -20,6 +20,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<JournalOptions>().Bind(configuration.GetSection(JournalOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JournalOptions>, JournalOptionsValidator>());
         services.TryAddSingleton<TaskWaiter>();
+        services.TryAddSingleton<TaskOutputSignals>();
+        services.TryAddSingleton<TaskFollower>();
         services.TryAddSingleton<INodeOutboxStore, RelationalNodeOutboxStore>();
         services.TryAddSingleton<ITerminalStore, RelationalTerminalStore>();
         services.TryAddSingleton<ITaskEventStore, RelationalTaskEventStore>();

@@ -81,6 +81,7 @@ public sealed partial class TaskGrain
             throw;
         }
 
+        outputSignals.Pulse(GrainKey);
         if (State.State != before && TaskTransitions.IsTerminal(State.State))
         {
             await OnFinishedAsync();

@@ -19,6 +19,7 @@ public sealed partial class TaskGrain(
     INodeOutboxStore outbox,
     IClusterNotifier notifier,
     IMembershipStore silos,
+    TaskOutputSignals outputSignals,
     IOptions<JournalOptions> options,
     ILogger<TaskGrain> logger) : Grain<TaskGrainState>, ITaskGrain, IRemindable
 {

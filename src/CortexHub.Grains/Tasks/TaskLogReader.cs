@@ -1,0 +1,52 @@
+using System.Text;
+using CortexHub.Grains.Journal;
+
+namespace CortexHub.Grains.Tasks;
+
+/// <summary>Reads a task's full log (as far as the full-log cap kept it), raw or as plain text.</summary>
+public static class TaskLogReader
+{
+    /// <summary>
+    /// The stored output of one stream, in order. Plain text strips ANSI/VT sequences in one pass and
+    /// turns invalid UTF-8 into U+FFFD; raw keeps bytes as produced (decoded leniently as UTF-8).
+    /// A marker says how many bytes the full-log cap dropped.
+    /// </summary>
+    public static async Task<string> ReadAsync(ITaskGrain task, OutputStreamKind stream, bool plain, CancellationToken cancellationToken = default)
+    {
+        var text = new StringBuilder();
+        var stripper = new AnsiStripper();
+        var decoder = Encoding.UTF8.GetDecoder();
+        long after = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var page = await task.ReadEventsAsync(after, 1000);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var e in page.Where(e => e.Kind == TaskEventKind.Output && e.Stream == stream))
+            {
+                text.Append(plain ? stripper.Strip(e.Data) : Decode(decoder, e.Data, flush: false));
+            }
+
+            after = page[^1].Sequence;
+        }
+
+        text.Append(plain ? stripper.Flush() : Decode(decoder, [], flush: true));
+        var journal = await task.GetJournalAsync();
+        if (journal.FullLogOmittedBytes > 0)
+        {
+            text.Append(TruncatedText.OmissionMarker(journal.FullLogOmittedBytes).Replace("omitted", "past the full-log cap (see head/tail)", StringComparison.Ordinal));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Decode(Decoder decoder, byte[] bytes, bool flush)
+    {
+        var chars = new char[decoder.GetCharCount(bytes, flush)];
+        decoder.GetChars(bytes, chars, flush);
+        return new string(chars);
+    }
+}

@@ -1,0 +1,24 @@
+using System.Collections.Concurrent;
+
+namespace CortexHub.Grains.Tasks;
+
+/// <summary>
+/// In-silo pulses "task X has new journal rows", so followers on the silo that stored them wake at
+/// once; followers elsewhere notice on their next short poll (no cross-silo message per batch).
+/// </summary>
+public sealed class TaskOutputSignals
+{
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new(StringComparer.Ordinal);
+
+    /// <summary>A task that completes on the task's next pulse.</summary>
+    public Task NextAsync(string taskId) =>
+        _signals.GetOrAdd(taskId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    public void Pulse(string taskId)
+    {
+        if (_signals.TryRemove(taskId, out var signal))
+        {
+            signal.TrySetResult();
+        }
+    }
+}
