@@ -5,6 +5,9 @@ namespace CortexHub.Benchmarks;
 /// <summary>One measured scenario: operations per second and latency percentiles.</summary>
 public sealed record Measurement(string Scenario, string Backend, int Concurrency, long Operations, double Seconds, double P50Ms, double P99Ms)
 {
+    /// <summary>Scenario-specific figures (MB/s, storage operations per 1,000 chunks, bytes per task…).</summary>
+    public Dictionary<string, double> Extra { get; init; } = [];
+
     public double PerSecond => Operations / Seconds;
 
     /// <summary>

@@ -10,9 +10,9 @@ using CortexHub.Testing;
 //   dotnet run -c Release --project tests/CortexHub.Benchmarks -- gateway [--backend ...] [--seconds N] [--payload BYTES]
 // PostgreSQL: the server named by CORTEXHUB_TEST_PG, else a throwaway one started from Debian's packages.
 var suite = args.FirstOrDefault();
-if (suite is not ("runtime" or "gateway"))
+if (suite is not ("runtime" or "gateway" or "journal"))
 {
-    Console.Error.WriteLine("usage: CortexHub.Benchmarks runtime|gateway [--backend sqlite|postgres|both] [--seconds N] [--payload BYTES]");
+    Console.Error.WriteLine("usage: CortexHub.Benchmarks runtime|gateway|journal [--backend sqlite|postgres|both] [--seconds N] [--payload BYTES]");
     return 2;
 }
 
@@ -30,19 +30,23 @@ StorageKind[] backends = backend switch
 var results = new List<Measurement>();
 foreach (var kind in backends)
 {
-    results.AddRange(suite == "runtime"
-        ? await RuntimeBenchmark.RunAsync(kind, TimeSpan.FromSeconds(seconds))
-        : await GatewayBenchmark.RunAsync(kind, TimeSpan.FromSeconds(seconds), payload));
+    results.AddRange(suite switch
+    {
+        "runtime" => await RuntimeBenchmark.RunAsync(kind, TimeSpan.FromSeconds(seconds)),
+        "gateway" => await GatewayBenchmark.RunAsync(kind, TimeSpan.FromSeconds(seconds), payload),
+        _ => await JournalBenchmark.RunAsync(kind, TimeSpan.FromSeconds(seconds)),
+    });
 }
 
 var table = new StringBuilder()
     .AppendLine($"{suite}, 1 silo, {Environment.ProcessorCount} cores, {seconds} s per scenario ({DateTime.UtcNow:yyyy-MM-dd})")
     .AppendLine()
-    .AppendLine("| backend | scenario | ops/s | p50 ms | p99 ms |")
-    .AppendLine("|---|---|---:|---:|---:|");
+    .AppendLine("| backend | scenario | ops/s | p50 ms | p99 ms | other |")
+    .AppendLine("|---|---|---:|---:|---:|---|");
 foreach (var m in results)
 {
-    table.AppendLine(CultureInfo.InvariantCulture, $"| {m.Backend} | {m.Scenario} | {m.PerSecond:N0} | {(m.P50Ms > 0 ? m.P50Ms.ToString("F3", CultureInfo.InvariantCulture) : "-")} | {(m.P99Ms > 0 ? m.P99Ms.ToString("F3", CultureInfo.InvariantCulture) : "-")} |");
+    var extra = string.Join(", ", m.Extra.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key} {e.Value:N1}")));
+    table.AppendLine(CultureInfo.InvariantCulture, $"| {m.Backend} | {m.Scenario} | {(m.Operations > 0 ? m.PerSecond.ToString("N0", CultureInfo.InvariantCulture) : "-")} | {(m.P50Ms > 0 ? m.P50Ms.ToString("F3", CultureInfo.InvariantCulture) : "-")} | {(m.P99Ms > 0 ? m.P99Ms.ToString("F3", CultureInfo.InvariantCulture) : "-")} | {extra} |");
 }
 
 var output = Path.Combine(RepoPaths.Root, "artifacts", "bench");

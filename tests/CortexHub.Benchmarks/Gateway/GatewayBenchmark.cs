@@ -63,7 +63,7 @@ public static class GatewayBenchmark
         return results;
     }
 
-    private static Task<Measurement> PingPongAsync(string name, List<EventStream> streams, TimeSpan duration) =>
+    internal static Task<Measurement> PingPongAsync(string name, List<EventStream> streams, TimeSpan duration) =>
         Measurement.RunAsync($"{name}, ping-pong, {streams.Count} stream(s)", "-", streams.Count, duration, async (worker, _) =>
         {
             var stream = streams[worker];
@@ -73,7 +73,7 @@ public static class GatewayBenchmark
             }
         });
 
-    private static async Task<Measurement> PipelinedAsync(string name, List<EventStream> streams, TimeSpan duration)
+    internal static async Task<Measurement> PipelinedAsync(string name, List<EventStream> streams, TimeSpan duration)
     {
         var clock = Stopwatch.StartNew();
         var counts = await Task.WhenAll(streams.Select(stream => Task.Run(() => PipelineOneAsync(stream, clock, duration))));

@@ -55,11 +55,13 @@ public abstract class RelationalDatabase
         {
             using var turn = await EnterAsync(cancellationToken);
             await using var connection = await OpenConnectionAsync(cancellationToken);
+            StorageMetrics.Operations.Add(1);
             return await work(connection);
         }
         catch (Exception ex) when (ex is not StorageUnavailableException && IsUnavailable(ex))
         {
             OnUnavailable();
+            StorageMetrics.Failures.Add(1);
             throw new StorageUnavailableException($"Storage {Describe} is unavailable: {ex.Message}", ex);
         }
     }
