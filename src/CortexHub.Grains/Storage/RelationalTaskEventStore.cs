@@ -5,54 +5,75 @@ using CortexHub.Runtime.Storage.Relational;
 namespace CortexHub.Grains.Storage;
 
 /// <summary>
-/// Task events on any <see cref="RelationalDatabase"/>. A batch is one transaction; where the
-/// provider supports <see cref="DbBatch"/> (Npgsql) its inserts also travel in one round trip.
+/// Task events on any <see cref="RelationalDatabase"/>. Appends are group-committed across tasks
+/// (<see cref="JournalGroupCommit"/>); where the provider supports <see cref="DbBatch"/> (Npgsql)
+/// a transaction's inserts also travel in one round trip.
 /// </summary>
-public sealed class RelationalTaskEventStore(RelationalDatabase database) : ITaskEventStore
+public sealed class RelationalTaskEventStore : ITaskEventStore, IAsyncDisposable
 {
+    private readonly RelationalDatabase _database;
+    private readonly JournalGroupCommit _groupCommit;
+
+    public RelationalTaskEventStore(RelationalDatabase database)
+    {
+        _database = database;
+        _groupCommit = new JournalGroupCommit(WriteAsync);
+    }
+
     public Task TaskEventsAppendAsync(string taskId, IReadOnlyList<TaskEventRecord> events, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        database.RunAsync(async connection =>
+        _groupCommit.AppendAsync(taskId, events, now, cancellationToken);
+
+    /// <summary>One transaction for every pending append (one round trip with <see cref="DbBatch"/>).</summary>
+    private Task WriteAsync(IReadOnlyList<PendingAppend> appends) =>
+        _database.RunAsync(async connection =>
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var time = database.ToDbTime(now);
+            await using var transaction = await connection.BeginTransactionAsync();
             if (connection.CanCreateBatch)
             {
                 await using var batch = connection.CreateBatch();
                 batch.Transaction = transaction;
-                foreach (var e in events)
+                foreach (var append in appends)
                 {
-                    var command = batch.CreateBatchCommand();
-                    command.CommandText = database.QueryText("TaskEventInsert");
-                    BindEvent(command.Parameters, command.CreateParameter, taskId, e, time);
-                    batch.BatchCommands.Add(command);
+                    var time = _database.ToDbTime(append.Now);
+                    foreach (var e in append.Events)
+                    {
+                        var command = batch.CreateBatchCommand();
+                        command.CommandText = _database.QueryText("TaskEventInsert");
+                        BindEvent(command.Parameters, command.CreateParameter, append.TaskId, e, time);
+                        batch.BatchCommands.Add(command);
+                    }
                 }
 
-                await batch.ExecuteNonQueryAsync(cancellationToken);
+                await batch.ExecuteNonQueryAsync();
             }
             else
             {
-                await using var command = database.Command(connection, "TaskEventInsert");
+                await using var command = _database.Command(connection, "TaskEventInsert");
                 command.Transaction = transaction;
-                foreach (var e in events)
+                foreach (var append in appends)
                 {
-                    command.Parameters.Clear();
-                    BindEvent(command.Parameters, command.CreateParameter, taskId, e, time);
-                    await command.ExecuteNonQueryAsync(cancellationToken);
+                    var time = _database.ToDbTime(append.Now);
+                    foreach (var e in append.Events)
+                    {
+                        command.Parameters.Clear();
+                        BindEvent(command.Parameters, command.CreateParameter, append.TaskId, e, time);
+                        await command.ExecuteNonQueryAsync();
+                    }
                 }
             }
 
-            await transaction.CommitAsync(cancellationToken);
-            return events.Count;
-        }, cancellationToken);
+            await transaction.CommitAsync();
+            return appends.Count;
+        }, CancellationToken.None);
 
     public Task TaskEventsDeleteAsync(string taskId, CancellationToken cancellationToken = default) =>
-        database.ExecuteAsync("TaskEventsDelete", command => RelationalDatabase.Bind(command, "@task", taskId), cancellationToken);
+        _database.ExecuteAsync("TaskEventsDelete", command => RelationalDatabase.Bind(command, "@task", taskId), cancellationToken);
 
     public async Task<long> TaskEventsLastSequenceAsync(string taskId, CancellationToken cancellationToken = default) =>
-        (await database.QueryAsync("TaskEventsLastSequence", command => RelationalDatabase.Bind(command, "@task", taskId), reader => reader.GetInt64(0), cancellationToken))[0];
+        (await _database.QueryAsync("TaskEventsLastSequence", command => RelationalDatabase.Bind(command, "@task", taskId), reader => reader.GetInt64(0), cancellationToken))[0];
 
     public Task<IReadOnlyList<TaskEventRecord>> TaskEventsReadAsync(string taskId, long afterSequence, int limit, CancellationToken cancellationToken = default) =>
-        database.QueryAsync("TaskEventsRead", command =>
+        _database.QueryAsync("TaskEventsRead", command =>
         {
             RelationalDatabase.Bind(command, "@task", taskId);
             RelationalDatabase.Bind(command, "@after", afterSequence);
@@ -62,7 +83,7 @@ public sealed class RelationalTaskEventStore(RelationalDatabase database) : ITas
             (TaskEventKind)reader.GetInt32(1),
             (OutputStreamKind)reader.GetInt32(2),
             (byte[])reader.GetValue(3),
-            database.ReadTime(reader, 4)), cancellationToken);
+            _database.ReadTime(reader, 4)), cancellationToken);
 
     private static void BindEvent(DbParameterCollection parameters, Func<DbParameter> create, string taskId, TaskEventRecord e, object time)
     {
@@ -73,6 +94,8 @@ public sealed class RelationalTaskEventStore(RelationalDatabase database) : ITas
         Add(parameters, create, "@data", e.Data);
         Add(parameters, create, "@now", time);
     }
+
+    public ValueTask DisposeAsync() => _groupCommit.DisposeAsync();
 
     private static void Add(DbParameterCollection parameters, Func<DbParameter> create, string name, object value)
     {
