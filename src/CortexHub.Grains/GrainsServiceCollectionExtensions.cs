@@ -1,3 +1,4 @@
+using CortexHub.Grains.Events;
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Storage;
 using CortexHub.Grains.Tasks;
@@ -19,6 +20,13 @@ public static class GrainsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<JournalOptions>().Bind(configuration.GetSection(JournalOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JournalOptions>, JournalOptionsValidator>());
+        services.AddOptions<EventBusOptions>().Bind(configuration.GetSection(EventBusOptions.SectionName))
+            .Validate(o => o.SubscriberCapacity > 0 && o.MaxMissed > 0 && o.AbandonAfter > TimeSpan.Zero && o.PruneInterval > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero,
+                $"{EventBusOptions.SectionName}: capacities and intervals must be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton<IEventStore, RelationalEventStore>();
+        services.TryAddSingleton<EventHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventHub>());
         services.TryAddSingleton<TaskWaiter>();
         services.TryAddSingleton<TaskOutputSignals>();
         services.TryAddSingleton<TaskFollower>();

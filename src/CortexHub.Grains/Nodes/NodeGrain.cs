@@ -1,11 +1,13 @@
+using CortexHub.Grains.Events;
 using CortexHub.Grains.Storage;
 using CortexHub.Runtime;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CortexHub.Grains.Nodes;
 
 [GrainType("node")]
-public sealed class NodeGrain(ITerminalStore terminal, IOptions<NodeOptions> options) : Grain<NodeState>, INodeGrain
+public sealed class NodeGrain(ITerminalStore terminal, EventHub events, IOptions<NodeOptions> options, ILogger<NodeGrain> logger) : Grain<NodeState>, INodeGrain
 {
     public async Task<string> ProvisionAsync(NodeProvisionRequest request)
     {
@@ -61,6 +63,7 @@ public sealed class NodeGrain(ITerminalStore terminal, IOptions<NodeOptions> opt
             LastSeenAt = now,
         };
         await WriteStateAsync();
+        await PublishStatusAsync();
     }
 
     public Task<bool> HeartbeatAsync(string connectionId)
@@ -91,6 +94,7 @@ public sealed class NodeGrain(ITerminalStore terminal, IOptions<NodeOptions> opt
             LastSeenAt = Time.GetUtcNow(),
         };
         await WriteStateAsync();
+        await PublishStatusAsync();
     }
 
     public async Task AppendTerminalAsync(string connectionId, byte[] data)
@@ -105,6 +109,7 @@ public sealed class NodeGrain(ITerminalStore terminal, IOptions<NodeOptions> opt
         await terminal.TerminalPutAsync(GrainKey, (int)(sequence % options.Value.TerminalChunks), sequence, data, now);
         State = State with { TerminalSequence = sequence, LastSeenAt = now };
         await WriteStateAsync();
+        await events.PublishBestEffortAsync(logger, HubEventKinds.NodeTerminal, "node:" + GrainKey, GrainKey, State.Owner, null, new { sequence, bytes = data.Length });
     }
 
     public Task<IReadOnlyList<TerminalChunk>> GetTerminalAsync() =>
@@ -117,6 +122,10 @@ public sealed class NodeGrain(ITerminalStore terminal, IOptions<NodeOptions> opt
             GrainKey, State.Provisioned, State.Name, State.Owner, State.Labels, State.AgentVersion, State.Hostname,
             State.Status, State.SiloId, State.ConnectionId, State.ConnectedAt, State.LastSeenAt);
     }
+
+    private Task PublishStatusAsync() =>
+        events.PublishBestEffortAsync(logger, HubEventKinds.NodeStatus, "node:" + GrainKey, GrainKey, State.Owner, null,
+            new { status = State.Status.ToString().ToLowerInvariant(), siloId = State.SiloId, connectionId = State.ConnectionId });
 
     private void EnsureProvisioned()
     {

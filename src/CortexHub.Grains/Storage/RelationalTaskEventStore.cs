@@ -6,22 +6,22 @@ namespace CortexHub.Grains.Storage;
 
 /// <summary>
 /// Task events on any <see cref="RelationalDatabase"/>. Appends are group-committed across tasks
-/// (<see cref="JournalGroupCommit"/>); where the provider supports <see cref="DbBatch"/> (Npgsql)
+/// (<see cref="GroupCommitQueue{T}"/>); where the provider supports <see cref="DbBatch"/> (Npgsql)
 /// a transaction's inserts also travel in one round trip.
 /// </summary>
 public sealed class RelationalTaskEventStore : ITaskEventStore, IAsyncDisposable
 {
     private readonly RelationalDatabase _database;
-    private readonly JournalGroupCommit _groupCommit;
+    private readonly GroupCommitQueue<PendingAppend> _groupCommit;
 
     public RelationalTaskEventStore(RelationalDatabase database)
     {
         _database = database;
-        _groupCommit = new JournalGroupCommit(WriteAsync);
+        _groupCommit = new GroupCommitQueue<PendingAppend>(WriteAsync);
     }
 
     public Task TaskEventsAppendAsync(string taskId, IReadOnlyList<TaskEventRecord> events, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        _groupCommit.AppendAsync(taskId, events, now, cancellationToken);
+        _groupCommit.CommitAsync(new PendingAppend(taskId, events, now), cancellationToken);
 
     /// <summary>One transaction for every pending append (one round trip with <see cref="DbBatch"/>).</summary>
     private Task WriteAsync(IReadOnlyList<PendingAppend> appends) =>

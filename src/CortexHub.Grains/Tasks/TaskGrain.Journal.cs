@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CortexHub.Grains.Events;
 using CortexHub.Grains.Journal;
 using Microsoft.Extensions.Logging;
 
@@ -82,6 +83,14 @@ public sealed partial class TaskGrain
         }
 
         outputSignals.Pulse(GrainKey);
+        var outputBytes = fresh.Where(e => e.Kind == TaskEventKind.Output).Sum(e => (long)e.Data.Length);
+        await hub.PublishBestEffortAsync(logger, HubEventKinds.TaskOutput, "task:" + GrainKey, State.Spec.NodeId, State.Spec.CreatedBy, GrainKey,
+            new { fromSequence = fresh[0].Sequence, toSequence = fresh[^1].Sequence, bytes = outputBytes });
+        if (State.State != before)
+        {
+            await PublishStateAsync();
+        }
+
         if (State.State != before && TaskTransitions.IsTerminal(State.State))
         {
             await OnFinishedAsync();

@@ -1,3 +1,4 @@
+using CortexHub.Grains.Events;
 using CortexHub.Grains.Journal;
 using CortexHub.Grains.Storage;
 using CortexHub.Protocol.V1;
@@ -20,6 +21,7 @@ public sealed partial class TaskGrain(
     IClusterNotifier notifier,
     IMembershipStore silos,
     TaskOutputSignals outputSignals,
+    EventHub hub,
     IOptions<JournalOptions> options,
     ILogger<TaskGrain> logger) : Grain<TaskGrainState>, ITaskGrain, IRemindable
 {
@@ -108,6 +110,7 @@ public sealed partial class TaskGrain(
     {
         State = Transitioned(State, to, Time.GetUtcNow()) with { Result = result ?? State.Result };
         await SaveAsync();
+        await PublishStateAsync();
         if (TaskTransitions.IsTerminal(to))
         {
             await OnFinishedAsync();
@@ -147,6 +150,10 @@ public sealed partial class TaskGrain(
             throw new ArgumentException($"Task {GrainKey}: the full-log cap cannot be negative and a timeout must be positive.", nameof(spec));
         }
     }
+
+    private Task PublishStateAsync() =>
+        hub.PublishBestEffortAsync(logger, HubEventKinds.TaskState, "task:" + GrainKey, State.Spec?.NodeId, State.Spec?.CreatedBy, GrainKey,
+            new { state = State.State.ToString().ToLowerInvariant(), exitCode = State.Result?.ExitCode, error = State.Result?.Error });
 
     private static IReadOnlyDictionary<TaskState, DateTimeOffset> Stamp(TaskGrainState state, TaskState to, DateTimeOffset at) =>
         new Dictionary<TaskState, DateTimeOffset>(state.Transitions) { [to] = at };

@@ -1,0 +1,9 @@
+namespace CortexHub.Grains.Events;
+
+public static class HubEventKinds
+{
+    public const string NodeStatus = "node.status";
+    public const string NodeTerminal = "node.terminal";
+    public const string TaskState = "task.state";
+    public const string TaskOutput = "task.output";
+}

@@ -1,0 +1,15 @@
+namespace CortexHub.Grains.Events;
+
+/// <summary>The event table: the truth behind the bus, so subscribers on any silo (and reconnecting ones) see every event.</summary>
+public interface IEventStore
+{
+    /// <summary>Appends drafts in one transaction, in list order (ids increase in that order).</summary>
+    Task EventAppendManyAsync(IReadOnlyList<HubEventDraft> drafts, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Events after <paramref name="afterId"/> plus the listed ids (late commits), in id order.</summary>
+    Task<IReadOnlyList<HubEvent>> EventReadAsync(long afterId, IReadOnlyCollection<long> alsoIds, int limit, CancellationToken cancellationToken = default);
+
+    Task<long> EventLastIdAsync(CancellationToken cancellationToken = default);
+
+    Task<int> EventPruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
+}
