@@ -68,10 +68,11 @@ public sealed partial class EventHub : IHostedService, IAsyncDisposable
     /// <summary>
     /// Subscribes to topics (see <see cref="EventTopics"/>). With <paramref name="afterEventId"/>, first
     /// replays the retained history after that id, then continues live without duplicates.
+    /// <paramref name="capacity"/> overrides <see cref="EventBusOptions.SubscriberCapacity"/>.
     /// </summary>
-    public async Task<EventSubscription> SubscribeAsync(IEnumerable<string> topics, long? afterEventId = null, CancellationToken cancellationToken = default)
+    public async Task<EventSubscription> SubscribeAsync(IEnumerable<string> topics, long? afterEventId = null, int? capacity = null, CancellationToken cancellationToken = default)
     {
-        var subscription = new EventSubscription(this, topics.ToHashSet(StringComparer.Ordinal), _options.SubscriberCapacity, _options.MaxMissed, _time);
+        var subscription = new EventSubscription(this, topics.ToHashSet(StringComparer.Ordinal), capacity ?? _options.SubscriberCapacity, _options.MaxMissed, _time);
         _all.TryAdd(subscription, 0);
         foreach (var topic in subscription.Topics)
         {

@@ -15,6 +15,7 @@ public sealed class EventSubscription : IAsyncDisposable
     private readonly Channel<EventEnvelope> _queue;
     private readonly Lock _gate = new();
     private readonly HashSet<long> _replayed = [];
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _maxMissed;
     private readonly TimeProvider _time;
     private List<HubEvent>? _heldDuringReplay = [];
@@ -36,20 +37,32 @@ public sealed class EventSubscription : IAsyncDisposable
 
     public IReadOnlySet<string> Topics { get; }
 
-    /// <summary>Completed (with the reason, if any) when the subscription ends.</summary>
-    public Task Completion => _queue.Reader.Completion;
+    /// <summary>Completed (faulted with the reason, if any) when the subscription ends, even with events still queued.</summary>
+    public Task Completion => _ended.Task;
 
-    public bool IsCompleted => _queue.Reader.Completion.IsCompleted;
+    public bool IsCompleted => _ended.Task.IsCompleted;
 
     /// <summary>Reads events (and gap markers) until the subscription ends or is cancelled.</summary>
     public async IAsyncEnumerable<EventEnvelope> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        while (await WaitAsync(cancellationToken))
+        while (true)
         {
             while (_queue.Reader.TryRead(out var envelope))
             {
                 Touch();
                 yield return envelope;
+            }
+
+            // Queue drained while events were being missed: say so now rather than with the next event.
+            if (TakeMissedIfDrained() is > 0 and var missed)
+            {
+                yield return new EventEnvelope(null, missed);
+                continue;
+            }
+
+            if (!await WaitAsync(cancellationToken))
+            {
+                yield break;
             }
         }
     }
@@ -110,7 +123,33 @@ public sealed class EventSubscription : IAsyncDisposable
         }
     }
 
-    internal void End(Exception? reason = null) => _queue.Writer.TryComplete(reason);
+    internal void End(Exception? reason = null)
+    {
+        _queue.Writer.TryComplete(reason);
+        if (reason is null)
+        {
+            _ended.TrySetResult();
+        }
+        else
+        {
+            _ended.TrySetException(reason);
+        }
+    }
+
+    private long TakeMissedIfDrained()
+    {
+        lock (_gate)
+        {
+            if (_missed == 0 || _queue.Reader.Count > 0)
+            {
+                return 0;
+            }
+
+            var missed = _missed;
+            _missed = 0;
+            return missed;
+        }
+    }
 
     private void Enqueue(HubEvent e)
     {
@@ -135,7 +174,7 @@ public sealed class EventSubscription : IAsyncDisposable
     {
         if (++_missed > _maxMissed)
         {
-            _queue.Writer.TryComplete(new SlowSubscriberException(_missed));
+            End(new SlowSubscriberException(_missed));
         }
     }
 
