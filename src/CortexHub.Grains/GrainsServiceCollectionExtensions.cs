@@ -17,6 +17,9 @@ public static class GrainsServiceCollectionExtensions
     {
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.SectionName))
             .Validate(o => o.TerminalChunks is > 0 and <= 100_000, $"{NodeOptions.SectionName}:TerminalChunks must be between 1 and 100000.")
+            .Validate(o => o.HeartbeatTtl > TimeSpan.Zero && o.HeartbeatFlushInterval > TimeSpan.Zero && o.HeartbeatFlushInterval < o.HeartbeatTtl,
+                $"{NodeOptions.SectionName}:HeartbeatFlushInterval must be positive and shorter than HeartbeatTtl.")
+            .Validate(o => o.TerminalBytes > 0, $"{NodeOptions.SectionName}:TerminalBytes must be positive.")
             .ValidateOnStart();
         services.AddOptions<JournalOptions>().Bind(configuration.GetSection(JournalOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JournalOptions>, JournalOptionsValidator>());
@@ -31,6 +34,10 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<TaskOutputSignals>();
         services.TryAddSingleton<TaskFollower>();
         services.TryAddSingleton<INodeOutboxStore, RelationalNodeOutboxStore>();
+        services.TryAddSingleton<INodeDirectoryStore, RelationalNodeDirectoryStore>();
+        services.TryAddSingleton<NodeHeartbeats>();
+        services.TryAddSingleton<NodeRegistry>();
+        services.AddHostedService(sp => sp.GetRequiredService<NodeHeartbeats>());
         services.TryAddSingleton<ITerminalStore, RelationalTerminalStore>();
         services.TryAddSingleton<ITaskEventStore, RelationalTaskEventStore>();
         services.AddGrain<NodeGrain>();

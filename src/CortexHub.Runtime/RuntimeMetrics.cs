@@ -13,6 +13,7 @@ public sealed class RuntimeMetrics : IDisposable
     private readonly Counter<long> _reminderFires;
     private readonly Counter<long> _heartbeats;
     private readonly Counter<long> _conflicts;
+    private readonly Counter<long> _nodeHeartbeats;
 
     public RuntimeMetrics(IMeterFactory meterFactory)
     {
@@ -21,6 +22,7 @@ public sealed class RuntimeMetrics : IDisposable
         _activations = _meter.CreateUpDownCounter<long>("cortexhub.grain.activations", description: "Grain instances currently active on this silo.");
         _reminderFires = _meter.CreateCounter<long>("cortexhub.reminder.fires", description: "Reminder ticks delivered by this silo.");
         _heartbeats = _meter.CreateCounter<long>("cortexhub.silo.heartbeats", description: "Cluster-table heartbeats written by this silo.");
+        _nodeHeartbeats = _meter.CreateCounter<long>("cortexhub.node.heartbeats", description: "Node heartbeats written (batched per silo).");
         _conflicts = _meter.CreateCounter<long>("cortexhub.grain.conflicts", description: "State writes that met a newer version (the call was retried or failed).");
     }
 
@@ -35,6 +37,8 @@ public sealed class RuntimeMetrics : IDisposable
     internal void HeartbeatWritten() => _heartbeats.Add(1);
 
     internal void ConflictDetected() => _conflicts.Add(1);
+
+    public void NodeHeartbeatsFlushed(int count) => _nodeHeartbeats.Add(count);
 
     public void Dispose() => _meter.Dispose();
 }

@@ -7,7 +7,13 @@ using Microsoft.Extensions.Options;
 namespace CortexHub.Grains.Nodes;
 
 [GrainType("node")]
-public sealed class NodeGrain(ITerminalStore terminal, EventHub events, IOptions<NodeOptions> options, ILogger<NodeGrain> logger) : Grain<NodeState>, INodeGrain
+public sealed class NodeGrain(
+    ITerminalStore terminal,
+    INodeDirectoryStore directory,
+    NodeHeartbeats heartbeats,
+    EventHub events,
+    IOptions<NodeOptions> options,
+    ILogger<NodeGrain> logger) : Grain<NodeState>, INodeGrain
 {
     public async Task<string> ProvisionAsync(NodeProvisionRequest request)
     {
@@ -63,6 +69,7 @@ public sealed class NodeGrain(ITerminalStore terminal, EventHub events, IOptions
             LastSeenAt = now,
         };
         await WriteStateAsync();
+        await directory.PresenceSetAsync(GrainKey, connection.SiloId, connection.ConnectionId, NodeStatus.Online, now);
         await PublishStatusAsync();
     }
 
@@ -73,9 +80,9 @@ public sealed class NodeGrain(ITerminalStore terminal, EventHub events, IOptions
             return Task.FromResult(false);
         }
 
-        // In memory only: a heartbeat is not worth a write. The persisted last-seen moves on
-        // connect, disconnect and terminal output; the live one is in this activation.
+        // No write per heartbeat: the silo's heartbeat batcher refreshes presence for all its nodes at once.
         State = State with { LastSeenAt = Time.GetUtcNow() };
+        heartbeats.Beat(GrainKey);
         return Task.FromResult(true);
     }
 
@@ -94,6 +101,7 @@ public sealed class NodeGrain(ITerminalStore terminal, EventHub events, IOptions
             LastSeenAt = Time.GetUtcNow(),
         };
         await WriteStateAsync();
+        await directory.PresenceClearAsync(GrainKey, connectionId, State.Status, Time.GetUtcNow());
         await PublishStatusAsync();
     }
 
@@ -112,8 +120,24 @@ public sealed class NodeGrain(ITerminalStore terminal, EventHub events, IOptions
         await events.PublishBestEffortAsync(logger, HubEventKinds.NodeTerminal, "node:" + GrainKey, GrainKey, State.Owner, null, new { sequence, bytes = data.Length });
     }
 
-    public Task<IReadOnlyList<TerminalChunk>> GetTerminalAsync() =>
-        terminal.TerminalListAsync(GrainKey, Math.Max(0, State.TerminalSequence - options.Value.TerminalChunks));
+    public async Task<IReadOnlyList<TerminalChunk>> GetTerminalAsync()
+    {
+        await RefreshStateAsync();
+        var chunks = await terminal.TerminalListAsync(GrainKey, Math.Max(0, State.TerminalSequence - options.Value.TerminalChunks));
+
+        // The newest chunks that fit in TerminalBytes (a huge chunk alone is cut to its end).
+        var kept = new List<TerminalChunk>();
+        var budget = options.Value.TerminalBytes;
+        for (var i = chunks.Count - 1; i >= 0 && budget > 0; i--)
+        {
+            var chunk = chunks[i];
+            kept.Add(chunk.Data.Length <= budget ? chunk : chunk with { Data = chunk.Data[^budget..] });
+            budget -= chunk.Data.Length;
+        }
+
+        kept.Reverse();
+        return kept;
+    }
 
     public async Task<NodeSnapshot> GetAsync()
     {

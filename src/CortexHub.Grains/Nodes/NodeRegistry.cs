@@ -1,0 +1,11 @@
+using CortexHub.Grains.Storage;
+using Microsoft.Extensions.Options;
+
+namespace CortexHub.Grains.Nodes;
+
+/// <summary>List views of nodes: one storage round trip for any number of nodes, with live status.</summary>
+public sealed class NodeRegistry(INodeDirectoryStore store, IOptions<NodeOptions> options, TimeProvider time)
+{
+    public Task<IReadOnlyList<NodeListItem>> ListAsync(string? owner = null, CancellationToken cancellationToken = default) =>
+        store.NodeListAsync(owner, time.GetUtcNow(), options.Value.HeartbeatTtl, cancellationToken);
+}

@@ -1,0 +1,18 @@
+using CortexHub.Grains.Nodes;
+
+namespace CortexHub.Grains.Storage;
+
+/// <summary>Presence of node streams and the one-round-trip node list.</summary>
+public interface INodeDirectoryStore
+{
+    Task PresenceSetAsync(string nodeId, string? siloId, string? connectionId, NodeStatus status, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a node offline/draining if <paramref name="connectionId"/> is still its stream.</summary>
+    Task PresenceClearAsync(string nodeId, string connectionId, NodeStatus status, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Refreshes last-seen of many nodes streaming to one silo in one statement.</summary>
+    Task PresenceTouchAsync(string siloId, IReadOnlyCollection<string> nodeIds, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Every provisioned node (of one owner, or all) with its live status, in one round trip.</summary>
+    Task<IReadOnlyList<NodeListItem>> NodeListAsync(string? owner, DateTimeOffset now, TimeSpan heartbeatTtl, CancellationToken cancellationToken = default);
+}
