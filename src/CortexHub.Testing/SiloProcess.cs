@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
@@ -11,35 +10,21 @@ namespace CortexHub.Testing;
 public sealed partial class SiloProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
+    private readonly CapturedProcess _process;
 
-    private SiloProcess(Process process)
-    {
-        _process = process;
-        _process.OutputDataReceived += (_, e) => Collect(e.Data);
-        _process.ErrorDataReceived += (_, e) => Collect(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
+    private SiloProcess(CapturedProcess process) => _process = process;
 
-    public int ProcessId => _process.Id;
+    public int ProcessId => _process.Process.Id;
 
-    public string Output => string.Join(Environment.NewLine, _output);
+    public string Output => _process.Output;
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _process.Process.HasExited;
 
-    public int ExitCode => _process.ExitCode;
+    public int ExitCode => _process.Process.ExitCode;
 
     public static SiloProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory };
         start.ArgumentList.Add(RepoPaths.SiloDll);
         foreach (var arg in args)
         {
@@ -51,18 +36,18 @@ public sealed partial class SiloProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        return new SiloProcess(Process.Start(start)!);
+        return new SiloProcess(new CapturedProcess(start));
     }
 
     /// <summary>Waits until a line containing <paramref name="text"/> was printed.</summary>
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
-        while (!_output.Any(line => line.Contains(text, StringComparison.Ordinal)))
+        while (!_process.Lines.Any(line => line.Contains(text, StringComparison.Ordinal)))
         {
-            if (_process.HasExited)
+            if (HasExited)
             {
-                throw new InvalidOperationException($"The silo exited with {_process.ExitCode} before printing '{text}':{Environment.NewLine}{Output}");
+                throw new InvalidOperationException($"The silo exited with {ExitCode} before printing '{text}':{Environment.NewLine}{Output}");
             }
 
             try
@@ -76,43 +61,21 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        await _process.WaitForExitAsync().WaitAsync(timeout);
-        _process.WaitForExit(); // flushes the redirected output
-        return _process.ExitCode;
-    }
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
 
     /// <summary>SIGTERM: the graceful shutdown path an orchestrator uses.</summary>
     public void Terminate()
     {
-        if (Kill(_process.Id, SigTerm) != 0)
+        if (Kill(ProcessId, SigTerm) != 0)
         {
-            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed with errno {Marshal.GetLastPInvokeError()}.");
+            throw new InvalidOperationException($"kill({ProcessId}, SIGTERM) failed with errno {Marshal.GetLastPInvokeError()}.");
         }
     }
 
     /// <summary>SIGKILL: the process dies at once, no cleanup of any kind.</summary>
-    public void KillHard() => _process.Kill(entireProcessTree: true);
+    public void KillHard() => _process.Process.Kill(entireProcessTree: true);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
-
-    private void Collect(string? line)
-    {
-        if (line is not null)
-        {
-            _output.Enqueue(line);
-        }
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

@@ -1,4 +1,5 @@
 using System.Text;
+using CortexHub.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CortexHub.Agent.Tests;
