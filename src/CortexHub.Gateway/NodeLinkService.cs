@@ -46,7 +46,7 @@ internal sealed class NodeLinkService(
         try
         {
             await notifier.HintAsync(logger, HubChannels.NodeConnected, hello.NodeId + "\n" + session.ConnectionId);
-            await session.RunAsync(hello, reader, writer, silo.SiloId);
+            await session.RunAsync(hello, reader, writer, silo.SiloId, context.Peer);
         }
         finally
         {

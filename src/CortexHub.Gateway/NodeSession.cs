@@ -93,9 +93,9 @@ internal sealed partial class NodeSession
         Close(new GrpcStatus(StatusCode.Unavailable, "The silo is draining: " + reason));
     }
 
-    public async Task RunAsync(Hello hello, IGrpcStreamReader<NodeMessage> reader, IGrpcStreamWriter<HubMessage> writer, string siloId)
+    public async Task RunAsync(Hello hello, IGrpcStreamReader<NodeMessage> reader, IGrpcStreamWriter<HubMessage> writer, string siloId, string peer)
     {
-        await Node.ConnectAsync(new NodeConnectInfo(siloId, ConnectionId, hello.AgentVersion, hello.Hostname, new Dictionary<string, string>(hello.Labels)));
+        await Node.ConnectAsync(new NodeConnectInfo(siloId, ConnectionId, hello.AgentVersion, hello.Hostname, new Dictionary<string, string>(hello.Labels), peer));
         await writer.WriteAsync(await BuildWelcomeAsync(hello, siloId), _lifetime.Token);
         LogConnected(NodeId, ConnectionId, hello.AgentVersion, hello.RunningTasks.Count);
 

@@ -13,6 +13,8 @@ public sealed class TestStorage : IDisposable
         Schema = schema;
     }
 
+    private bool _borrowed;
+
     public StorageKind Kind { get; }
 
     public string? DataDirectory { get; }
@@ -33,6 +35,9 @@ public sealed class TestStorage : IDisposable
         var (connectionString, schema) = await TestPostgres.NewSchemaAsync();
         return new TestStorage(kind, null, connectionString, schema);
     }
+
+    /// <summary>The same store without owning it: disposing the copy leaves the data in place (for a second cluster or process on it).</summary>
+    public TestStorage Borrow() => new(Kind, DataDirectory, ConnectionString, Schema) { _borrowed = true };
 
     /// <summary>A store on a given PostgreSQL server and schema (for tests that run their own server).</summary>
     public static TestStorage ForPostgres(string connectionString, string schema) => new(StorageKind.Postgres, null, connectionString, schema);
@@ -69,7 +74,7 @@ public sealed class TestStorage : IDisposable
 
     public void Dispose()
     {
-        if (DataDirectory is not null && Directory.Exists(DataDirectory))
+        if (!_borrowed && DataDirectory is not null && Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);
         }

@@ -10,9 +10,9 @@ using CortexHub.Testing;
 //   dotnet run -c Release --project tests/CortexHub.Benchmarks -- gateway [--backend ...] [--seconds N] [--payload BYTES]
 // PostgreSQL: the server named by CORTEXHUB_TEST_PG, else a throwaway one started from Debian's packages.
 var suite = args.FirstOrDefault();
-if (suite is not ("runtime" or "gateway" or "journal"))
+if (suite is not ("runtime" or "gateway" or "journal" or "registry"))
 {
-    Console.Error.WriteLine("usage: CortexHub.Benchmarks runtime|gateway|journal [--backend sqlite|postgres|both] [--seconds N] [--payload BYTES]");
+    Console.Error.WriteLine("usage: CortexHub.Benchmarks runtime|gateway|journal|registry [--backend sqlite|postgres|both] [--seconds N] [--payload BYTES] [--nodes N]");
     return 2;
 }
 
@@ -34,6 +34,7 @@ foreach (var kind in backends)
     {
         "runtime" => await RuntimeBenchmark.RunAsync(kind, TimeSpan.FromSeconds(seconds)),
         "gateway" => await GatewayBenchmark.RunAsync(kind, TimeSpan.FromSeconds(seconds), payload),
+        "registry" => await RegistryBenchmark.RunAsync(kind, int.Parse(Option("--nodes") ?? "10000", CultureInfo.InvariantCulture), TimeSpan.FromSeconds(seconds)),
         _ => await JournalBenchmark.RunAsync(kind, TimeSpan.FromSeconds(seconds)),
     });
 }

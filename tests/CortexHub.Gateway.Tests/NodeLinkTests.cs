@@ -154,6 +154,7 @@ public sealed class NodeLinkTests
         Assert.Equal(StatusCode.Aborted, (await first.ReadToEndAsync(Wait)).Code);
         var snapshot = await cluster.GetGrain<INodeGrain>("n1").GetAsync();
         Assert.Equal(NodeStatus.Online, snapshot.Status);
+        Assert.StartsWith("ipv4:127.0.0.1:", snapshot.Address);
     }
 
     [Fact]

@@ -6,4 +6,5 @@ public sealed record NodeConnectInfo(
     string ConnectionId,
     string AgentVersion,
     string Hostname,
-    IReadOnlyDictionary<string, string> Labels);
+    IReadOnlyDictionary<string, string> Labels,
+    string Address = "");

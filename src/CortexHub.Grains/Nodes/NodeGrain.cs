@@ -64,6 +64,7 @@ public sealed class NodeGrain(
             ConnectionId = connection.ConnectionId,
             AgentVersion = connection.AgentVersion,
             Hostname = connection.Hostname,
+            Address = connection.Address,
             Labels = connection.Labels.Count > 0 ? connection.Labels : State.Labels,
             ConnectedAt = now,
             LastSeenAt = now,
@@ -144,7 +145,7 @@ public sealed class NodeGrain(
         await RefreshStateAsync();
         return new NodeSnapshot(
             GrainKey, State.Provisioned, State.Name, State.Owner, State.Labels, State.AgentVersion, State.Hostname,
-            State.Status, State.SiloId, State.ConnectionId, State.ConnectedAt, State.LastSeenAt);
+            State.Status, State.SiloId, State.ConnectionId, State.ConnectedAt, State.LastSeenAt, State.Address);
     }
 
     private Task PublishStatusAsync() =>

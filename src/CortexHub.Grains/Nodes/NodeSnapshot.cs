@@ -13,4 +13,5 @@ public sealed record NodeSnapshot(
     string? SiloId,
     string? ConnectionId,
     DateTimeOffset? ConnectedAt,
-    DateTimeOffset? LastSeenAt);
+    DateTimeOffset? LastSeenAt,
+    string Address = "");

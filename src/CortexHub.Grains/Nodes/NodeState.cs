@@ -18,6 +18,9 @@ public sealed record NodeState
 
     public string Hostname { get; init; } = "";
 
+    /// <summary>The node's network address as the gateway saw it (e.g. <c>ipv4:10.0.0.7:51234</c>).</summary>
+    public string Address { get; init; } = "";
+
     public NodeStatus Status { get; init; }
 
     /// <summary>Silo holding the node's stream while online.</summary>
