@@ -7,7 +7,7 @@ public sealed class GrainRuntimeOptions
 
     public static readonly TimeSpan DefaultIdleDeactivationAge = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan DefaultIdleCollectionInterval = TimeSpan.FromSeconds(30);
-    public const int DefaultMaxConflictAttempts = 12;
+    public const int DefaultMaxConflictAttempts = 32;
     public static readonly TimeSpan DefaultConflictBackoffBase = TimeSpan.FromMilliseconds(2);
     public static readonly TimeSpan DefaultConflictBackoffMax = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan DefaultDeactivationTimeout = TimeSpan.FromSeconds(30);
@@ -18,7 +18,7 @@ public sealed class GrainRuntimeOptions
     /// <summary>How often the silo looks for idle activations. Default 30 seconds.</summary>
     public TimeSpan IdleCollectionInterval { get; set; } = DefaultIdleCollectionInterval;
 
-    /// <summary>Attempts of one call when its state write keeps meeting newer versions (first try included). Default 12.</summary>
+    /// <summary>Attempts of one call when its state write keeps meeting newer versions (first try included). Two silos hammering one grain can starve one side for a while, so the budget is generous. Default 32.</summary>
     public int MaxConflictAttempts { get; set; } = DefaultMaxConflictAttempts;
 
     /// <summary>First backoff ceiling after a version conflict; doubles per attempt. Default 2 ms.</summary>
