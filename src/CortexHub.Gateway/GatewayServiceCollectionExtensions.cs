@@ -1,10 +1,10 @@
 using CortexHub.Grpc;
+using CortexHub.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace CortexHub.Gateway;
 
@@ -13,8 +13,7 @@ public static class GatewayServiceCollectionExtensions
     /// <summary>Adds the node gateway. Options bind from <c>CortexHub:Gateway</c> and <c>CortexHub:Grpc</c> (message size limits).</summary>
     public static IServiceCollection AddCortexHubGateway(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
+        services.AddValidatedOptions<GatewayOptions, GatewayOptionsValidator>(configuration, GatewayOptions.SectionName);
         services.AddGrpcServer(o => configuration.GetSection("CortexHub:Grpc").Bind(o));
         services.TryAddSingleton<NodeSessionRegistry>();
         services.TryAddSingleton<NodeLinkService>();

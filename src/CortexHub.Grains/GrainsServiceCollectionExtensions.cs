@@ -21,8 +21,7 @@ public static class GrainsServiceCollectionExtensions
                 $"{NodeOptions.SectionName}:HeartbeatFlushInterval must be positive and shorter than HeartbeatTtl.")
             .Validate(o => o.TerminalBytes > 0, $"{NodeOptions.SectionName}:TerminalBytes must be positive.")
             .ValidateOnStart();
-        services.AddOptions<JournalOptions>().Bind(configuration.GetSection(JournalOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JournalOptions>, JournalOptionsValidator>());
+        services.AddValidatedOptions<JournalOptions, JournalOptionsValidator>(configuration, JournalOptions.SectionName);
         services.AddOptions<EventBusOptions>().Bind(configuration.GetSection(EventBusOptions.SectionName))
             .Validate(o => o.SubscriberCapacity > 0 && o.MaxMissed > 0 && o.AbandonAfter > TimeSpan.Zero && o.PruneInterval > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero,
                 $"{EventBusOptions.SectionName}: capacities and intervals must be positive.")

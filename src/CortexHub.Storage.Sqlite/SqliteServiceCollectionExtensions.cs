@@ -1,9 +1,9 @@
+using CortexHub.Runtime;
 using CortexHub.Runtime.Storage;
 using CortexHub.Runtime.Storage.Relational;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace CortexHub.Storage.Sqlite;
 
@@ -12,13 +12,7 @@ public static class SqliteServiceCollectionExtensions
     /// <summary>Uses the embedded SQLite store (one silo). Options bind from <c>CortexHub:Storage:Sqlite</c>.</summary>
     public static IServiceCollection AddCortexHubSqliteStorage(this IServiceCollection services, IConfiguration configuration, Action<SqliteStorageOptions>? configure = null)
     {
-        var options = services.AddOptions<SqliteStorageOptions>().Bind(configuration.GetSection(SqliteStorageOptions.SectionName)).ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStorageOptions>, SqliteStorageOptionsValidator>());
+        services.AddValidatedOptions<SqliteStorageOptions, SqliteStorageOptionsValidator>(configuration, SqliteStorageOptions.SectionName, configure);
         services.AddRelationalStores<SqliteDatabase>();
         services.TryAddSingleton<SqliteStorageBackend>();
         services.TryAddSingleton<IStorageBackend>(sp => sp.GetRequiredService<SqliteStorageBackend>());
