@@ -41,6 +41,7 @@ internal sealed partial class NodeSession
     {
         NodeId = nodeId;
         _grains = grains;
+        Node = grains.GetGrain<INodeGrain>(nodeId); // one reference for the stream's life, not one per message
         _outbox = outbox;
         _options = options;
         _time = time;
@@ -57,7 +58,7 @@ internal sealed partial class NodeSession
 
     public bool Draining { get; private set; }
 
-    private INodeGrain Node => _grains.GetGrain<INodeGrain>(NodeId);
+    private INodeGrain Node { get; }
 
     /// <summary>A command was queued for this node somewhere in the cluster.</summary>
     public void WakeOutbox() => _outboxWake.Writer.TryWrite(true);

@@ -46,7 +46,7 @@ public sealed partial class EventHub : IHostedService, IAsyncDisposable
         _time = time;
         _killSwitch = killSwitch;
         _logger = logger;
-        _publishQueue = new GroupCommitQueue<PendingEvent>(batch => _store.EventAppendManyAsync([.. batch.Select(p => p.Draft)], _time.GetUtcNow()));
+        _publishQueue = new GroupCommitQueue<PendingEvent>(CommitBatchAsync);
         _hint = notifier.Subscribe(WakeChannel, _ => Wake());
         notifier.Resync += Wake;
     }
@@ -58,9 +58,13 @@ public sealed partial class EventHub : IHostedService, IAsyncDisposable
     public long Cursor => Interlocked.Read(ref _cursor);
 
     /// <summary>Publishes an event; completes once it is durable (then every silo's subscribers get it).</summary>
-    public async Task PublishAsync(HubEventDraft draft, CancellationToken cancellationToken = default)
+    public Task PublishAsync(HubEventDraft draft, CancellationToken cancellationToken = default) =>
+        _publishQueue.CommitAsync(new PendingEvent(draft), cancellationToken);
+
+    /// <summary>One transaction and one cross-silo hint per batch of published events, however many it holds.</summary>
+    private async Task CommitBatchAsync(IReadOnlyList<PendingEvent> batch)
     {
-        await _publishQueue.CommitAsync(new PendingEvent(draft), cancellationToken);
+        await _store.EventAppendManyAsync([.. batch.Select(p => p.Draft)], _time.GetUtcNow());
         Wake();
         await _notifier.HintAsync(_logger, WakeChannel, "");
     }

@@ -25,8 +25,6 @@ public sealed partial class NodeHeartbeats(
 {
     private ConcurrentDictionary<string, byte> _beats = new(StringComparer.Ordinal);
 
-    public long Flushed { get; private set; }
-
     /// <summary>Records a heartbeat; never blocks.</summary>
     public void Beat(string nodeId) => _beats.TryAdd(nodeId, 0);
 
@@ -40,7 +38,6 @@ public sealed partial class NodeHeartbeats(
         }
 
         await store.PresenceTouchAsync(silo.SiloId, [.. beats.Keys], time.GetUtcNow(), cancellationToken);
-        Flushed += beats.Count;
         metrics.NodeHeartbeatsFlushed(beats.Count);
         return beats.Count;
     }
