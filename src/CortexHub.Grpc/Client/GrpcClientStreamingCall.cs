@@ -9,15 +9,13 @@ namespace CortexHub.Grpc;
 /// </summary>
 /// <typeparam name="TRequest">The request message type.</typeparam>
 /// <typeparam name="TResponse">The response message type.</typeparam>
-public sealed class GrpcClientStreamingCall<TRequest, TResponse> : IDisposable
+public sealed class GrpcClientStreamingCall<TRequest, TResponse> : GrpcCall
     where TRequest : class, IMessage<TRequest>
     where TResponse : class, IMessage<TResponse>
 {
-    private readonly IGrpcClientCallState _call;
-
     internal GrpcClientStreamingCall(IGrpcClientCallState call, IGrpcClientStreamWriter<TRequest> requestStream, Task<TResponse> responseAsync)
+        : base(call)
     {
-        _call = call;
         RequestStream = requestStream;
         ResponseAsync = responseAsync;
     }
@@ -28,18 +26,6 @@ public sealed class GrpcClientStreamingCall<TRequest, TResponse> : IDisposable
     /// <summary>The response message.</summary>
     public Task<TResponse> ResponseAsync { get; }
 
-    /// <summary>The response headers.</summary>
-    public Task<GrpcMetadata> ResponseHeadersAsync => _call.ResponseHeadersAsync;
-
     /// <summary>Awaits <see cref="ResponseAsync"/>.</summary>
     public TaskAwaiter<TResponse> GetAwaiter() => ResponseAsync.GetAwaiter();
-
-    /// <summary>The call's status; throws <see cref="InvalidOperationException"/> before the call completed.</summary>
-    public GrpcStatus GetStatus() => _call.GetStatus();
-
-    /// <summary>The trailers the server sent; throws <see cref="InvalidOperationException"/> before the call completed.</summary>
-    public GrpcMetadata GetTrailers() => _call.GetTrailers();
-
-    /// <inheritdoc />
-    public void Dispose() => _call.Dispose();
 }

@@ -8,15 +8,13 @@ namespace CortexHub.Grpc;
 /// </summary>
 /// <typeparam name="TRequest">The request message type.</typeparam>
 /// <typeparam name="TResponse">The response message type.</typeparam>
-public sealed class GrpcDuplexStreamingCall<TRequest, TResponse> : IDisposable
+public sealed class GrpcDuplexStreamingCall<TRequest, TResponse> : GrpcCall
     where TRequest : class, IMessage<TRequest>
     where TResponse : class, IMessage<TResponse>
 {
-    private readonly IGrpcClientCallState _call;
-
     internal GrpcDuplexStreamingCall(IGrpcClientCallState call, IGrpcClientStreamWriter<TRequest> requestStream, IGrpcStreamReader<TResponse> responseStream)
+        : base(call)
     {
-        _call = call;
         RequestStream = requestStream;
         ResponseStream = responseStream;
     }
@@ -26,16 +24,4 @@ public sealed class GrpcDuplexStreamingCall<TRequest, TResponse> : IDisposable
 
     /// <summary>The response messages.</summary>
     public IGrpcStreamReader<TResponse> ResponseStream { get; }
-
-    /// <summary>The response headers.</summary>
-    public Task<GrpcMetadata> ResponseHeadersAsync => _call.ResponseHeadersAsync;
-
-    /// <summary>The call's status; throws <see cref="InvalidOperationException"/> before the call completed.</summary>
-    public GrpcStatus GetStatus() => _call.GetStatus();
-
-    /// <summary>The trailers the server sent; throws <see cref="InvalidOperationException"/> before the call completed.</summary>
-    public GrpcMetadata GetTrailers() => _call.GetTrailers();
-
-    /// <inheritdoc />
-    public void Dispose() => _call.Dispose();
 }
