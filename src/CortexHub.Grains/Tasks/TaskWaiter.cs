@@ -13,7 +13,7 @@ public sealed class TaskWaiter : IDisposable
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
     private readonly TimeSpan _recheck;
-    private readonly ConcurrentDictionary<string, ConcurrentBag<TaskCompletionSource>> _waiting = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<TaskCompletionSource, byte>> _waiting = new(StringComparer.Ordinal);
     private readonly IDisposable _subscription;
 
     public TaskWaiter(IGrainFactory grains, IClusterNotifier notifier, TimeProvider time, IOptions<JournalOptions> options)
@@ -38,15 +38,16 @@ public sealed class TaskWaiter : IDisposable
         {
             // Register before reading, so a result stored in between still wakes us.
             var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiting.GetOrAdd(taskId, _ => []).Add(signal);
-            var snapshot = await grain.GetAsync();
-            if (snapshot.IsFinished || !snapshot.Exists)
-            {
-                return snapshot;
-            }
-
+            var signals = _waiting.GetOrAdd(taskId, _ => new());
+            signals.TryAdd(signal, 0);
             try
             {
+                var snapshot = await grain.GetAsync();
+                if (snapshot.IsFinished || !snapshot.Exists)
+                {
+                    return snapshot;
+                }
+
                 await signal.Task.WaitAsync(_recheck, _time, deadline.Token);
             }
             catch (TimeoutException)
@@ -57,6 +58,16 @@ public sealed class TaskWaiter : IDisposable
             {
                 return await grain.GetAsync();
             }
+            finally
+            {
+                // A waiter that gave up leaves nothing behind for a task that may never finish.
+                signals.TryRemove(signal, out _);
+                if (signals.IsEmpty)
+                {
+                    // Racing with a new waiter only costs it the hint; its recheck still finds the result.
+                    _waiting.TryRemove(new KeyValuePair<string, ConcurrentDictionary<TaskCompletionSource, byte>>(taskId, signals));
+                }
+            }
         }
     }
 
@@ -64,7 +75,7 @@ public sealed class TaskWaiter : IDisposable
     {
         if (_waiting.TryRemove(taskId, out var signals))
         {
-            foreach (var signal in signals)
+            foreach (var signal in signals.Keys)
             {
                 signal.TrySetResult();
             }
