@@ -16,35 +16,43 @@ public sealed class TaskFollower(IGrainFactory grains, TaskOutputSignals signals
     {
         var grain = grains.GetGrain<ITaskGrain>(taskId);
         var after = afterSequence;
-        while (!cancellationToken.IsCancellationRequested)
+        var pulse = Task.CompletedTask;
+        try
         {
-            var pulse = signals.NextAsync(taskId);
-            var page = await grain.ReadEventsAsync(after, 500);
-            foreach (var e in page)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                yield return e;
-                after = e.Sequence;
-            }
+                pulse = signals.NextAsync(taskId);
+                var page = await grain.ReadEventsAsync(after, 500);
+                foreach (var e in page)
+                {
+                    yield return e;
+                    after = e.Sequence;
+                }
 
-            if (page.Count > 0)
-            {
-                continue;
-            }
+                if (page.Count > 0)
+                {
+                    continue;
+                }
 
-            var snapshot = await grain.GetAsync();
-            if (!snapshot.Exists || (snapshot.IsFinished && after >= snapshot.AckedSequence))
-            {
-                yield break;
-            }
+                var snapshot = await grain.GetAsync();
+                if (!snapshot.Exists || (snapshot.IsFinished && after >= snapshot.AckedSequence))
+                {
+                    yield break;
+                }
 
-            try
-            {
-                await pulse.WaitAsync(PollInterval, time, cancellationToken);
+                try
+                {
+                    await pulse.WaitAsync(PollInterval, time, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    // Poll again.
+                }
             }
-            catch (TimeoutException)
-            {
-                // Poll again.
-            }
+        }
+        finally
+        {
+            signals.Release(taskId, pulse);
         }
     }
 }

@@ -14,6 +14,15 @@ public sealed class TaskOutputSignals
     public Task NextAsync(string taskId) =>
         _signals.GetOrAdd(taskId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
+    /// <summary>A follower that stopped drops the signal it was waiting on (unless another follower shares it, a pulse would have).</summary>
+    public void Release(string taskId, Task signal)
+    {
+        if (_signals.TryGetValue(taskId, out var current) && current.Task == signal && !signal.IsCompleted)
+        {
+            _signals.TryRemove(new KeyValuePair<string, TaskCompletionSource>(taskId, current));
+        }
+    }
+
     public void Pulse(string taskId)
     {
         if (_signals.TryRemove(taskId, out var signal))
