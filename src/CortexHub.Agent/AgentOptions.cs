@@ -60,6 +60,12 @@ public sealed class AgentOptions
     /// </summary>
     public int OutboxCapacity { get; set; } = DefaultOutboxCapacity;
 
+    /// <summary>Most pool slots the hub accepts (<c>--pool-slots</c>).</summary>
+    public const int MaxPoolSlots = 1024;
+
+    /// <summary>Work-pool items run at once (<c>--pool-slots</c>); sent in Hello. Default 0: this node takes no pool work.</summary>
+    public int PoolSlots { get; set; }
+
     /// <summary>Reconnect delays.</summary>
     public BackoffOptions Reconnect { get; set; } = new();
 

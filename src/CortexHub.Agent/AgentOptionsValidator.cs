@@ -49,6 +49,11 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add($"--heartbeat-seconds must be greater than 0 and at most 3600; got {heartbeat.TotalSeconds}.");
         }
 
+        if (options.PoolSlots is < 0 or > AgentOptions.MaxPoolSlots)
+        {
+            failures.Add($"--pool-slots must be between 0 and {AgentOptions.MaxPoolSlots}; got {options.PoolSlots}.");
+        }
+
         CheckPositive(failures, nameof(options.WelcomeTimeout), options.WelcomeTimeout);
         if (options.ShutdownGrace < TimeSpan.Zero)
         {

@@ -1,6 +1,7 @@
 using System.Reflection;
 using CortexHub.Grains;
 using CortexHub.Grains.Nodes;
+using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
 using CortexHub.Grpc;
 using CortexHub.Protocol;
@@ -18,6 +19,7 @@ internal sealed class NodeLinkService(
     INodeOutboxStore outbox,
     IClusterNotifier notifier,
     NodeSessionRegistry registry,
+    PoolDispatcher dispatcher,
     SiloIdentity silo,
     IOptions<GatewayOptions> options,
     TimeProvider time,
@@ -41,7 +43,7 @@ internal sealed class NodeLinkService(
             throw new GrpcStatusException(StatusCode.Unauthenticated, "Unknown node id or invalid token.");
         }
 
-        var session = new NodeSession(hello.NodeId, grains, outbox, options.Value, time, logger, context.CancellationToken);
+        var session = new NodeSession(hello.NodeId, grains, outbox, dispatcher, options.Value, time, logger, context.CancellationToken);
         registry.Register(session);
         try
         {
@@ -77,6 +79,11 @@ internal sealed class NodeLinkService(
         if (string.IsNullOrWhiteSpace(hello.NodeId) || hello.NodeId.Length > CortexHub.GrainId.MaxKeyLength)
         {
             throw new GrpcStatusException(StatusCode.InvalidArgument, $"Hello.node_id must be 1 to {CortexHub.GrainId.MaxKeyLength} characters.");
+        }
+
+        if (hello.PoolSlots > NodeSession.MaxPoolSlots)
+        {
+            throw new GrpcStatusException(StatusCode.InvalidArgument, $"Hello.pool_slots must be at most {NodeSession.MaxPoolSlots} (got {hello.PoolSlots}).");
         }
 
         return hello;

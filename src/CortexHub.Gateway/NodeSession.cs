@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using CortexHub.Grains;
 using CortexHub.Grains.Nodes;
+using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
 using CortexHub.Grains.Tasks;
 using CortexHub.Grpc;
@@ -23,6 +24,7 @@ internal sealed partial class NodeSession
 {
     private readonly IGrainFactory _grains;
     private readonly INodeOutboxStore _outbox;
+    private readonly PoolDispatcher _pool;
     private readonly GatewayOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -36,13 +38,18 @@ internal sealed partial class NodeSession
     private int _closed;
     private Task _writing = Task.CompletedTask;
     private long _lastHeardTicks;
+    private PoolClaimer? _claimer;
 
-    public NodeSession(string nodeId, IGrainFactory grains, INodeOutboxStore outbox, GatewayOptions options, TimeProvider time, ILogger logger, CancellationToken callToken)
+    /// <summary>Most pool items one node may run at once.</summary>
+    public const int MaxPoolSlots = 1024;
+
+    public NodeSession(string nodeId, IGrainFactory grains, INodeOutboxStore outbox, PoolDispatcher pool, GatewayOptions options, TimeProvider time, ILogger logger, CancellationToken callToken)
     {
         NodeId = nodeId;
         _grains = grains;
         Node = grains.GetGrain<INodeGrain>(nodeId); // one reference for the stream's life, not one per message
         _outbox = outbox;
+        _pool = pool;
         _options = options;
         _time = time;
         _logger = logger;
@@ -96,7 +103,7 @@ internal sealed partial class NodeSession
 
     public async Task RunAsync(Hello hello, IGrpcStreamReader<NodeMessage> reader, IGrpcStreamWriter<HubMessage> writer, string siloId, string peer)
     {
-        await Node.ConnectAsync(new NodeConnectInfo(siloId, ConnectionId, hello.AgentVersion, hello.Hostname, new Dictionary<string, string>(hello.Labels), peer));
+        var labels = await Node.ConnectAsync(new NodeConnectInfo(siloId, ConnectionId, hello.AgentVersion, hello.Hostname, new Dictionary<string, string>(hello.Labels), peer));
         await writer.WriteAsync(await BuildWelcomeAsync(hello, siloId), _lifetime.Token);
         LogConnected(NodeId, ConnectionId, hello.AgentVersion, hello.RunningTasks.Count);
 
@@ -107,6 +114,8 @@ internal sealed partial class NodeSession
         Exception? failure = null;
         try
         {
+            // Settles the pool claims the node held before this stream, then offers it work while it has free slots.
+            _claimer = await _pool.AttachAsync(NodeId, labels, (int)hello.PoolSlots, [.. hello.RunningTasks.Select(t => t.TaskId)]);
             await ReadLoopAsync(reader, token);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -125,6 +134,7 @@ internal sealed partial class NodeSession
             _lifetime.Cancel();
             _outbound.Writer.TryComplete();
             await Task.WhenAll(writing, pumping);
+            _claimer?.Dispose();
             await DisconnectAsync();
         }
 
@@ -181,10 +191,18 @@ internal sealed partial class NodeSession
                     }
 
                     break;
+                case NodeMessage.BodyOneofCase.WorkRequest:
+                    if (message.WorkRequest.Slots > MaxPoolSlots)
+                    {
+                        throw new GrpcStatusException(StatusCode.InvalidArgument, $"WorkRequest.slots must be at most {MaxPoolSlots} (got {message.WorkRequest.Slots}).");
+                    }
+
+                    _claimer?.SetSlots((int)message.WorkRequest.Slots);
+                    break;
                 case NodeMessage.BodyOneofCase.Hello:
                     throw new GrpcStatusException(StatusCode.InvalidArgument, "Hello may be sent only once, as the first message of a stream.");
                 default:
-                    throw new GrpcStatusException(StatusCode.InvalidArgument, "Empty NodeMessage: set one of hello, heartbeat, task_event, terminal, command_ack.");
+                    throw new GrpcStatusException(StatusCode.InvalidArgument, "Empty NodeMessage: set one of hello, heartbeat, task_event, terminal, command_ack, work_request.");
             }
         }
     }
@@ -250,6 +268,10 @@ internal sealed partial class NodeSession
         }
 
         await SendAsync(new HubMessage { Ack = new Ack { TaskId = taskId, Sequence = (ulong)result.AckedSequence } });
+        if (Array.Exists(records, r => r.Kind == TaskEventKind.Result && r.Sequence <= result.AckedSequence))
+        {
+            _claimer?.TaskFinished(taskId); // a pool task's slot is free again
+        }
     }
 
     private async Task SendAsync(HubMessage message)

@@ -1,5 +1,6 @@
 using CortexHub.Grains.Events;
 using CortexHub.Grains.Nodes;
+using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
 using CortexHub.Grains.Tasks;
 using CortexHub.Runtime;
@@ -39,6 +40,15 @@ public static class GrainsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<NodeHeartbeats>());
         services.TryAddSingleton<ITerminalStore, RelationalTerminalStore>();
         services.TryAddSingleton<ITaskEventStore, RelationalTaskEventStore>();
+        services.AddValidatedOptions<PoolOptions, PoolOptionsValidator>(configuration, PoolOptions.SectionName);
+        services.TryAddSingleton<IPoolStore, RelationalPoolStore>();
+        services.TryAddSingleton<PoolMetrics>();
+        services.TryAddSingleton<WorkPool>();
+        services.TryAddSingleton<PoolDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<PoolDispatcher>());
+        services.TryAddSingleton<PoolReaper>();
+        services.AddHostedService(sp => sp.GetRequiredService<PoolReaper>());
+        services.AddGrain<PoolShardGrain>();
         services.AddGrain<NodeGrain>();
         services.AddGrain<TaskGrain>();
         return services;

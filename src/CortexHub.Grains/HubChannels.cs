@@ -11,4 +11,7 @@ public static class HubChannels
 
     /// <summary>Payload: task id. The task reached a terminal state.</summary>
     public const string TaskFinished = "task-finished";
+
+    /// <summary>Payload: item id. Claimable work appeared (submitted, retried, requeued); dispatchers look for work.</summary>
+    public const string PoolWork = "pool-work";
 }

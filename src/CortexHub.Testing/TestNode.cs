@@ -113,6 +113,13 @@ public sealed class TestNode : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the stream without ending it properly, as a crashed process or a cut cable would.</summary>
+    public void Abort()
+    {
+        _call.Dispose();
+        _channel.Dispose();
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

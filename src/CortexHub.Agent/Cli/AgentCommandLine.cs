@@ -50,6 +50,13 @@ public sealed class AgentCommandLine
         HelpName = "seconds",
     };
 
+    private readonly Option<int> _poolSlots = new("--pool-slots")
+    {
+        Description = "Work-pool items this node runs at once; the hub offers matching pool work up to this many (0: none).",
+        HelpName = "count",
+        DefaultValueFactory = _ => 0,
+    };
+
     private readonly Option<LogLevel> _logLevel = new("--log-level")
     {
         Description = "Least severe log level written (Trace, Debug, Information, Warning, Error, Critical).",
@@ -62,7 +69,7 @@ public sealed class AgentCommandLine
     {
         Root = new RootCommand("cortex-agent: the CortexHub node agent. Keeps one stream to the hub and runs the tasks it dispatches.")
         {
-            _hub, _nodeId, _token, _labels, _maxUnackedBytes, _heartbeatSeconds, _logLevel,
+            _hub, _nodeId, _token, _labels, _maxUnackedBytes, _heartbeatSeconds, _poolSlots, _logLevel,
         };
     }
 
@@ -120,6 +127,7 @@ public sealed class AgentCommandLine
         }
 
         options.Tasks.MaxUnackedBytes = parseResult.GetValue(_maxUnackedBytes);
+        options.PoolSlots = parseResult.GetValue(_poolSlots);
         if (parseResult.GetValue(_heartbeatSeconds) is { } heartbeatSeconds)
         {
             options.HeartbeatInterval = double.IsFinite(heartbeatSeconds) && heartbeatSeconds > 0 && heartbeatSeconds <= 3600

@@ -152,6 +152,7 @@ internal sealed class HubSession
             Token = _options.Token,
             AgentVersion = AgentExecutable.Version,
             Hostname = _options.Hostname,
+            PoolSlots = (uint)_options.PoolSlots,
         };
         hello.Labels.Add(_options.Labels);
         hello.RunningTasks.AddRange(_registry.GetRunningTasks());

@@ -6,4 +6,5 @@ public static class HubEventKinds
     public const string NodeTerminal = "node.terminal";
     public const string TaskState = "task.state";
     public const string TaskOutput = "task.output";
+    public const string PoolItem = "pool.item";
 }

@@ -53,7 +53,7 @@ public sealed class NodeGrain(
         return State.Provisioned && NodeTokens.Matches(token, State.TokenHash);
     }
 
-    public async Task ConnectAsync(NodeConnectInfo connection)
+    public async Task<IReadOnlyDictionary<string, string>> ConnectAsync(NodeConnectInfo connection)
     {
         EnsureProvisioned();
         var now = Time.GetUtcNow();
@@ -72,6 +72,7 @@ public sealed class NodeGrain(
         await WriteStateAsync();
         await directory.PresenceSetAsync(GrainKey, connection.SiloId, connection.ConnectionId, NodeStatus.Online, now);
         await PublishStatusAsync();
+        return State.Labels;
     }
 
     public Task<bool> HeartbeatAsync(string connectionId)

@@ -12,10 +12,12 @@ namespace CortexHub.Grains.Nodes;
 /// <summary>
 /// Heartbeats are metrics, not writes per beat: streams record them here in memory, and one
 /// statement per flush refreshes last-seen for every node of this silo. A slow store delays the
-/// flush only; no heartbeat caller ever waits on storage.
+/// flush only; no heartbeat caller ever waits on storage. The same flush renews the beating nodes'
+/// work-pool leases.
 /// </summary>
 public sealed partial class NodeHeartbeats(
     INodeDirectoryStore store,
+    IPoolStore pool,
     SiloIdentity silo,
     SiloKillSwitch killSwitch,
     IOptions<NodeOptions> options,
@@ -37,7 +39,12 @@ public sealed partial class NodeHeartbeats(
             return 0;
         }
 
-        await store.PresenceTouchAsync(silo.SiloId, [.. beats.Keys], time.GetUtcNow(), cancellationToken);
+        var nodes = beats.Keys.ToArray();
+        var now = time.GetUtcNow();
+        await store.PresenceTouchAsync(silo.SiloId, nodes, now, cancellationToken);
+
+        // A node that beats still holds its pool claims: their leases run on.
+        await pool.PoolExtendAsync(nodes, now, cancellationToken);
         metrics.NodeHeartbeatsFlushed(beats.Count);
         return beats.Count;
     }

@@ -26,4 +26,10 @@ public interface ITaskGrain : IGrain
 
     /// <summary>Journal events after <paramref name="afterSequence"/>, oldest first.</summary>
     Task<IReadOnlyList<TaskEventRecord>> ReadEventsAsync(long afterSequence, int limit);
+
+    /// <summary>Marks a running task lost now (its node came back without it); no-op once finished.</summary>
+    Task<TaskSnapshot> AbandonAsync(string reason);
+
+    /// <summary>For a finished pool task, (re)sends its outcome to the pool; ignored by the pool if already recorded.</summary>
+    Task SyncPoolAsync();
 }

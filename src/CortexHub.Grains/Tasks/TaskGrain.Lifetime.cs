@@ -1,4 +1,6 @@
 using CortexHub.Grains.Nodes;
+using CortexHub.Grains.Pool;
+using CortexHub.Runtime;
 using CortexHub.Runtime.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -29,11 +31,66 @@ public sealed partial class TaskGrain
         }
     }
 
+    public async Task<TaskSnapshot> AbandonAsync(string reason)
+    {
+        await CatchUpAsync();
+        if (State.Spec is not null && !TaskTransitions.IsTerminal(State.State))
+        {
+            LogAbandoned(GrainKey, State.Spec.NodeId, reason);
+            await TransitionAsync(TaskState.Lost, new TaskResultInfo(null, reason, null));
+        }
+
+        return Snapshot();
+    }
+
+    public async Task SyncPoolAsync()
+    {
+        await CatchUpAsync();
+        if (TaskTransitions.IsTerminal(State.State))
+        {
+            await ReportToPoolAsync();
+        }
+    }
+
     private async Task OnFinishedAsync()
     {
+        await ReportToPoolAsync();
         await notifier.HintAsync(logger, HubChannels.TaskFinished, GrainKey);
         await RegisterOrUpdateReminderAsync(PurgeReminder, _options.Retention, period: null);
         await UnregisterReminderAsync(LivenessReminder);
+    }
+
+    /// <summary>
+    /// A pool task's outcome ends its lease: success completes the item, anything else fails the
+    /// attempt (retry or dead letter). Idempotent (the lease term makes a repeat a no-op); if the
+    /// pool cannot be told now, the reaper's stale-claim audit asks again later.
+    /// </summary>
+    private async Task ReportToPoolAsync()
+    {
+        if (State.Spec?.Pool is not { } claim)
+        {
+            return;
+        }
+
+        try
+        {
+            var pool = workPool;
+            if (State.State == TaskState.Succeeded)
+            {
+                await pool.CompleteAsync(claim, State.Result?.ExitCode ?? 0);
+            }
+            else
+            {
+                var error = State.Result?.Error is { Length: > 0 } e ? e
+                    : State.Result?.ExitCode is { } code ? $"Task {GrainKey} exited with code {code}."
+                    : $"Task {GrainKey} ended {State.State.ToString().ToLowerInvariant()}.";
+                await pool.FailAsync(claim, error, State.Result?.ExitCode);
+            }
+        }
+        catch (Exception ex) when (ex is StorageUnavailableException or GrainVersionConflictException)
+        {
+            LogPoolReportFailed(ex, GrainKey, claim.ItemId, ErrorId.New());
+        }
     }
 
     private async Task CheckLivenessAsync()
@@ -83,6 +140,12 @@ public sealed partial class TaskGrain
         _buffersFromVersion = StateVersion;
         DeactivateOnIdle();
     }
+
+    [LoggerMessage(4103, LogLevel.Warning, "Task {TaskId} is lost: node {NodeId}: {Reason}")]
+    private partial void LogAbandoned(string taskId, string nodeId, string reason);
+
+    [LoggerMessage(4104, LogLevel.Warning, "Task {TaskId} could not report its outcome to pool item {ItemId} (error id {ErrorId}); the pool reaper asks again later")]
+    private partial void LogPoolReportFailed(Exception exception, string taskId, string itemId, string errorId);
 
     [LoggerMessage(4102, LogLevel.Warning, "Task {TaskId} is lost: node {NodeId} has been away for {Away}")]
     private partial void LogLost(string taskId, string nodeId, TimeSpan away);

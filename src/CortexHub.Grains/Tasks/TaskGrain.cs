@@ -1,5 +1,6 @@
 using CortexHub.Grains.Events;
 using CortexHub.Grains.Journal;
+using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
 using CortexHub.Protocol.V1;
 using CortexHub.Runtime;
@@ -22,6 +23,7 @@ public sealed partial class TaskGrain(
     IMembershipStore silos,
     TaskOutputSignals outputSignals,
     EventHub hub,
+    WorkPool workPool,
     IOptions<JournalOptions> options,
     ILogger<TaskGrain> logger) : Grain<TaskGrainState>, ITaskGrain, IRemindable
 {

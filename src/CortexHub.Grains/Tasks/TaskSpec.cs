@@ -4,6 +4,7 @@ namespace CortexHub.Grains.Tasks;
 /// <param name="HeadBytes">Overrides <see cref="JournalOptions.HeadBytes"/> for this task (agents tune it to a model's context window).</param>
 /// <param name="TailBytes">Overrides <see cref="JournalOptions.TailBytes"/>.</param>
 /// <param name="FullLogCapBytes">Overrides <see cref="JournalOptions.FullLogCapBytes"/>.</param>
+/// <param name="Pool">Set when the task runs a claimed pool item: its outcome ends that lease.</param>
 public sealed record TaskSpec(
     string NodeId,
     string Command,
@@ -13,4 +14,5 @@ public sealed record TaskSpec(
     TimeSpan? Timeout = null,
     int? HeadBytes = null,
     int? TailBytes = null,
-    long? FullLogCapBytes = null);
+    long? FullLogCapBytes = null,
+    Pool.PoolClaimRef? Pool = null);

@@ -1,3 +1,4 @@
+using CortexHub.Runtime.Leases;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -13,6 +14,7 @@ public static class RelationalStorageExtensions
         services.TryAddSingleton<IGrainStateStore, RelationalGrainStateStore>();
         services.TryAddSingleton<IReminderStore, RelationalReminderStore>();
         services.TryAddSingleton<IMembershipStore, RelationalMembershipStore>();
+        services.TryAddSingleton<IClusterLeaseStore, RelationalClusterLeaseStore>();
         return services;
     }
 }

@@ -1,0 +1,159 @@
+using System.Globalization;
+using CortexHub.Grains.Storage;
+using CortexHub.Grains.Tasks;
+using CortexHub.Runtime;
+using CortexHub.Runtime.Hosting;
+using CortexHub.Runtime.Leases;
+using CortexHub.Runtime.Membership;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CortexHub.Grains.Pool;
+
+/// <summary>
+/// Returns lapsed claims to the pool. Every silo runs this loop, but only the holder of the
+/// <c>pool-reaper</c> database lease sweeps; if its silo dies, another takes the lease when it
+/// expires (or at once when the silo is declared dead). A sweep: claims past their lease or whose
+/// node's stream has been gone past <see cref="PoolOptions.OrphanGrace"/> fail (the attempt counts,
+/// so they retry or dead-letter) and their tasks are asked to stop; once a minute, old claims are
+/// checked against their tasks; finished items past retention are deleted; the pool gauges refresh.
+/// </summary>
+public sealed partial class PoolReaper(
+    IPoolStore store,
+    IClusterLeaseStore leases,
+    IGrainFactory grains,
+    SiloIdentity silo,
+    SiloKillSwitch killSwitch,
+    PoolMetrics metrics,
+    IOptions<PoolOptions> options,
+    TimeProvider time,
+    ILogger<PoolReaper> logger) : BackgroundService
+{
+    public const string LeaseName = "pool-reaper";
+    private const int BatchSize = 500;
+
+    private readonly PoolOptions _options = options.Value;
+    private ClusterLease? _lease;
+    private int _sweeps;
+
+    /// <summary>True while this silo holds the reaper lease.</summary>
+    public bool IsLeader => _lease?.IsHeld == true;
+
+    /// <summary>Sweeps done by this silo (for tests and diagnostics).</summary>
+    public int Sweeps => Volatile.Read(ref _sweeps);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _lease = new ClusterLease(leases, silo, time, LeaseName, _options.ReaperLeaseDuration);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, killSwitch.Token);
+        var token = linked.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                if (await _lease.TryAcquireAsync(token))
+                {
+                    await SweepAsync(token);
+                }
+                else
+                {
+                    metrics.Observe(null); // another silo reports the pool gauges
+                }
+
+                await Task.Delay(_options.ReaperInterval, time, token);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is not SiloKilledException)
+            {
+                LogSweepFailed(ex, ErrorId.New());
+                await DelayQuietlyAsync(token);
+            }
+        }
+
+        if (!killSwitch.IsKilled)
+        {
+            try
+            {
+                await _lease.ReleaseAsync(CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is StorageUnavailableException)
+            {
+                LogSweepFailed(ex, ErrorId.New()); // it expires on its own
+            }
+        }
+    }
+
+    /// <summary>One sweep (public for tests that drive the reaper without waiting for its interval).</summary>
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var sweep = Interlocked.Increment(ref _sweeps);
+        foreach (var lapsed in await store.PoolLapsedAsync(now, now - _options.OrphanGrace, BatchSize, cancellationToken))
+        {
+            await ReturnAsync(lapsed);
+        }
+
+        if (sweep % Math.Max(1, (int)(TimeSpan.FromMinutes(1) / _options.ReaperInterval)) == 1)
+        {
+            foreach (var claimed in await store.PoolStaleClaimsAsync(now - _options.StaleClaimAudit, 100, cancellationToken))
+            {
+                if (claimed.TaskId is { } taskId)
+                {
+                    await grains.GetGrain<ITaskGrain>(taskId).SyncPoolAsync();
+                }
+            }
+
+            await store.PoolPurgeAsync(now - _options.Retention, cancellationToken);
+        }
+
+        metrics.Observe(await store.PoolStatsAsync(now, cancellationToken));
+    }
+
+    private async Task ReturnAsync(PoolLapsedClaim lapsed)
+    {
+        var reason = lapsed.Reason == "expired"
+            ? $"The lease of node {lapsed.ClaimedBy} expired."
+            : $"Node {lapsed.ClaimedBy}'s stream has been gone longer than {_options.OrphanGrace}.";
+        var shard = WorkPool.ShardOf(lapsed.ItemId)?.ToString(CultureInfo.InvariantCulture);
+        if (shard is null)
+        {
+            return;
+        }
+
+        var item = await grains.GetGrain<IPoolShardGrain>(shard).FailAsync(lapsed.ItemId, lapsed.LeaseTerm, reason, null);
+        if (item is null)
+        {
+            return; // the claimer's outcome got there first
+        }
+
+        metrics.Returned(lapsed.Reason);
+        LogReturned(lapsed.ItemId, lapsed.ClaimedBy, lapsed.Reason, item.State == PoolItemState.Dead);
+        if (lapsed.TaskId is { } taskId)
+        {
+            // The old claimer must not keep working on an item that is no longer its own.
+            await grains.GetGrain<ITaskGrain>(taskId).CancelAsync(reason);
+        }
+    }
+
+    private async Task DelayQuietlyAsync(CancellationToken token)
+    {
+        try
+        {
+            await Task.Delay(_options.ReaperInterval, time, token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    [LoggerMessage(4404, LogLevel.Warning, "Pool reaper sweep failed (error id {ErrorId}); retrying next interval")]
+    private partial void LogSweepFailed(Exception exception, string errorId);
+
+    [LoggerMessage(4405, LogLevel.Information, "Pool item {ItemId} returned from node {NodeId} ({Reason}); dead-lettered: {Dead}")]
+    private partial void LogReturned(string itemId, string? nodeId, string reason, bool dead);
+}

@@ -1,0 +1,126 @@
+using CortexHub.Grains.Events;
+using CortexHub.Grains.Storage;
+using CortexHub.Grains.Tasks;
+using CortexHub.Runtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CortexHub.Grains.Pool;
+
+/// <summary>
+/// A pool shard. Its state is its rows in <c>pool_items</c> (every change is one conditional
+/// statement, so activations of the same shard on several silos stay correct); the grain turn
+/// orders the changes this silo makes and announces each one (event bus, hint to dispatchers).
+/// </summary>
+[GrainType("pool-shard")]
+public sealed partial class PoolShardGrain(
+    IPoolStore store,
+    PoolDispatcher dispatcher,
+    EventHub events,
+    PoolMetrics metrics,
+    IOptions<PoolOptions> options,
+    ILogger<PoolShardGrain> logger) : Grain, IPoolShardGrain
+{
+    private readonly PoolOptions _options = options.Value;
+
+    public async Task<PoolSubmitResult> SubmitAsync(string itemId, PoolSubmitRequest request)
+    {
+        var now = Time.GetUtcNow();
+        var item = new PoolItem(
+            itemId, 0, int.Parse(GrainKey, System.Globalization.CultureInfo.InvariantCulture), PoolItemState.Available, request.Priority,
+            request.RequiredLabels ?? new Dictionary<string, string>(), request.Work, request.CreatedBy, request.IdempotencyKey,
+            request.MaxAttempts ?? _options.DefaultMaxAttempts, 0, request.VisibilityTimeout ?? _options.DefaultVisibilityTimeout,
+            now + (request.Delay ?? TimeSpan.Zero), 0, null, null, null, null, null, null, now, null, false);
+
+        if (await store.PoolInsertAsync(item, now) is { } inserted)
+        {
+            metrics.Submitted();
+            await AnnounceAsync(inserted, "submitted");
+            return new PoolSubmitResult(inserted, Created: true);
+        }
+
+        // The key was used before: the first submit's item is the answer (whatever state it is in now).
+        var existing = await store.PoolGetByKeyAsync(request.CreatedBy, request.IdempotencyKey!)
+            ?? throw new InvalidOperationException($"Pool item with idempotency key '{request.IdempotencyKey}' vanished while being read; retry the submit.");
+        return new PoolSubmitResult(existing, Created: false);
+    }
+
+    public async Task<PoolItem?> CompleteAsync(string itemId, long leaseTerm, int exitCode)
+    {
+        var item = await store.PoolCompleteAsync(itemId, leaseTerm, exitCode, Time.GetUtcNow());
+        await OnOutcomeAsync(itemId, leaseTerm, item, "done");
+        return item;
+    }
+
+    public async Task<PoolItem?> FailAsync(string itemId, long leaseTerm, string error, int? exitCode)
+    {
+        var item = await store.PoolFailAsync(itemId, leaseTerm, error, exitCode, _options.RetryBaseDelay, _options.RetryMaxDelay, Time.GetUtcNow());
+        await OnOutcomeAsync(itemId, leaseTerm, item, item?.State == PoolItemState.Dead ? "dead" : "retry");
+        return item;
+    }
+
+    public async Task<PoolItem?> CancelAsync(string itemId, string reason)
+    {
+        var item = await store.PoolCancelAsync(itemId, reason, Time.GetUtcNow());
+        if (item is null)
+        {
+            return null;
+        }
+
+        await AnnounceAsync(item, "cancelled");
+        if (item.TaskId is { } taskId)
+        {
+            // The last claim's task (if it still runs) stops; its late outcome names an ended lease and is ignored.
+            await GrainFactory.GetGrain<ITaskGrain>(taskId).CancelAsync("pool item cancelled: " + reason);
+        }
+
+        return item;
+    }
+
+    public async Task<PoolItem?> RequeueAsync(string itemId)
+    {
+        var item = await store.PoolRequeueAsync(itemId, Time.GetUtcNow());
+        if (item is not null)
+        {
+            await AnnounceAsync(item, "requeued");
+        }
+
+        return item;
+    }
+
+    public Task<bool> DeleteAsync(string itemId) => store.PoolDeleteAsync(itemId);
+
+    private async Task OnOutcomeAsync(string itemId, long leaseTerm, PoolItem? item, string change)
+    {
+        if (item is null)
+        {
+            LogStaleOutcome(itemId, leaseTerm, change);
+            return;
+        }
+
+        metrics.Outcome(item);
+        await AnnounceAsync(item, change);
+    }
+
+    /// <summary>Publishes the change; new claimable work also wakes every silo's dispatcher.</summary>
+    private async Task AnnounceAsync(PoolItem item, string change)
+    {
+        if (item.State == PoolItemState.Available)
+        {
+            dispatcher.AnnounceWork();
+        }
+
+        await events.PublishBestEffortAsync(logger, HubEventKinds.PoolItem, "pool:" + item.ItemId, item.ClaimedBy, item.CreatedBy, item.TaskId, new
+        {
+            itemId = item.ItemId,
+            change,
+            state = RelationalPoolStore.StateText(item.State),
+            priority = item.Priority,
+            attempts = item.Attempts,
+            error = item.LastError,
+        });
+    }
+
+    [LoggerMessage(4401, LogLevel.Debug, "Outcome '{Change}' for pool item {ItemId} names lease term {LeaseTerm}, which is no longer current; ignored")]
+    private partial void LogStaleOutcome(string itemId, long leaseTerm, string change);
+}

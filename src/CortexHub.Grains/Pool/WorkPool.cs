@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+using CortexHub.Grains.Storage;
+using CortexHub.Runtime;
+using Microsoft.Extensions.Options;
+
+namespace CortexHub.Grains.Pool;
+
+/// <summary>
+/// The work pool's API, usable on any silo: validates requests, routes item operations to the
+/// owning shard grain (the shard is part of the item id) and reads straight from storage.
+/// </summary>
+public sealed class WorkPool(IGrainFactory grains, IPoolStore store, IOptions<PoolOptions> options, TimeProvider time)
+{
+    private readonly PoolOptions _options = options.Value;
+
+    public async Task<PoolSubmitResult> SubmitAsync(PoolSubmitRequest request)
+    {
+        Validate(request);
+
+        // A keyed submit always lands on the same shard, so its repeats meet the first one there.
+        var shard = request.IdempotencyKey is { } key
+            ? (int)(StableHash(request.CreatedBy + "\n" + key) % (uint)_options.Shards)
+            : Random.Shared.Next(_options.Shards);
+        var itemId = $"p{shard}-{Guid.CreateVersion7():N}";
+        return await Shard(shard).SubmitAsync(itemId, request);
+    }
+
+    public Task<PoolItem?> GetAsync(string itemId) =>
+        ShardOf(itemId) is null ? Task.FromResult<PoolItem?>(null) : store.PoolGetAsync(itemId);
+
+    public Task<IReadOnlyList<PoolItem>> ListAsync(PoolItemState? state = null, string? createdBy = null, long afterSeq = 0, int limit = 100) =>
+        store.PoolListAsync(state, createdBy, Math.Max(0, afterSeq), Math.Clamp(limit, 1, 1000));
+
+    public Task<PoolStats> StatsAsync() => store.PoolStatsAsync(time.GetUtcNow());
+
+    public Task<PoolItem?> CancelAsync(string itemId, string reason) =>
+        ShardOf(itemId) is { } shard ? Shard(shard).CancelAsync(itemId, reason) : Task.FromResult<PoolItem?>(null);
+
+    public Task<PoolItem?> RequeueAsync(string itemId) =>
+        ShardOf(itemId) is { } shard ? Shard(shard).RequeueAsync(itemId) : Task.FromResult<PoolItem?>(null);
+
+    public Task<bool> DeleteAsync(string itemId) =>
+        ShardOf(itemId) is { } shard ? Shard(shard).DeleteAsync(itemId) : Task.FromResult(false);
+
+    /// <summary>Ends a lease as done (null when the term is stale).</summary>
+    public Task<PoolItem?> CompleteAsync(PoolClaimRef claim, int exitCode) =>
+        ShardOf(claim.ItemId) is { } shard ? Shard(shard).CompleteAsync(claim.ItemId, claim.LeaseTerm, exitCode) : Task.FromResult<PoolItem?>(null);
+
+    /// <summary>Ends a lease as failed: retry after backoff, or dead letter (null when the term is stale).</summary>
+    public Task<PoolItem?> FailAsync(PoolClaimRef claim, string error, int? exitCode = null) =>
+        ShardOf(claim.ItemId) is { } shard ? Shard(shard).FailAsync(claim.ItemId, claim.LeaseTerm, error, exitCode) : Task.FromResult<PoolItem?>(null);
+
+    /// <summary>The shard named in an item id (<c>p{shard}-{id}</c>), or null for an id that is not a pool item's.</summary>
+    public static int? ShardOf(string itemId)
+    {
+        var dash = itemId.IndexOf('-', StringComparison.Ordinal);
+        return itemId.Length > 2 && itemId[0] == 'p' && dash > 1
+            && int.TryParse(itemId.AsSpan(1, dash - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var shard)
+            ? shard
+            : null;
+    }
+
+    /// <summary>FNV-1a over UTF-8: the same on every silo and every run (string.GetHashCode is randomized per process).</summary>
+    private static uint StableHash(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(text))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return hash;
+    }
+
+    private IPoolShardGrain Shard(int shard) => grains.GetGrain<IPoolShardGrain>(shard.ToString(CultureInfo.InvariantCulture));
+
+    private static void Validate(PoolSubmitRequest request)
+    {
+        var labels = request.RequiredLabels ?? new Dictionary<string, string>();
+        new InvalidRequestException.Builder()
+            .Check(request.Work is not null && !string.IsNullOrWhiteSpace(request.Work.Command), "work.command", "A command is required.")
+            .Check(request.Work?.Command is null || request.Work.Command.Length <= PoolOptions.MaxCommandLength, "work.command", $"At most {PoolOptions.MaxCommandLength} characters.")
+            .Check(request.Work?.Timeout is null || request.Work.Timeout > TimeSpan.Zero, "work.timeout", "Must be positive.")
+            .Check(!string.IsNullOrWhiteSpace(request.CreatedBy), "createdBy", "The submitter is required.")
+            .Check(Math.Abs((long)request.Priority) <= PoolOptions.MaxPriority, "priority", $"Must be between -{PoolOptions.MaxPriority} and {PoolOptions.MaxPriority}.")
+            .Check(labels.Count <= PoolOptions.MaxLabels, "requiredLabels", $"At most {PoolOptions.MaxLabels} labels.")
+            .Check(labels.All(l => l.Key.Length is > 0 and <= PoolOptions.MaxLabelLength && l.Value.Length <= PoolOptions.MaxLabelLength),
+                "requiredLabels", $"Label keys must be 1 to {PoolOptions.MaxLabelLength} characters, values at most {PoolOptions.MaxLabelLength}.")
+            .Check(request.IdempotencyKey is null || request.IdempotencyKey.Length is > 0 and <= PoolOptions.MaxIdempotencyKeyLength,
+                "idempotencyKey", $"Must be 1 to {PoolOptions.MaxIdempotencyKeyLength} characters.")
+            .Check(request.MaxAttempts is null or (>= 1 and <= PoolOptions.MaxAttemptsLimit), "maxAttempts", $"Must be between 1 and {PoolOptions.MaxAttemptsLimit}.")
+            .Check(request.VisibilityTimeout is null || request.VisibilityTimeout >= TimeSpan.FromSeconds(1), "visibilityTimeout", "Must be at least 1 second.")
+            .Check(request.Delay is null || request.Delay >= TimeSpan.Zero, "delay", "Cannot be negative.")
+            .ThrowIfAny();
+    }
+}

@@ -1,0 +1,55 @@
+using CortexHub.Grains.Pool;
+
+namespace CortexHub.Grains.Storage;
+
+/// <summary>
+/// The work pool's rows. Claims are one statement (SKIP LOCKED on PostgreSQL); every change to a
+/// claimed item is conditional on its lease term, so two claimers can never both hold an item.
+/// </summary>
+public interface IPoolStore
+{
+    /// <summary>Inserts the item, or returns null when the submitter already used its idempotency key.</summary>
+    Task<PoolItem?> PoolInsertAsync(PoolItem item, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    Task<PoolItem?> PoolGetAsync(string itemId, CancellationToken cancellationToken = default);
+
+    Task<PoolItem?> PoolGetByKeyAsync(string createdBy, string idempotencyKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Claims up to <paramref name="limit"/> items the node's labels match, best first.</summary>
+    Task<IReadOnlyList<PoolItem>> PoolClaimAsync(string nodeId, IReadOnlyDictionary<string, string> labels, int limit, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Records that these claims' tasks exist (from now on heartbeats renew their leases).</summary>
+    Task PoolMarkDispatchedAsync(IReadOnlyCollection<PoolClaimRef> claims, IReadOnlyCollection<string> taskIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Renews the dispatched leases of these nodes (called with each heartbeat flush).</summary>
+    Task<int> PoolExtendAsync(IReadOnlyCollection<string> nodeIds, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends the lease as done; null when the lease term is no longer current.</summary>
+    Task<PoolItem?> PoolCompleteAsync(string itemId, long leaseTerm, int exitCode, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends the lease as failed: back to available after a backoff, or dead when out of attempts; null when stale.</summary>
+    Task<PoolItem?> PoolFailAsync(string itemId, long leaseTerm, string error, int? exitCode, TimeSpan backoffBase, TimeSpan backoffMax, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels an available or claimed item; null when it was in neither state.</summary>
+    Task<PoolItem?> PoolCancelAsync(string itemId, string reason, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes a dead letter available again with fresh attempts; null when it is not dead.</summary>
+    Task<PoolItem?> PoolRequeueAsync(string itemId, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a finished item (dead, done or cancelled); false otherwise.</summary>
+    Task<bool> PoolDeleteAsync(string itemId, CancellationToken cancellationToken = default);
+
+    /// <summary>Items in submission order after <paramref name="afterSeq"/>, optionally of one state and submitter.</summary>
+    Task<IReadOnlyList<PoolItem>> PoolListAsync(PoolItemState? state, string? createdBy, long afterSeq, int limit, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<PoolItem>> PoolClaimedByAsync(string nodeId, CancellationToken cancellationToken = default);
+
+    /// <summary>Claims past their lease, or whose node has not been seen since <paramref name="orphanCutoff"/>.</summary>
+    Task<IReadOnlyList<PoolLapsedClaim>> PoolLapsedAsync(DateTimeOffset now, DateTimeOffset orphanCutoff, int limit, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<PoolClaimedTask>> PoolStaleClaimsAsync(DateTimeOffset claimedBefore, int limit, CancellationToken cancellationToken = default);
+
+    Task<int> PoolPurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default);
+
+    Task<PoolStats> PoolStatsAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+}

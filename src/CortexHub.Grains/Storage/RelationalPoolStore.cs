@@ -1,0 +1,208 @@
+using System.Data.Common;
+using System.Text.Json;
+using CortexHub.Grains.Pool;
+using CortexHub.Runtime.Storage.Relational;
+
+namespace CortexHub.Grains.Storage;
+
+public sealed class RelationalPoolStore(RelationalDatabase database) : IPoolStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
+
+    public async Task<PoolItem?> PoolInsertAsync(PoolItem item, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Single(await database.QueryAsync("PoolInsert", command =>
+        {
+            Bind(command, "@item", item.ItemId);
+            Bind(command, "@shard", item.Shard);
+            Bind(command, "@priority", item.Priority);
+            Bind(command, "@labels", LabelsJson(item.RequiredLabels));
+            Bind(command, "@work", JsonSerializer.Serialize(item.Work, Json));
+            Bind(command, "@created_by", item.CreatedBy);
+            Bind(command, "@idempotency_key", item.IdempotencyKey);
+            Bind(command, "@max_attempts", item.MaxAttempts);
+            Bind(command, "@visibility_ms", (long)item.VisibilityTimeout.TotalMilliseconds);
+            Bind(command, "@available_at", database.ToDbTime(item.AvailableAt));
+            Bind(command, "@now", database.ToDbTime(now));
+        }, ReadItem, cancellationToken));
+
+    public async Task<PoolItem?> PoolGetAsync(string itemId, CancellationToken cancellationToken = default) =>
+        Single(await database.QueryAsync("PoolGet", command => Bind(command, "@item", itemId), ReadItem, cancellationToken));
+
+    public async Task<PoolItem?> PoolGetByKeyAsync(string createdBy, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        Single(await database.QueryAsync("PoolGetByKey", command =>
+        {
+            Bind(command, "@created_by", createdBy);
+            Bind(command, "@idempotency_key", idempotencyKey);
+        }, ReadItem, cancellationToken));
+
+    public async Task<IReadOnlyList<PoolItem>> PoolClaimAsync(
+        string nodeId, IReadOnlyDictionary<string, string> labels, int limit, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var claimed = await database.QueryAsync("PoolClaim", command =>
+        {
+            Bind(command, "@node", nodeId);
+            Bind(command, "@labels", LabelsJson(labels));
+            Bind(command, "@limit", limit);
+            Bind(command, "@now", database.ToDbTime(now));
+        }, ReadItem, cancellationToken);
+
+        // RETURNING has no order; offer the best first.
+        return claimed.Count > 1 ? [.. claimed.OrderByDescending(i => i.Priority).ThenBy(i => i.Seq)] : claimed;
+    }
+
+    public Task PoolMarkDispatchedAsync(IReadOnlyCollection<PoolClaimRef> claims, IReadOnlyCollection<string> taskIds, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("PoolMarkDispatched", command =>
+        {
+            Bind(command, "@items", database.ToDbIdList([.. claims.Select(c => c.ItemId)]));
+            Bind(command, "@tasks", database.ToDbIdList(taskIds));
+        }, cancellationToken);
+
+    public Task<int> PoolExtendAsync(IReadOnlyCollection<string> nodeIds, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("PoolExtend", command =>
+        {
+            Bind(command, "@nodes", database.ToDbIdList(nodeIds));
+            Bind(command, "@now", database.ToDbTime(now));
+        }, cancellationToken);
+
+    public async Task<PoolItem?> PoolCompleteAsync(string itemId, long leaseTerm, int exitCode, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Single(await database.QueryAsync("PoolComplete", command =>
+        {
+            Bind(command, "@item", itemId);
+            Bind(command, "@term", leaseTerm);
+            Bind(command, "@exit_code", exitCode);
+            Bind(command, "@now", database.ToDbTime(now));
+        }, ReadItem, cancellationToken));
+
+    public async Task<PoolItem?> PoolFailAsync(
+        string itemId, long leaseTerm, string error, int? exitCode, TimeSpan backoffBase, TimeSpan backoffMax, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Single(await database.QueryAsync("PoolFail", command =>
+        {
+            Bind(command, "@item", itemId);
+            Bind(command, "@term", leaseTerm);
+            Bind(command, "@error", error);
+            Bind(command, "@exit_code", exitCode);
+            Bind(command, "@backoff_base_ms", (long)backoffBase.TotalMilliseconds);
+            Bind(command, "@backoff_max_ms", (long)backoffMax.TotalMilliseconds);
+            Bind(command, "@now", database.ToDbTime(now));
+        }, ReadItem, cancellationToken));
+
+    public async Task<PoolItem?> PoolCancelAsync(string itemId, string reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Single(await database.QueryAsync("PoolCancel", command =>
+        {
+            Bind(command, "@item", itemId);
+            Bind(command, "@reason", reason);
+            Bind(command, "@now", database.ToDbTime(now));
+        }, ReadItem, cancellationToken));
+
+    public async Task<PoolItem?> PoolRequeueAsync(string itemId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Single(await database.QueryAsync("PoolRequeue", command =>
+        {
+            Bind(command, "@item", itemId);
+            Bind(command, "@now", database.ToDbTime(now));
+        }, ReadItem, cancellationToken));
+
+    public async Task<bool> PoolDeleteAsync(string itemId, CancellationToken cancellationToken = default) =>
+        await database.ExecuteAsync("PoolDelete", command => Bind(command, "@item", itemId), cancellationToken) == 1;
+
+    public Task<IReadOnlyList<PoolItem>> PoolListAsync(PoolItemState? state, string? createdBy, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
+        database.QueryAsync("PoolList", command =>
+        {
+            Bind(command, "@state", state is { } s ? StateText(s) : null);
+            Bind(command, "@created_by", createdBy);
+            Bind(command, "@after", afterSeq);
+            Bind(command, "@limit", limit);
+        }, ReadItem, cancellationToken);
+
+    public Task<IReadOnlyList<PoolItem>> PoolClaimedByAsync(string nodeId, CancellationToken cancellationToken = default) =>
+        database.QueryAsync("PoolClaimedBy", command => Bind(command, "@node", nodeId), ReadItem, cancellationToken);
+
+    public Task<IReadOnlyList<PoolLapsedClaim>> PoolLapsedAsync(DateTimeOffset now, DateTimeOffset orphanCutoff, int limit, CancellationToken cancellationToken = default) =>
+        database.QueryAsync("PoolExpired", command =>
+        {
+            Bind(command, "@now", database.ToDbTime(now));
+            Bind(command, "@orphan_cutoff", database.ToDbTime(orphanCutoff));
+            Bind(command, "@limit", limit);
+        }, reader => new PoolLapsedClaim(reader.GetString(0), reader.GetInt64(1), NullableString(reader, 2), NullableString(reader, 3), reader.GetString(4)), cancellationToken);
+
+    public Task<IReadOnlyList<PoolClaimedTask>> PoolStaleClaimsAsync(DateTimeOffset claimedBefore, int limit, CancellationToken cancellationToken = default) =>
+        database.QueryAsync("PoolStaleClaims", command =>
+        {
+            Bind(command, "@cutoff", database.ToDbTime(claimedBefore));
+            Bind(command, "@limit", limit);
+        }, reader => new PoolClaimedTask(reader.GetString(0), NullableString(reader, 1)), cancellationToken);
+
+    public Task<int> PoolPurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("PoolPurge", command => Bind(command, "@cutoff", database.ToDbTime(finishedBefore)), cancellationToken);
+
+    public async Task<PoolStats> PoolStatsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var counts = Enum.GetValues<PoolItemState>().ToDictionary(s => s, _ => 0L);
+        var depth = new SortedDictionary<int, long>(Comparer<int>.Create((a, b) => b.CompareTo(a)));
+        var inFlight = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        DateTimeOffset? oldest = null;
+        await database.QueryAsync("PoolStats", _ => { }, reader =>
+        {
+            var count = reader.GetInt64(3);
+            switch (reader.GetString(0))
+            {
+                case "s":
+                    counts[ParseState(reader.GetString(1))] = count;
+                    break;
+                case "p":
+                    depth[reader.GetInt32(2)] = count;
+                    var created = database.ReadTime(reader, 4);
+                    oldest = oldest is { } o && o < created ? o : created;
+                    break;
+                case "n":
+                    inFlight[reader.GetString(1)] = count;
+                    break;
+            }
+
+            return 0;
+        }, cancellationToken);
+        return new PoolStats(counts, depth, inFlight, oldest is { } t ? now - t : null);
+    }
+
+    /// <summary>Column order of every item query in the dialects' <c>pool.sql</c>.</summary>
+    private PoolItem ReadItem(DbDataReader reader) => new(
+        ItemId: reader.GetString(0),
+        Seq: reader.GetInt64(1),
+        Shard: reader.GetInt32(2),
+        State: ParseState(reader.GetString(3)),
+        Priority: reader.GetInt32(4),
+        RequiredLabels: JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5), Json) ?? NoLabels,
+        Work: JsonSerializer.Deserialize<PoolWork>(reader.GetString(6), Json) ?? throw new InvalidDataException($"Pool item {reader.GetString(0)} has no work."),
+        CreatedBy: reader.GetString(7),
+        IdempotencyKey: NullableString(reader, 8),
+        MaxAttempts: reader.GetInt32(9),
+        Attempts: reader.GetInt32(10),
+        VisibilityTimeout: TimeSpan.FromMilliseconds(reader.GetInt64(11)),
+        AvailableAt: database.ReadTime(reader, 12),
+        LeaseTerm: reader.GetInt64(13),
+        ClaimedBy: NullableString(reader, 14),
+        ClaimedAt: NullableTime(reader, 15),
+        LeaseExpiresAt: NullableTime(reader, 16),
+        TaskId: NullableString(reader, 17),
+        LastError: NullableString(reader, 18),
+        ExitCode: reader.IsDBNull(19) ? null : reader.GetInt32(19),
+        CreatedAt: database.ReadTime(reader, 20),
+        FinishedAt: NullableTime(reader, 21),
+        Dispatched: reader.GetBoolean(22));
+
+    /// <summary>Labels as a JSON object with sorted keys (the same labels always give the same text).</summary>
+    internal static string LabelsJson(IReadOnlyDictionary<string, string>? labels) =>
+        labels is null || labels.Count == 0 ? "{}" : JsonSerializer.Serialize(new SortedDictionary<string, string>(labels.ToDictionary(), StringComparer.Ordinal));
+
+    internal static string StateText(PoolItemState state) => state.ToString().ToLowerInvariant();
+
+    private static PoolItemState ParseState(string text) => Enum.Parse<PoolItemState>(text, ignoreCase: true);
+
+    private DateTimeOffset? NullableTime(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : database.ReadTime(reader, ordinal);
+
+    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static PoolItem? Single(IReadOnlyList<PoolItem> rows) => rows.Count == 0 ? null : rows[0];
+
+    private static void Bind(DbCommand command, string name, object? value) => RelationalDatabase.Bind(command, name, value);
+}

@@ -1,0 +1,149 @@
+-- Work pool (SQLite dialect; same query names as PostgreSQL). Every statement that changes a claimed item names its lease term, so an outcome
+-- from a claimer whose lease already ended (expired, returned, cancelled) changes nothing.
+-- Column order of every item read: see RelationalPoolStore.ReadItem.
+
+-- name: PoolInsert
+INSERT INTO pool_items (item_id, shard, state, priority, required_labels, work, created_by, idempotency_key,
+                        max_attempts, visibility_ms, available_at, created_at)
+VALUES (@item, @shard, 'available', @priority, @labels, @work, @created_by, @idempotency_key,
+        @max_attempts, @visibility_ms, @available_at, @now)
+ON CONFLICT (created_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+RETURNING item_id, seq, shard, state, priority, required_labels, work, created_by, idempotency_key, max_attempts, attempts,
+          visibility_ms, available_at, lease_term, claimed_by, claimed_at, lease_expires_at, task_id, last_error, exit_code,
+          created_at, finished_at, dispatched;
+
+-- name: PoolGet
+SELECT item_id, seq, shard, state, priority, required_labels, work, created_by, idempotency_key, max_attempts, attempts,
+       visibility_ms, available_at, lease_term, claimed_by, claimed_at, lease_expires_at, task_id, last_error, exit_code,
+       created_at, finished_at, dispatched
+FROM pool_items WHERE item_id = @item;
+
+-- name: PoolGetByKey
+SELECT item_id, seq, shard, state, priority, required_labels, work, created_by, idempotency_key, max_attempts, attempts,
+       visibility_ms, available_at, lease_term, claimed_by, claimed_at, lease_expires_at, task_id, last_error, exit_code,
+       created_at, finished_at, dispatched
+FROM pool_items WHERE created_by = @created_by AND idempotency_key = @idempotency_key;
+
+-- name: PoolClaim
+-- Highest priority first, FIFO within a priority, only items whose required labels the node has.
+-- One silo per store (the file lock) and one writer at a time, so one UPDATE is the whole claim.
+-- Labels: every required key/value pair must be among the node's (@labels, a JSON object).
+UPDATE pool_items
+SET state = 'claimed', attempts = attempts + 1, lease_term = lease_term + 1, claimed_by = @node, claimed_at = @now,
+    lease_expires_at = @now + visibility_ms, dispatched = 0, task_id = item_id || '.' || (lease_term + 1)
+WHERE seq IN (
+    SELECT seq FROM pool_items p
+    WHERE state = 'available' AND available_at <= @now
+      AND (p.required_labels = '{}' OR NOT EXISTS (
+          SELECT 1 FROM json_each(p.required_labels) r
+          WHERE NOT EXISTS (SELECT 1 FROM json_each(@labels) n WHERE n.key = r.key AND n.value = r.value)))
+    ORDER BY priority DESC, seq
+    LIMIT @limit)
+RETURNING item_id, seq, shard, state, priority, required_labels, work, created_by, idempotency_key, max_attempts, attempts,
+          visibility_ms, available_at, lease_term, claimed_by, claimed_at, lease_expires_at, task_id, last_error, exit_code,
+          created_at, finished_at, dispatched;
+
+-- name: PoolMarkDispatched
+UPDATE pool_items SET dispatched = 1
+WHERE state = 'claimed' AND item_id IN (SELECT value FROM json_each(@items)) AND task_id IN (SELECT value FROM json_each(@tasks));
+
+-- name: PoolExtend
+-- One statement per silo per heartbeat flush: the beating nodes' dispatched claims live on.
+UPDATE pool_items SET lease_expires_at = @now + visibility_ms
+WHERE state = 'claimed' AND dispatched = 1 AND claimed_by IN (SELECT value FROM json_each(@nodes));
+
+-- name: PoolComplete
+UPDATE pool_items SET state = 'done', exit_code = @exit_code, last_error = NULL, lease_expires_at = NULL, finished_at = @now
+WHERE item_id = @item AND state = 'claimed' AND lease_term = @term
+RETURNING item_id, seq, shard, state, priority, required_labels, work, created_by, idempotency_key, max_attempts, attempts,
+          visibility_ms, available_at, lease_term, claimed_by, claimed_at, lease_expires_at, task_id, last_error, exit_code,
+          created_at, finished_at, dispatched;
+
+-- name: PoolFail
+-- Retry after base * 2^(attempts-1) (capped), or dead-letter once the attempts are used up.
+UPDATE pool_items
+SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'available' END,
+    available_at = @now + MIN(@backoff_max_ms, @backoff_base_ms * (1 << MIN(attempts - 1, 30))),
+    finished_at = CASE WHEN attempts >= max_attempts THEN @now END,
+    last_error = @error, exit_code = @exit_code, lease_expires_at = NULL
+WHERE item_id = @item AND state = 'claimed' AND lease_term = @term
+RETURNING item_id, seq, shard, state, priority, required_labels, work, created_by, idempotency_key, max_attempts, attempts,
+          visibility_ms, available_at, lease_term, claimed_by, claimed_at, lease_expires_at, task_id, last_error, exit_code,
+          created_at, finished_at, dispatched;
+
+-- name: PoolCancel
+UPDATE pool_items SET state = 'cancelled', last_error = @reason, lease_expires_at = NULL, finished_at = @now
+WHERE item_id = @item AND state IN ('available', 'claimed')
+RETURNING item_id, seq, shard, state, priority, required_labels, work, created_by, idempotency_key, max_attempts, attempts,
+          visibility_ms, available_at, lease_term, claimed_by, claimed_at, lease_expires_at, task_id, last_error, exit_code,
+          created_at, finished_at, dispatched;
+
+-- name: PoolRequeue
+-- A dead letter gets a fresh set of attempts (its lease term keeps growing, so old task ids never repeat).
+UPDATE pool_items SET state = 'available', attempts = 0, available_at = @now, finished_at = NULL
+WHERE item_id = @item AND state = 'dead'
+RETURNING item_id, seq, shard, state, priority, required_labels, work, created_by, idempotency_key, max_attempts, attempts,
+          visibility_ms, available_at, lease_term, claimed_by, claimed_at, lease_expires_at, task_id, last_error, exit_code,
+          created_at, finished_at, dispatched;
+
+-- name: PoolDelete
+DELETE FROM pool_items WHERE item_id = @item AND state IN ('dead', 'done', 'cancelled');
+
+-- name: PoolList
+SELECT item_id, seq, shard, state, priority, required_labels, work, created_by, idempotency_key, max_attempts, attempts,
+       visibility_ms, available_at, lease_term, claimed_by, claimed_at, lease_expires_at, task_id, last_error, exit_code,
+       created_at, finished_at, dispatched
+FROM pool_items
+WHERE (@state IS NULL OR state = @state) AND (@created_by IS NULL OR created_by = @created_by) AND seq > @after
+ORDER BY seq
+LIMIT @limit;
+
+-- name: PoolClaimedBy
+SELECT item_id, seq, shard, state, priority, required_labels, work, created_by, idempotency_key, max_attempts, attempts,
+       visibility_ms, available_at, lease_term, claimed_by, claimed_at, lease_expires_at, task_id, last_error, exit_code,
+       created_at, finished_at, dispatched
+FROM pool_items WHERE state = 'claimed' AND claimed_by = @node
+ORDER BY seq;
+
+-- name: PoolExpired
+-- Claims whose lease ran out, or whose node's stream has been gone (no presence refresh) since @orphan_cutoff.
+SELECT i.item_id, i.lease_term, i.task_id, i.claimed_by,
+       CASE WHEN i.lease_expires_at < @now THEN 'expired' ELSE 'orphaned' END
+FROM pool_items i
+LEFT JOIN node_presence p ON p.node_id = i.claimed_by
+WHERE i.state = 'claimed'
+  AND (i.lease_expires_at < @now
+       OR (i.claimed_at < @orphan_cutoff AND (p.node_id IS NULL OR p.last_seen_at < @orphan_cutoff)))
+LIMIT @limit;
+
+-- name: PoolStaleClaims
+SELECT item_id, task_id FROM pool_items
+WHERE state = 'claimed' AND claimed_at < @cutoff
+ORDER BY claimed_at
+LIMIT @limit;
+
+-- name: PoolPurge
+DELETE FROM pool_items WHERE state IN ('done', 'cancelled') AND finished_at < @cutoff;
+
+-- name: PoolStats
+-- kind 's': items per state; 'p': available items per priority (with the oldest creation time); 'n': claims per node.
+SELECT 's', state, NULL, count(*), NULL FROM pool_items GROUP BY state
+UNION ALL
+SELECT 'p', NULL, priority, count(*), min(created_at) FROM pool_items WHERE state = 'available' GROUP BY priority
+UNION ALL
+SELECT 'n', claimed_by, NULL, count(*), NULL FROM pool_items WHERE state = 'claimed' GROUP BY claimed_by;
+
+-- name: LeaseAcquire
+-- Taken when free or expired, renewed by its holder; a new holder gets the next term.
+INSERT INTO cluster_leases (name, holder, term, expires_at) VALUES (@name, @holder, 1, @expires)
+ON CONFLICT (name) DO UPDATE
+SET holder = excluded.holder, expires_at = excluded.expires_at,
+    term = cluster_leases.term + CASE WHEN cluster_leases.holder = excluded.holder THEN 0 ELSE 1 END
+WHERE cluster_leases.holder = excluded.holder OR cluster_leases.expires_at < @now
+RETURNING term;
+
+-- name: LeaseRelease
+DELETE FROM cluster_leases WHERE name = @name AND holder = @holder;
+
+-- name: LeaseReleaseHolders
+DELETE FROM cluster_leases WHERE holder IN (SELECT value FROM json_each(@holders));

@@ -1,0 +1,303 @@
+using System.Collections.Concurrent;
+using CortexHub.Grains;
+using CortexHub.Grains.Pool;
+using CortexHub.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CortexHub.Grains.Tests;
+
+/// <summary>Work pool semantics through the real API and claim statement, on both backends.</summary>
+public sealed class WorkPoolTests
+{
+    private static readonly Dictionary<string, string> NoLabels = [];
+
+    [Theory]
+    [InlineData(StorageKind.Sqlite)]
+    [InlineData(StorageKind.Postgres)]
+    public async Task Submit_SameIdempotencyKey_ReturnsTheFirstItem(StorageKind kind)
+    {
+        await using var cluster = await StartAsync(kind);
+        var pool = Pool(cluster);
+
+        var first = await pool.SubmitAsync(Work("make", idempotencyKey: "build-42"));
+        var again = await pool.SubmitAsync(Work("make --again", idempotencyKey: "build-42"));
+        var otherUser = await pool.SubmitAsync(Work("make", idempotencyKey: "build-42") with { CreatedBy = "someone-else" });
+
+        Assert.True(first.Created);
+        Assert.False(again.Created);
+        Assert.Equal(first.Item.ItemId, again.Item.ItemId);
+        Assert.Equal("make", again.Item.Work.Command);
+        Assert.NotEqual(first.Item.ItemId, otherUser.Item.ItemId);
+        Assert.Equal(2, (await pool.ListAsync()).Count);
+    }
+
+    [Theory]
+    [InlineData(StorageKind.Sqlite)]
+    [InlineData(StorageKind.Postgres)]
+    public async Task Claim_HighestPriorityFirst_FifoWithin_OnlyMatchingLabels(StorageKind kind)
+    {
+        await using var cluster = await StartAsync(kind);
+        var pool = Pool(cluster);
+        var store = Store(cluster);
+        var a = await SubmitAsync(pool, "a", priority: 0);
+        var b = await SubmitAsync(pool, "b", priority: 5);
+        var c = await SubmitAsync(pool, "c", priority: 5);
+        var d = await SubmitAsync(pool, "d", priority: 1, labels: new() { ["gpu"] = "1" });
+        var e = await SubmitAsync(pool, "e", priority: 9, labels: new() { ["gpu"] = "1", ["os"] = "linux" });
+        var f = await SubmitAsync(pool, "f", priority: 9, labels: new() { ["gpu"] = "2" });
+
+        var plain = new List<string>();
+        while ((await store.PoolClaimAsync("plain", NoLabels, 1, DateTimeOffset.UtcNow)) is [var item])
+        {
+            plain.Add(item.ItemId);
+        }
+
+        var gpu = await store.PoolClaimAsync("gpu", new Dictionary<string, string> { ["gpu"] = "1", ["os"] = "linux", ["zone"] = "x" }, 10, DateTimeOffset.UtcNow);
+
+        Assert.Equal([b, c, a], plain);
+        Assert.Equal([e, d], gpu.Select(i => i.ItemId));
+        Assert.Equal(PoolItemState.Available, (await pool.GetAsync(f))!.State); // gpu=2 matches no one
+    }
+
+    [Theory]
+    [InlineData(StorageKind.Sqlite, 1)]
+    [InlineData(StorageKind.Postgres, 2)]
+    public async Task Claim_ManyConcurrentClaimersOnEverySilo_EachItemHeldByOneClaimer(StorageKind kind, int silos)
+    {
+        await using var cluster = await StartAsync(kind, silos);
+        var pool = Pool(cluster);
+        const int items = 2_000;
+        await Parallel.ForEachAsync(Enumerable.Range(0, items), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+            await pool.SubmitAsync(Work($"job {i}", priority: i % 3)));
+
+        var claims = new ConcurrentBag<(string Item, string Claimer)>();
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(claimer => Task.Run(async () =>
+        {
+            var store = Store(cluster, claimer % silos);
+            var random = new Random(claimer);
+            while (await store.PoolClaimAsync($"n{claimer}", NoLabels, random.Next(1, 6), DateTimeOffset.UtcNow) is { Count: > 0 } got)
+            {
+                foreach (var item in got)
+                {
+                    claims.Add((item.ItemId, $"n{claimer}"));
+                    Assert.Equal(1, item.Attempts);
+                }
+            }
+        })));
+
+        Assert.Equal(items, claims.Count);
+        Assert.Equal(items, claims.Select(c => c.Item).Distinct().Count());
+        var stats = await pool.StatsAsync();
+        Assert.Equal(items, stats.Counts[PoolItemState.Claimed]);
+        Assert.Equal(items, stats.InFlightByNode.Values.Sum());
+    }
+
+    [Theory]
+    [InlineData(StorageKind.Sqlite)]
+    [InlineData(StorageKind.Postgres)]
+    public async Task Fail_RetriesAfterGrowingBackoff_ThenDeadLetters_RequeueAndDelete(StorageKind kind)
+    {
+        await using var cluster = await StartAsync(kind, configure: o => o.Configuration["CortexHub:Pool:RetryBaseDelay"] = "00:00:00.300");
+        var pool = Pool(cluster);
+        var store = Store(cluster);
+        var id = (await pool.SubmitAsync(Work("flaky", maxAttempts: 3))).Item.ItemId;
+
+        var backoffs = new List<TimeSpan>();
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var claimed = await ClaimEventuallyAsync(store, id);
+            Assert.Equal(attempt, claimed.Attempts);
+            var failedAt = DateTimeOffset.UtcNow;
+            var after = await pool.FailAsync(new PoolClaimRef(id, claimed.LeaseTerm), $"boom {attempt}", exitCode: 7);
+            Assert.NotNull(after);
+            if (attempt < 3)
+            {
+                Assert.Equal(PoolItemState.Available, after.State);
+                backoffs.Add(after.AvailableAt - failedAt);
+                Assert.Empty(await store.PoolClaimAsync("n1", NoLabels, 1, DateTimeOffset.UtcNow)); // not before the backoff ends
+            }
+            else
+            {
+                Assert.Equal(PoolItemState.Dead, after.State);
+                Assert.Equal("boom 3", after.LastError);
+                Assert.Equal(7, after.ExitCode);
+            }
+        }
+
+        Assert.InRange(backoffs[0].TotalMilliseconds, 200, 400);
+        Assert.InRange(backoffs[1].TotalMilliseconds, 500, 700);
+        Assert.Single(await pool.ListAsync(PoolItemState.Dead));
+
+        Assert.False(await pool.DeleteAsync("p0-not-an-item"));
+        var requeued = await pool.RequeueAsync(id);
+        Assert.Equal((PoolItemState.Available, 0), (requeued!.State, requeued.Attempts));
+        Assert.Null(await pool.RequeueAsync(id)); // only dead letters
+        Assert.False(await pool.DeleteAsync(id)); // live items are cancelled first
+        Assert.Equal(PoolItemState.Cancelled, (await pool.CancelAsync(id, "no longer needed"))!.State);
+        Assert.True(await pool.DeleteAsync(id));
+        Assert.Null(await pool.GetAsync(id));
+    }
+
+    [Theory]
+    [InlineData(StorageKind.Sqlite)]
+    [InlineData(StorageKind.Postgres)]
+    public async Task Outcome_WithStaleLeaseTerm_ChangesNothing(StorageKind kind)
+    {
+        await using var cluster = await StartAsync(kind, configure: o => o.Configuration["CortexHub:Pool:RetryBaseDelay"] = "00:00:00.010");
+        var pool = Pool(cluster);
+        var store = Store(cluster);
+        var id = (await pool.SubmitAsync(Work("x"))).Item.ItemId;
+        var first = await ClaimEventuallyAsync(store, id);
+        await pool.FailAsync(new PoolClaimRef(id, first.LeaseTerm), "lost it");
+        var second = await ClaimEventuallyAsync(store, id, "n2");
+
+        Assert.Null(await pool.CompleteAsync(new PoolClaimRef(id, first.LeaseTerm), 0)); // the first claimer's lease is over
+        Assert.Null(await pool.FailAsync(new PoolClaimRef(id, first.LeaseTerm), "late"));
+        var item = await pool.GetAsync(id);
+        Assert.Equal((PoolItemState.Claimed, "n2", second.LeaseTerm), (item!.State, item.ClaimedBy, item.LeaseTerm));
+        Assert.Equal(PoolItemState.Done, (await pool.CompleteAsync(new PoolClaimRef(id, second.LeaseTerm), 0))!.State);
+    }
+
+    [Theory]
+    [InlineData(StorageKind.Sqlite)]
+    [InlineData(StorageKind.Postgres)]
+    public async Task Reaper_ReturnsExpiredLeasesAndOrphanedClaims_CountingTheAttempt(StorageKind kind)
+    {
+        await using var cluster = await StartAsync(kind, configure: o =>
+        {
+            o.Configuration["CortexHub:Pool:OrphanGrace"] = "00:00:00.500";
+            o.Configuration["CortexHub:Pool:RetryBaseDelay"] = "00:00:00.010";
+        });
+        var pool = Pool(cluster);
+        var store = Store(cluster);
+        var expiring = (await pool.SubmitAsync(Work("short lease", visibility: TimeSpan.FromSeconds(1)))).Item.ItemId;
+        var orphaned = (await pool.SubmitAsync(Work("long lease"))).Item.ItemId;
+        await ClaimEventuallyAsync(store, expiring, "alive-node");
+        await ClaimEventuallyAsync(store, orphaned, "vanished-node");
+        var reaper = cluster[0].Services.GetRequiredService<PoolReaper>();
+
+        await Task.Delay(TimeSpan.FromMilliseconds(1_200));
+        await reaper.SweepAsync(CancellationToken.None);
+
+        var e = await pool.GetAsync(expiring);
+        var o = await pool.GetAsync(orphaned);
+        Assert.Equal((PoolItemState.Available, 1), (e!.State, e.Attempts));
+        Assert.Contains("expired", e.LastError);
+        Assert.Equal((PoolItemState.Available, 1), (o!.State, o.Attempts));
+        Assert.Contains("gone longer than", o.LastError);
+        var stats = cluster[0].Services.GetRequiredService<PoolMetrics>().LatestStats;
+        Assert.Equal(2, stats!.DepthByPriority[0]);
+        Assert.NotNull(stats.OldestAvailableAge);
+    }
+
+    [Theory]
+    [InlineData(StorageKind.Sqlite)]
+    [InlineData(StorageKind.Postgres)]
+    public async Task Pool_SiloKilledAndRestarted_ItemsInEveryStateSurvive(StorageKind kind)
+    {
+        await using var cluster = await StartAsync(kind, configure: o => o.Configuration["CortexHub:Pool:RetryBaseDelay"] = "00:10:00");
+        var pool = Pool(cluster);
+        var store = Store(cluster);
+        var available = await SubmitAsync(pool, "available");
+        var delayed = (await pool.SubmitAsync(Work("delayed", delay: TimeSpan.FromSeconds(2)))).Item.ItemId;
+        var claimed = await SubmitAsync(pool, "claimed", priority: 4);
+        var done = await SubmitAsync(pool, "done", priority: 3);
+        var dead = (await pool.SubmitAsync(Work("dead", maxAttempts: 1, priority: 2))).Item.ItemId;
+        var retrying = (await pool.SubmitAsync(Work("retrying", priority: 1))).Item.ItemId;
+        var cancelled = await SubmitAsync(pool, "cancelled");
+        await pool.CancelAsync(cancelled, "changed my mind");
+        var claims = (await store.PoolClaimAsync("n1", NoLabels, 4, DateTimeOffset.UtcNow)).ToDictionary(i => i.ItemId);
+        Assert.Equal([claimed, done, dead, retrying], claims.Keys);
+        await pool.CompleteAsync(new PoolClaimRef(done, claims[done].LeaseTerm), 0);
+        await pool.FailAsync(new PoolClaimRef(dead, claims[dead].LeaseTerm), "out of attempts");
+        await pool.FailAsync(new PoolClaimRef(retrying, claims[retrying].LeaseTerm), "try later");
+        var before = await pool.ListAsync();
+
+        cluster.KillSilo(0);
+        await cluster.RestartSiloAsync(0);
+        pool = Pool(cluster);
+
+        var after = await pool.ListAsync();
+        Assert.Equal(before.Select(Durable), after.Select(Durable));
+        Assert.Equal(
+            [PoolItemState.Available, PoolItemState.Available, PoolItemState.Claimed, PoolItemState.Done, PoolItemState.Dead, PoolItemState.Available, PoolItemState.Cancelled],
+            after.Select(i => i.State));
+        Assert.Equal(PoolItemState.Done, (await pool.CompleteAsync(new PoolClaimRef(claimed, claims[claimed].LeaseTerm), 0))!.State);
+        Assert.Equal([available], (await Store(cluster).PoolClaimAsync("n2", NoLabels, 10, DateTimeOffset.UtcNow)).Select(i => i.ItemId));
+        await TestCluster.WaitUntilAsync(async () => (await Store(cluster).PoolClaimAsync("n2", NoLabels, 10, DateTimeOffset.UtcNow)).Any(i => i.ItemId == delayed),
+            TimeSpan.FromSeconds(10), "the delayed item becomes claimable");
+    }
+
+    [Fact]
+    public async Task Reaper_RunsOnExactlyOneSilo_AndMovesWhenItsSiloDies()
+    {
+        await using var cluster = await StartAsync(StorageKind.Postgres, 3, o =>
+        {
+            o.Configuration["CortexHub:Pool:ReaperInterval"] = "00:00:00.200";
+            o.Configuration["CortexHub:Pool:ReaperLeaseDuration"] = "00:00:01";
+        });
+        var reapers = cluster.Silos.Select(s => s.Services.GetRequiredService<PoolReaper>()).ToList();
+        await TestCluster.WaitUntilAsync(() => Task.FromResult(reapers.Count(r => r.IsLeader) == 1), TimeSpan.FromSeconds(10), "one silo holds the reaper lease");
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(1, reapers.Count(r => r.IsLeader));
+            await Task.Delay(100);
+        }
+
+        var leader = reapers.FindIndex(r => r.IsLeader);
+        cluster.KillSilo(leader);
+        var others = Enumerable.Range(0, 3).Where(i => i != leader).Select(i => reapers[i]).ToList();
+        await TestCluster.WaitUntilAsync(() => Task.FromResult(others.Count(r => r.IsLeader) == 1), TimeSpan.FromSeconds(10), "another silo takes the reaper lease");
+        var sweeps = others.Single(r => r.IsLeader).Sweeps;
+        await TestCluster.WaitUntilAsync(() => Task.FromResult(others.Single(r => r.IsLeader).Sweeps > sweeps), TimeSpan.FromSeconds(5), "the new holder sweeps");
+    }
+
+    [Fact]
+    public async Task Submit_InvalidRequest_NamesEveryBadField()
+    {
+        await using var cluster = await StartAsync(StorageKind.Sqlite);
+        var error = await Assert.ThrowsAsync<InvalidRequestException>(() => Pool(cluster).SubmitAsync(
+            new PoolSubmitRequest(new PoolWork(" "), "tester", MaxAttempts: 0, VisibilityTimeout: TimeSpan.Zero, IdempotencyKey: "")));
+
+        Assert.Equal(["idempotencyKey", "maxAttempts", "visibilityTimeout", "work.command"], error.Errors.Keys.Order());
+        Assert.Empty(await Pool(cluster).ListAsync());
+    }
+
+    private static object Durable(PoolItem i) => new
+    {
+        i.ItemId, i.Seq, i.State, i.Priority, Labels = string.Join(",", i.RequiredLabels), i.Work.Command, i.Attempts, i.MaxAttempts, i.LeaseTerm,
+        i.ClaimedBy, i.ClaimedAt, i.LeaseExpiresAt, i.AvailableAt, i.TaskId, i.LastError, i.ExitCode, i.CreatedAt, i.FinishedAt,
+    };
+
+    private static async Task<PoolItem> ClaimEventuallyAsync(IPoolStore store, string itemId, string node = "n1")
+    {
+        PoolItem? claimed = null;
+        await TestCluster.WaitUntilAsync(async () =>
+        {
+            // One at a time (best first): the test's items are submitted so the expected one is next.
+            claimed = (await store.PoolClaimAsync(node, NoLabels, 1, DateTimeOffset.UtcNow)).SingleOrDefault();
+            Assert.True(claimed is null || claimed.ItemId == itemId, $"Claimed {claimed?.ItemId}, expected {itemId}.");
+            return claimed is not null;
+        }, TimeSpan.FromSeconds(10), $"item {itemId} is claimable");
+        return claimed!;
+    }
+
+    private static async Task<string> SubmitAsync(WorkPool pool, string command, int priority = 0, Dictionary<string, string>? labels = null) =>
+        (await pool.SubmitAsync(Work(command, priority: priority, labels: labels))).Item.ItemId;
+
+    private static PoolSubmitRequest Work(
+        string command, int priority = 0, Dictionary<string, string>? labels = null, string? idempotencyKey = null, int? maxAttempts = null,
+        TimeSpan? visibility = null, TimeSpan? delay = null) =>
+        new(new PoolWork(command), "tester", priority, labels, idempotencyKey, maxAttempts, visibility, delay);
+
+    private static WorkPool Pool(TestCluster cluster, int silo = 0) => cluster[silo].Services.GetRequiredService<WorkPool>();
+
+    private static IPoolStore Store(TestCluster cluster, int silo = 0) => cluster[silo].Services.GetRequiredService<IPoolStore>();
+
+    private static async Task<TestCluster> StartAsync(StorageKind kind, int silos = 1, Action<TestClusterOptions>? configure = null)
+    {
+        var options = new TestClusterOptions { InitialSilos = silos, Storage = await TestStorage.CreateAsync(kind) };
+        configure?.Invoke(options);
+        return await TestCluster.StartAsync(options);
+    }
+}
