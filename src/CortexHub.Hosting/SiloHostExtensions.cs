@@ -3,11 +3,13 @@ using CortexHub.Gateway;
 using CortexHub.Grains;
 using CortexHub.Grpc;
 using CortexHub.Runtime;
+using CortexHub.Runtime.Hosting;
 using CortexHub.Runtime.Membership;
 using CortexHub.Storage.Postgres;
 using CortexHub.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,6 +62,13 @@ public static class SiloHostExtensions
     /// <summary>Maps the silo's endpoints: health on HTTP, the node link on gRPC.</summary>
     public static WebApplication MapCortexHub(this WebApplication app)
     {
+        // A killed silo (crash emulation in tests) drops its open requests at once, as a dead process's sockets would.
+        var killSwitch = app.Services.GetRequiredService<SiloKillSwitch>();
+        app.Use(async (context, next) =>
+        {
+            using var abort = killSwitch.Token.Register(static state => ((HttpContext)state!).Abort(), context);
+            await next(context);
+        });
         app.MapHealthApi();
         app.MapCortexHubGateway();
         return app;

@@ -76,9 +76,9 @@ public sealed class PoolWorkerNode : IAsyncDisposable
             {
                 await SessionAsync(_silos[_siloIndex % _silos.Count], life.Token);
             }
-            catch (Exception) when (!stop.IsCancellationRequested)
+            catch (Exception)
             {
-                // Stream failed (silo died, crash, drain): try the next silo.
+                // Stream failed (silo died, crash, drain) or the node is stopping: try the next silo, or end.
             }
 
             _node?.Abort();
@@ -208,7 +208,8 @@ public sealed class PoolWorkerNode : IAsyncDisposable
             work.Add(e => e.Result = cancelled
                 ? new TaskResult { Outcome = TaskOutcome.Cancelled, ExitCode = -1, Error = "cancelled" }
                 : new TaskResult { Outcome = TaskOutcome.Exited, ExitCode = 0 });
-            await FlushAsync(_node ?? node, work, session);
+            // Through whichever stream is current now (the one that dispatched it may be gone); if none, the next Welcome resends.
+            await FlushAsync(_node ?? node, work, CancellationToken.None);
         }
         catch (Exception) when (session.IsCancellationRequested)
         {

@@ -21,6 +21,7 @@ namespace CortexHub.Grains.Pool;
 public sealed partial class PoolDispatcher : BackgroundService
 {
     private readonly IPoolStore _store;
+    private readonly INodeOutboxStore _outbox;
     private readonly IGrainFactory _grains;
     private readonly IClusterNotifier _notifier;
     private readonly PoolMetrics _metrics;
@@ -35,6 +36,7 @@ public sealed partial class PoolDispatcher : BackgroundService
 
     public PoolDispatcher(
         IPoolStore store,
+        INodeOutboxStore outbox,
         IGrainFactory grains,
         IClusterNotifier notifier,
         PoolMetrics metrics,
@@ -44,6 +46,7 @@ public sealed partial class PoolDispatcher : BackgroundService
         ILogger<PoolDispatcher> logger)
     {
         _store = store;
+        _outbox = outbox;
         _grains = grains;
         _notifier = notifier;
         _metrics = metrics;
@@ -78,9 +81,11 @@ public sealed partial class PoolDispatcher : BackgroundService
     public async Task<PoolClaimer> AttachAsync(string nodeId, IReadOnlyDictionary<string, string> labels, int slots, IReadOnlyCollection<string> runningTaskIds)
     {
         var inFlight = new List<string>();
-        foreach (var item in await _store.PoolClaimedByAsync(nodeId))
+        var claims = await _store.PoolClaimedByAsync(nodeId);
+        var pending = claims.Count == 0 ? [] : (await _outbox.NodeCommandListPendingAsync(nodeId, 10_000)).Select(c => c.CommandId).ToHashSet(StringComparer.Ordinal);
+        foreach (var item in claims)
         {
-            if (item.TaskId is { } taskId && await StillHeldAsync(nodeId, item, taskId, runningTaskIds))
+            if (item.TaskId is { } taskId && await StillHeldAsync(nodeId, item, taskId, runningTaskIds, pending))
             {
                 inFlight.Add(taskId);
             }
@@ -94,16 +99,16 @@ public sealed partial class PoolDispatcher : BackgroundService
 
     internal void Detach(PoolClaimer claimer) => _claimers.TryRemove(claimer, out _);
 
-    private async Task<bool> StillHeldAsync(string nodeId, PoolItem item, string taskId, IReadOnlyCollection<string> runningTaskIds)
+    private async Task<bool> StillHeldAsync(string nodeId, PoolItem item, string taskId, IReadOnlyCollection<string> runningTaskIds, HashSet<string> pendingCommands)
     {
-        if (runningTaskIds.Contains(taskId))
-        {
-            return true;
-        }
-
         var claim = new PoolClaimRef(item.ItemId, item.LeaseTerm);
         if (!item.Dispatched)
         {
+            if (runningTaskIds.Contains(taskId))
+            {
+                return true; // the node runs it: the dispatch went through, only the mark was lost
+            }
+
             // The silo that claimed it died before the task existed.
             await FailAsync(claim, "The claim was interrupted before its task was dispatched (silo failure).");
             return false;
@@ -111,18 +116,21 @@ public sealed partial class PoolDispatcher : BackgroundService
 
         var task = _grains.GetGrain<ITaskGrain>(taskId);
         var snapshot = await task.GetAsync();
-        switch (snapshot.State)
+        if (snapshot.IsFinished)
         {
-            case TaskState.Queued or TaskState.Dispatched:
-                return true; // waiting in the node's outbox; it arrives after Welcome
-            case TaskState.Running:
-                // The node came back without it: its process restarted. The task is lost, which fails the claim.
-                await task.AbandonAsync($"Node {nodeId} reconnected without this task (the node restarted).");
-                return false;
-            default:
-                await task.SyncPoolAsync(); // finished: make sure the pool heard the outcome
-                return false;
+            // Finished, but the silo that recorded the result may have died before telling the pool.
+            await task.SyncPoolAsync();
+            return false;
         }
+
+        if (runningTaskIds.Contains(taskId) || pendingCommands.Contains(TaskGrain.DispatchCommandId(taskId)))
+        {
+            return true; // still running there, or still waiting in the node's outbox (it arrives after Welcome)
+        }
+
+        // The node confirmed the dispatch, yet came back without the task: its process restarted. The task is lost, which fails the claim.
+        await task.AbandonAsync($"Node {nodeId} reconnected without this task (the node restarted).");
+        return false;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

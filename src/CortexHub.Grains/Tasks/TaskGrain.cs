@@ -29,7 +29,16 @@ public sealed partial class TaskGrain(
 {
     private readonly JournalOptions _options = options.Value;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => CatchUpWithJournalAsync(cancellationToken);
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await CatchUpWithJournalAsync(cancellationToken);
+
+        // A silo may have died between recording a pool task's result and telling the pool; telling it again is harmless.
+        if (State.Spec?.Pool is not null && TaskTransitions.IsTerminal(State.State))
+        {
+            await ReportToPoolAsync();
+        }
+    }
 
     public async Task<TaskSnapshot> DispatchAsync(TaskSpec spec)
     {
@@ -48,7 +57,7 @@ public sealed partial class TaskGrain(
         // State first, then the side effect: a retried dispatch re-enqueues the same command id, which the outbox ignores.
         var dispatch = new DispatchTask
         {
-            CommandId = "dispatch:" + GrainKey,
+            CommandId = DispatchCommandId(GrainKey),
             TaskId = GrainKey,
             Command = spec.Command,
             WorkingDirectory = spec.WorkingDirectory ?? "",
@@ -64,6 +73,9 @@ public sealed partial class TaskGrain(
         await TransitionAsync(TaskState.Dispatched);
         return Snapshot();
     }
+
+    /// <summary>The outbox command id of a task's dispatch (the outbox ignores a repeat of it).</summary>
+    public static string DispatchCommandId(string taskId) => "dispatch:" + taskId;
 
     public async Task<TaskSnapshot> CancelAsync(string reason)
     {
