@@ -8,11 +8,12 @@ using CortexHub.Testing;
 // Usage:
 //   dotnet run -c Release --project tests/CortexHub.Benchmarks -- runtime [--backend sqlite|postgres|both] [--seconds N]
 //   dotnet run -c Release --project tests/CortexHub.Benchmarks -- gateway [--backend ...] [--seconds N] [--payload BYTES]
+//   dotnet run -c Release --project tests/CortexHub.Benchmarks -- pool [--backend ...] [--seconds N]
 // PostgreSQL: the server named by CORTEXHUB_TEST_PG, else a throwaway one started from Debian's packages.
 var suite = args.FirstOrDefault();
-if (suite is not ("runtime" or "gateway" or "journal" or "registry"))
+if (suite is not ("runtime" or "gateway" or "journal" or "registry" or "pool"))
 {
-    Console.Error.WriteLine("usage: CortexHub.Benchmarks runtime|gateway|journal|registry [--backend sqlite|postgres|both] [--seconds N] [--payload BYTES] [--nodes N]");
+    Console.Error.WriteLine("usage: CortexHub.Benchmarks runtime|gateway|journal|registry|pool [--backend sqlite|postgres|both] [--seconds N] [--payload BYTES] [--nodes N]");
     return 2;
 }
 
@@ -34,6 +35,7 @@ foreach (var kind in backends)
     {
         "runtime" => await RuntimeBenchmark.RunAsync(kind, TimeSpan.FromSeconds(seconds)),
         "gateway" => await GatewayBenchmark.RunAsync(kind, TimeSpan.FromSeconds(seconds), payload),
+        "pool" => await PoolBenchmark.RunAsync(kind, TimeSpan.FromSeconds(seconds)),
         "registry" => await RegistryBenchmark.RunAsync(kind, int.Parse(Option("--nodes") ?? "10000", CultureInfo.InvariantCulture), TimeSpan.FromSeconds(seconds)),
         _ => await JournalBenchmark.RunAsync(kind, TimeSpan.FromSeconds(seconds)),
     });

@@ -123,12 +123,14 @@ public sealed partial class PoolDispatcher : BackgroundService
             return false;
         }
 
-        if (runningTaskIds.Contains(taskId) || pendingCommands.Contains(TaskGrain.DispatchCommandId(taskId)))
+        if (runningTaskIds.Contains(taskId)
+            || (snapshot.State is TaskState.Queued or TaskState.Dispatched && pendingCommands.Contains(TaskGrain.DispatchCommandId(taskId))))
         {
-            return true; // still running there, or still waiting in the node's outbox (it arrives after Welcome)
+            return true; // still running there, or not yet delivered (the outbox sends it after Welcome)
         }
 
-        // The node confirmed the dispatch, yet came back without the task: its process restarted. The task is lost, which fails the claim.
+        // The node had it (it reported on it, or confirmed the dispatch), yet came back without it: its process
+        // restarted. The task is lost, which fails the claim.
         await task.AbandonAsync($"Node {nodeId} reconnected without this task (the node restarted).");
         return false;
     }
