@@ -186,7 +186,7 @@ public static class PoolBenchmark
             }
 
             var claimed = await SqliteAsync("""
-                UPDATE raw_queue SET state = 'claimed', claimed_by = 'raw', claimed_at = unixepoch()
+                UPDATE raw_queue SET state = 'claimed', claimed_by = 'raw', claimed_at = CAST(strftime('%s','now') AS INTEGER) * 1000
                 WHERE id = (SELECT id FROM raw_queue WHERE state = 'available' ORDER BY priority DESC, id LIMIT 1)
                 RETURNING id
                 """, null);

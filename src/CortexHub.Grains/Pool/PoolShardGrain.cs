@@ -102,15 +102,18 @@ public sealed partial class PoolShardGrain(
         await AnnounceAsync(item, change);
     }
 
-    /// <summary>Publishes the change; new claimable work also wakes every silo's dispatcher.</summary>
-    private async Task AnnounceAsync(PoolItem item, string change)
+    /// <summary>
+    /// Publishes the change (queued, not awaited: the turn ends when the row is written); new
+    /// claimable work also wakes every silo's dispatcher.
+    /// </summary>
+    private Task AnnounceAsync(PoolItem item, string change)
     {
         if (item.State == PoolItemState.Available)
         {
             dispatcher.AnnounceWork();
         }
 
-        await events.PublishBestEffortAsync(logger, HubEventKinds.PoolItem, "pool:" + item.ItemId, item.ClaimedBy, item.CreatedBy, item.TaskId, new
+        events.PublishInBackground(logger, HubEventKinds.PoolItem, "pool:" + item.ItemId, item.ClaimedBy, item.CreatedBy, item.TaskId, new
         {
             itemId = item.ItemId,
             change,
@@ -119,6 +122,7 @@ public sealed partial class PoolShardGrain(
             attempts = item.Attempts,
             error = item.LastError,
         });
+        return Task.CompletedTask;
     }
 
     [LoggerMessage(4401, LogLevel.Debug, "Outcome '{Change}' for pool item {ItemId} names lease term {LeaseTerm}, which is no longer current; ignored")]

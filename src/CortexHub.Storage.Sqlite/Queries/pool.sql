@@ -32,7 +32,7 @@ UPDATE pool_items
 SET state = 'claimed', attempts = attempts + 1, lease_term = lease_term + 1, claimed_by = @node, claimed_at = @now,
     lease_expires_at = @now + visibility_ms, dispatched = 0, task_id = item_id || '.' || (lease_term + 1)
 WHERE seq IN (
-    SELECT seq FROM pool_items p
+    SELECT seq FROM pool_items p INDEXED BY pool_items_available
     WHERE state = 'available' AND available_at <= @now
       AND (p.required_labels = '{}' OR NOT EXISTS (
           SELECT 1 FROM json_each(p.required_labels) r
