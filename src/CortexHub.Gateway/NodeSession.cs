@@ -103,7 +103,7 @@ internal sealed partial class NodeSession
 
     public async Task RunAsync(Hello hello, IGrpcStreamReader<NodeMessage> reader, IGrpcStreamWriter<HubMessage> writer, string siloId, string peer)
     {
-        var labels = await Node.ConnectAsync(new NodeConnectInfo(siloId, ConnectionId, hello.AgentVersion, hello.Hostname, new Dictionary<string, string>(hello.Labels), peer));
+        var node = await Node.ConnectAsync(new NodeConnectInfo(siloId, ConnectionId, hello.AgentVersion, hello.Hostname, new Dictionary<string, string>(hello.Labels), peer));
         await writer.WriteAsync(await BuildWelcomeAsync(hello, siloId), _lifetime.Token);
         LogConnected(NodeId, ConnectionId, hello.AgentVersion, hello.RunningTasks.Count);
 
@@ -115,7 +115,7 @@ internal sealed partial class NodeSession
         try
         {
             // Settles the pool claims the node held before this stream, then offers it work while it has free slots.
-            _claimer = await _pool.AttachAsync(NodeId, labels, (int)hello.PoolSlots, [.. hello.RunningTasks.Select(t => t.TaskId)]);
+            _claimer = await _pool.AttachAsync(NodeId, node.Owner, node.Labels, (int)hello.PoolSlots, [.. hello.RunningTasks.Select(t => t.TaskId)]);
             await ReadLoopAsync(reader, token);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

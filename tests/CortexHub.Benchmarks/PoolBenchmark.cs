@@ -37,7 +37,7 @@ public static class PoolBenchmark
             var pool = await Measurement.RunAsync($"pool claim+complete, {silos} silo(s) ({Claimers} claimers)", name, Claimers, duration, async (worker, _) =>
             {
                 var silo = cluster[worker % silos].Services;
-                var claimed = await silo.GetRequiredService<IPoolStore>().PoolClaimAsync($"bench-{worker}", new Dictionary<string, string>(), 1, DateTimeOffset.UtcNow);
+                var claimed = await silo.GetRequiredService<IPoolStore>().PoolClaimAsync($"bench-{worker}", "bench", new Dictionary<string, string>(), 1, DateTimeOffset.UtcNow);
                 foreach (var item in claimed)
                 {
                     await silo.GetRequiredService<WorkPool>().CompleteAsync(new PoolClaimRef(item.ItemId, item.LeaseTerm), 0);

@@ -34,7 +34,7 @@ public sealed class WorkPoolTests
     [Theory]
     [InlineData(StorageKind.Sqlite)]
     [InlineData(StorageKind.Postgres)]
-    public async Task Claim_HighestPriorityFirst_FifoWithin_OnlyMatchingLabels(StorageKind kind)
+    public async Task Claim_HighestPriorityFirst_FifoWithin_OnlyMatchingLabels_OnlyTheOwnersItems(StorageKind kind)
     {
         await using var cluster = await StartAsync(kind);
         var pool = Pool(cluster);
@@ -45,18 +45,20 @@ public sealed class WorkPoolTests
         var d = await SubmitAsync(pool, "d", priority: 1, labels: new() { ["gpu"] = "1" });
         var e = await SubmitAsync(pool, "e", priority: 9, labels: new() { ["gpu"] = "1", ["os"] = "linux" });
         var f = await SubmitAsync(pool, "f", priority: 9, labels: new() { ["gpu"] = "2" });
+        var other = (await pool.SubmitAsync(Work("someone else's", priority: 100) with { CreatedBy = "mallory" })).Item.ItemId;
 
         var plain = new List<string>();
-        while ((await store.PoolClaimAsync("plain", NoLabels, 1, DateTimeOffset.UtcNow)) is [var item])
+        while ((await store.PoolClaimAsync("plain", "tester", NoLabels, 1, DateTimeOffset.UtcNow)) is [var item])
         {
             plain.Add(item.ItemId);
         }
 
-        var gpu = await store.PoolClaimAsync("gpu", new Dictionary<string, string> { ["gpu"] = "1", ["os"] = "linux", ["zone"] = "x" }, 10, DateTimeOffset.UtcNow);
+        var gpu = await store.PoolClaimAsync("gpu", "tester", new Dictionary<string, string> { ["gpu"] = "1", ["os"] = "linux", ["zone"] = "x" }, 10, DateTimeOffset.UtcNow);
 
         Assert.Equal([b, c, a], plain);
         Assert.Equal([e, d], gpu.Select(i => i.ItemId));
         Assert.Equal(PoolItemState.Available, (await pool.GetAsync(f))!.State); // gpu=2 matches no one
+        Assert.Equal(PoolItemState.Available, (await pool.GetAsync(other))!.State); // nodes run only their owner's items
     }
 
     [Theory]
@@ -75,7 +77,7 @@ public sealed class WorkPoolTests
         {
             var store = Store(cluster, claimer % silos);
             var random = new Random(claimer);
-            while (await store.PoolClaimAsync($"n{claimer}", NoLabels, random.Next(1, 6), DateTimeOffset.UtcNow) is { Count: > 0 } got)
+            while (await store.PoolClaimAsync($"n{claimer}", "tester", NoLabels, random.Next(1, 6), DateTimeOffset.UtcNow) is { Count: > 0 } got)
             {
                 foreach (var item in got)
                 {
@@ -114,7 +116,7 @@ public sealed class WorkPoolTests
             {
                 Assert.Equal(PoolItemState.Available, after.State);
                 backoffs.Add(after.AvailableAt - failedAt);
-                Assert.Empty(await store.PoolClaimAsync("n1", NoLabels, 1, DateTimeOffset.UtcNow)); // not before the backoff ends
+                Assert.Empty(await store.PoolClaimAsync("n1", "tester", NoLabels, 1, DateTimeOffset.UtcNow)); // not before the backoff ends
             }
             else
             {
@@ -206,7 +208,7 @@ public sealed class WorkPoolTests
         var retrying = (await pool.SubmitAsync(Work("retrying", priority: 1))).Item.ItemId;
         var cancelled = await SubmitAsync(pool, "cancelled");
         await pool.CancelAsync(cancelled, "changed my mind");
-        var claims = (await store.PoolClaimAsync("n1", NoLabels, 4, DateTimeOffset.UtcNow)).ToDictionary(i => i.ItemId);
+        var claims = (await store.PoolClaimAsync("n1", "tester", NoLabels, 4, DateTimeOffset.UtcNow)).ToDictionary(i => i.ItemId);
         Assert.Equal([claimed, done, dead, retrying], claims.Keys);
         await pool.CompleteAsync(new PoolClaimRef(done, claims[done].LeaseTerm), 0);
         await pool.FailAsync(new PoolClaimRef(dead, claims[dead].LeaseTerm), "out of attempts");
@@ -223,8 +225,8 @@ public sealed class WorkPoolTests
             [PoolItemState.Available, PoolItemState.Available, PoolItemState.Claimed, PoolItemState.Done, PoolItemState.Dead, PoolItemState.Available, PoolItemState.Cancelled],
             after.Select(i => i.State));
         Assert.Equal(PoolItemState.Done, (await pool.CompleteAsync(new PoolClaimRef(claimed, claims[claimed].LeaseTerm), 0))!.State);
-        Assert.Equal([available], (await Store(cluster).PoolClaimAsync("n2", NoLabels, 10, DateTimeOffset.UtcNow)).Select(i => i.ItemId));
-        await TestCluster.WaitUntilAsync(async () => (await Store(cluster).PoolClaimAsync("n2", NoLabels, 10, DateTimeOffset.UtcNow)).Any(i => i.ItemId == delayed),
+        Assert.Equal([available], (await Store(cluster).PoolClaimAsync("n2", "tester", NoLabels, 10, DateTimeOffset.UtcNow)).Select(i => i.ItemId));
+        await TestCluster.WaitUntilAsync(async () => (await Store(cluster).PoolClaimAsync("n2", "tester", NoLabels, 10, DateTimeOffset.UtcNow)).Any(i => i.ItemId == delayed),
             TimeSpan.FromSeconds(10), "the delayed item becomes claimable");
     }
 
@@ -275,7 +277,7 @@ public sealed class WorkPoolTests
         await TestCluster.WaitUntilAsync(async () =>
         {
             // One at a time (best first): the test's items are submitted so the expected one is next.
-            claimed = (await store.PoolClaimAsync(node, NoLabels, 1, DateTimeOffset.UtcNow)).SingleOrDefault();
+            claimed = (await store.PoolClaimAsync(node, "tester", NoLabels, 1, DateTimeOffset.UtcNow)).SingleOrDefault();
             Assert.True(claimed is null || claimed.ItemId == itemId, $"Claimed {claimed?.ItemId}, expected {itemId}.");
             return claimed is not null;
         }, TimeSpan.FromSeconds(10), $"item {itemId} is claimable");

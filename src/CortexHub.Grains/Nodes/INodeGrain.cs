@@ -13,8 +13,8 @@ public interface INodeGrain : IGrain
     /// <summary>True when the node is provisioned and the token matches (constant-time comparison).</summary>
     Task<bool> AuthenticateAsync(string token);
 
-    /// <summary>Records a new stream as the node's current one (replacing any older stream); returns the node's labels in effect.</summary>
-    Task<IReadOnlyDictionary<string, string>> ConnectAsync(NodeConnectInfo connection);
+    /// <summary>Records a new stream as the node's current one (replacing any older stream); returns the node as it is now.</summary>
+    Task<NodeSnapshot> ConnectAsync(NodeConnectInfo connection);
 
     /// <summary>Refreshes last-seen for the current stream; false when that stream was replaced.</summary>
     Task<bool> HeartbeatAsync(string connectionId);

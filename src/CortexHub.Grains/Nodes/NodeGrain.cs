@@ -53,7 +53,7 @@ public sealed class NodeGrain(
         return State.Provisioned && NodeTokens.Matches(token, State.TokenHash);
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> ConnectAsync(NodeConnectInfo connection)
+    public async Task<NodeSnapshot> ConnectAsync(NodeConnectInfo connection)
     {
         EnsureProvisioned();
         var now = Time.GetUtcNow();
@@ -72,7 +72,7 @@ public sealed class NodeGrain(
         await WriteStateAsync();
         await directory.PresenceSetAsync(GrainKey, connection.SiloId, connection.ConnectionId, NodeStatus.Online, now);
         await PublishStatusAsync();
-        return State.Labels;
+        return Snapshot();
     }
 
     public Task<bool> HeartbeatAsync(string connectionId)
@@ -144,10 +144,12 @@ public sealed class NodeGrain(
     public async Task<NodeSnapshot> GetAsync()
     {
         await RefreshStateAsync();
-        return new NodeSnapshot(
-            GrainKey, State.Provisioned, State.Name, State.Owner, State.Labels, State.AgentVersion, State.Hostname,
-            State.Status, State.SiloId, State.ConnectionId, State.ConnectedAt, State.LastSeenAt, State.Address);
+        return Snapshot();
     }
+
+    private NodeSnapshot Snapshot() =>
+        new(GrainKey, State.Provisioned, State.Name, State.Owner, State.Labels, State.AgentVersion, State.Hostname,
+            State.Status, State.SiloId, State.ConnectionId, State.ConnectedAt, State.LastSeenAt, State.Address);
 
     private Task PublishStatusAsync() =>
         events.PublishBestEffortAsync(logger, HubEventKinds.NodeStatus, "node:" + GrainKey, GrainKey, State.Owner, null,

@@ -10,16 +10,20 @@ public sealed class PoolClaimer : IDisposable
     private readonly HashSet<string> _inFlight;
     private int _slots;
 
-    internal PoolClaimer(PoolDispatcher dispatcher, string nodeId, IReadOnlyDictionary<string, string> labels, int slots, IEnumerable<string> inFlight)
+    internal PoolClaimer(PoolDispatcher dispatcher, string nodeId, string owner, IReadOnlyDictionary<string, string> labels, int slots, IEnumerable<string> inFlight)
     {
         _dispatcher = dispatcher;
         NodeId = nodeId;
+        Owner = owner;
         Labels = labels;
         _slots = Math.Max(0, slots);
         _inFlight = new HashSet<string>(inFlight, StringComparer.Ordinal);
     }
 
     public string NodeId { get; }
+
+    /// <summary>The node's owner: a node runs only its owner's pool items.</summary>
+    public string Owner { get; }
 
     public IReadOnlyDictionary<string, string> Labels { get; }
 

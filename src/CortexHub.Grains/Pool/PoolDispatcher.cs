@@ -78,7 +78,7 @@ public sealed partial class PoolDispatcher : BackgroundService
     /// those it still runs (or has yet to receive) stay in flight; those it lost by restarting fail
     /// now, so they retry without waiting for a lease to lapse.
     /// </summary>
-    public async Task<PoolClaimer> AttachAsync(string nodeId, IReadOnlyDictionary<string, string> labels, int slots, IReadOnlyCollection<string> runningTaskIds)
+    public async Task<PoolClaimer> AttachAsync(string nodeId, string owner, IReadOnlyDictionary<string, string> labels, int slots, IReadOnlyCollection<string> runningTaskIds)
     {
         var inFlight = new List<string>();
         var claims = await _store.PoolClaimedByAsync(nodeId);
@@ -91,7 +91,7 @@ public sealed partial class PoolDispatcher : BackgroundService
             }
         }
 
-        var claimer = new PoolClaimer(this, nodeId, labels, slots, inFlight);
+        var claimer = new PoolClaimer(this, nodeId, owner, labels, slots, inFlight);
         _claimers[claimer] = 0;
         Wake();
         return claimer;
@@ -195,7 +195,7 @@ public sealed partial class PoolDispatcher : BackgroundService
         IReadOnlyList<PoolItem> items;
         try
         {
-            items = await _store.PoolClaimAsync(claimer.NodeId, claimer.Labels, free, _time.GetUtcNow());
+            items = await _store.PoolClaimAsync(claimer.NodeId, claimer.Owner, claimer.Labels, free, _time.GetUtcNow());
         }
         catch (StorageUnavailableException ex)
         {

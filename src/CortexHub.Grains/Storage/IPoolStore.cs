@@ -15,8 +15,8 @@ public interface IPoolStore
 
     Task<PoolItem?> PoolGetByKeyAsync(string createdBy, string idempotencyKey, CancellationToken cancellationToken = default);
 
-    /// <summary>Claims up to <paramref name="limit"/> items the node's labels match, best first.</summary>
-    Task<IReadOnlyList<PoolItem>> PoolClaimAsync(string nodeId, IReadOnlyDictionary<string, string> labels, int limit, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>Claims up to <paramref name="limit"/> items of <paramref name="owner"/> (the node's owner) that the node's labels match, best first.</summary>
+    Task<IReadOnlyList<PoolItem>> PoolClaimAsync(string nodeId, string owner, IReadOnlyDictionary<string, string> labels, int limit, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Records that these claims' tasks exist (from now on heartbeats renew their leases).</summary>
     Task PoolMarkDispatchedAsync(IReadOnlyCollection<PoolClaimRef> claims, IReadOnlyCollection<string> taskIds, CancellationToken cancellationToken = default);

@@ -37,11 +37,12 @@ public sealed class RelationalPoolStore(RelationalDatabase database) : IPoolStor
         }, ReadItem, cancellationToken));
 
     public async Task<IReadOnlyList<PoolItem>> PoolClaimAsync(
-        string nodeId, IReadOnlyDictionary<string, string> labels, int limit, DateTimeOffset now, CancellationToken cancellationToken = default)
+        string nodeId, string owner, IReadOnlyDictionary<string, string> labels, int limit, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var claimed = await database.QueryAsync("PoolClaim", command =>
         {
             Bind(command, "@node", nodeId);
+            Bind(command, "@owner", owner);
             Bind(command, "@labels", LabelsJson(labels));
             Bind(command, "@limit", limit);
             Bind(command, "@now", database.ToDbTime(now));

@@ -25,11 +25,12 @@ SELECT item_id, seq, shard, state, priority, required_labels, work, created_by, 
 FROM pool_items WHERE created_by = @created_by AND idempotency_key = @idempotency_key;
 
 -- name: PoolClaim
--- Highest priority first, FIFO within a priority, only items whose required labels the node has.
+-- Highest priority first, FIFO within a priority, only the node owner's items, only items whose
+-- required labels the node has.
 -- SKIP LOCKED: concurrent claimers (any silo) each take different rows and never wait on each other.
 WITH candidates AS (
     SELECT item_id FROM pool_items
-    WHERE state = 'available' AND available_at <= @now AND required_labels <@ CAST(@labels AS jsonb)
+    WHERE state = 'available' AND available_at <= @now AND created_by = @owner AND required_labels <@ CAST(@labels AS jsonb)
     ORDER BY priority DESC, seq
     LIMIT @limit
     FOR UPDATE SKIP LOCKED)

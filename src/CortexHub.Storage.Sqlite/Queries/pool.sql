@@ -25,7 +25,8 @@ SELECT item_id, seq, shard, state, priority, required_labels, work, created_by, 
 FROM pool_items WHERE created_by = @created_by AND idempotency_key = @idempotency_key;
 
 -- name: PoolClaim
--- Highest priority first, FIFO within a priority, only items whose required labels the node has.
+-- Highest priority first, FIFO within a priority, only the node owner's items, only items whose
+-- required labels the node has.
 -- One silo per store (the file lock) and one writer at a time, so one UPDATE is the whole claim.
 -- Labels: every required key/value pair must be among the node's (@labels, a JSON object).
 UPDATE pool_items
@@ -33,7 +34,7 @@ SET state = 'claimed', attempts = attempts + 1, lease_term = lease_term + 1, cla
     lease_expires_at = @now + visibility_ms, dispatched = 0, task_id = item_id || '.' || (lease_term + 1)
 WHERE seq IN (
     SELECT seq FROM pool_items p INDEXED BY pool_items_available
-    WHERE state = 'available' AND available_at <= @now
+    WHERE state = 'available' AND available_at <= @now AND created_by = @owner
       AND (p.required_labels = '{}' OR NOT EXISTS (
           SELECT 1 FROM json_each(p.required_labels) r
           WHERE NOT EXISTS (SELECT 1 FROM json_each(@labels) n WHERE n.key = r.key AND n.value = r.value)))
