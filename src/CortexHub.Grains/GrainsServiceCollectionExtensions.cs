@@ -50,6 +50,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PoolReaper>());
         services.AddGrain<PoolShardGrain>();
         services.AddGrain<NodeGrain>();
+        services.AddGrain<Users.UserGrain>();
         services.AddGrain<TaskGrain>();
         return services;
     }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace CortexHub.Hosting;
 
 /// <summary>The addresses the silo actually listens on (after binding, so port 0 resolves to the real port).</summary>
-public sealed class SiloEndpoints
+public sealed class SiloEndpoints : CortexHub.Api.IHubAddresses
 {
     internal ListenOptions? Http { get; set; }
 

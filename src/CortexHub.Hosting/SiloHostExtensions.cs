@@ -1,7 +1,9 @@
 using System.Net;
+using CortexHub.Api;
 using CortexHub.Gateway;
 using CortexHub.Grains;
 using CortexHub.Grpc;
+using CortexHub.Hosting.Metrics;
 using CortexHub.Runtime;
 using CortexHub.Runtime.Hosting;
 using CortexHub.Runtime.Membership;
@@ -45,6 +47,8 @@ public static class SiloHostExtensions
         builder.Services.AddCortexHubRuntime(configuration);
         builder.Services.AddCortexHubGrains(configuration);
         builder.Services.AddCortexHubGateway(configuration);
+        builder.Services.AddCortexHubApi(configuration);
+        builder.Services.AddPrometheusMetrics();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<SiloOptions>>((host, silo) =>
             host.ShutdownTimeout = silo.Value.ShutdownTimeout + TimeSpan.FromSeconds(5));
         builder.Logging.AddSimpleConsole(o =>
@@ -55,6 +59,7 @@ public static class SiloHostExtensions
 
         var endpoints = new SiloEndpoints();
         builder.Services.AddSingleton(endpoints);
+        builder.Services.AddSingleton<IHubAddresses>(endpoints);
         builder.WebHost.ConfigureKestrel(kestrel => ConfigurePorts(kestrel, configuration, endpoints));
         return builder;
     }
@@ -69,7 +74,10 @@ public static class SiloHostExtensions
             using var abort = killSwitch.Token.Register(static state => ((HttpContext)state!).Abort(), context);
             await next(context);
         });
+        app.UseExceptionHandler();
         app.MapHealthApi();
+        app.MapPrometheusMetrics();
+        app.MapCortexHubApi();
         app.MapCortexHubGateway();
         return app;
     }

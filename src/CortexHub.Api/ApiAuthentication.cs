@@ -1,0 +1,34 @@
+using CortexHub.Grains.Users;
+using Microsoft.AspNetCore.Http;
+
+namespace CortexHub.Api;
+
+/// <summary>
+/// Authenticates every /api/v1 request: <c>Authorization: Bearer chk.…</c> (an API key), checked
+/// against the user's stored hash in constant time. Failure is 401 with a problem body; the
+/// same answer for an unknown user, key or secret.
+/// </summary>
+internal sealed class ApiAuthentication(IGrainFactory grains) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var header = http.Request.Headers.Authorization.ToString();
+        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+        UserSnapshot? user = null;
+        if (ApiKeys.TryParse(key, out var userId, out var keyId, out var secret))
+        {
+            user = await grains.GetGrain<IUserGrain>(userId).AuthenticateAsync(keyId, secret);
+        }
+
+        if (user is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return ApiProblem.Create(StatusCodes.Status401Unauthorized, "Authentication required.",
+                key is null ? "Send an API key: Authorization: Bearer chk.<user>.<key id>.<secret>." : "The API key is not valid.");
+        }
+
+        http.Items[typeof(ApiCaller)] = new ApiCaller(user.UserId, user.Role);
+        return await next(context);
+    }
+}

@@ -1,0 +1,19 @@
+namespace CortexHub.Api;
+
+/// <summary>HTTP API settings, section <c>CortexHub:Api</c>.</summary>
+public sealed class ApiOptions
+{
+    public const string SectionName = "CortexHub:Api";
+
+    /// <summary>
+    /// The first admin's API key (<c>chk.admin.&lt;id&gt;.&lt;secret&gt;</c>). When unset and no admin exists, the
+    /// first start creates one and prints its key once.
+    /// </summary>
+    public string? AdminKey { get; set; }
+
+    /// <summary>The node-facing gRPC address written into provisioning scripts; default: the request's host name on this silo's gRPC port.</summary>
+    public string? PublicGrpcAddress { get; set; }
+
+    /// <summary>Where a provisioning script looks for the agent when the hub serves no archive (a shared path).</summary>
+    public string AgentInstallHint { get; set; } = "/opt/cortex-agent/cortex-agent.dll";
+}

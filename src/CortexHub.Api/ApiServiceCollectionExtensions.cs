@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CortexHub.Api;
+
+public static class ApiServiceCollectionExtensions
+{
+    public static IServiceCollection AddCortexHubApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName))
+            .Validate(o => o.AdminKey is null || Grains.Users.ApiKeys.TryParse(o.AdminKey, out var user, out _, out _) && user == AdminBootstrap.AdminUserId,
+                $"{ApiOptions.SectionName}:AdminKey must have the form chk.admin.<key id>.<secret>.")
+            .ValidateOnStart();
+        services.AddSingleton<ProvisioningScript>();
+        services.AddSingleton<ApiAuthentication>();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddHostedService<AdminBootstrap>();
+        return services;
+    }
+
+    /// <summary>Maps /api/v1 (every route authenticated); needs <c>app.UseExceptionHandler()</c> for the problem responses.</summary>
+    public static RouteGroupBuilder MapCortexHubApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v1");
+        api.AddEndpointFilter<ApiAuthentication>();
+        UsersApi.Map(api);
+        NodesApi.Map(api);
+        TasksApi.Map(api);
+        PoolApi.Map(api);
+        return api;
+    }
+}

@@ -1,0 +1,111 @@
+using CortexHub.Grains.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace CortexHub.Api;
+
+/// <summary>/api/v1/nodes: list with live status, get, provision (token shown once + install script), rotate token, terminal.</summary>
+internal static class NodesApi
+{
+    public sealed record ProvisionNodeRequest(string? Id, string? Name, Dictionary<string, string>? Labels);
+
+    public sealed record ProvisionedNode(NodeSnapshot Node, string Token, string InstallScript, string AgentCommand);
+
+    public sealed record NodeToken(string NodeId, string Token);
+
+    public sealed record TerminalView(string NodeId, IReadOnlyList<TerminalChunkView> Chunks, string Text);
+
+    public sealed record TerminalChunkView(long Sequence, DateTimeOffset At, int Bytes);
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var nodes = api.MapGroup("/nodes").WithTags("nodes");
+        nodes.MapGet("/", async (HttpContext http, NodeRegistry registry, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await registry.ListAsync(ApiCaller.From(http).OwnerFilter, cancellationToken)));
+        nodes.MapGet("/{id}", GetAsync);
+        nodes.MapPost("/", ProvisionAsync);
+        nodes.MapPost("/{id}/token", RotateTokenAsync);
+        nodes.MapGet("/{id}/terminal", TerminalAsync);
+    }
+
+    private static async Task<Results<Ok<NodeSnapshot>, ProblemHttpResult>> GetAsync(string id, HttpContext http, IGrainFactory grains) =>
+        await FindAsync(grains, http, id) is { } node ? TypedResults.Ok(node) : ApiProblem.NotFound($"Node '{id}'");
+
+    private static async Task<Results<Created<ProvisionedNode>, ValidationProblem, ProblemHttpResult>> ProvisionAsync(
+        ProvisionNodeRequest request, HttpContext http, IGrainFactory grains, ProvisioningScript scripts)
+    {
+        var caller = ApiCaller.From(http);
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Id) || request.Id.Length > 128 || request.Id.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            errors["id"] = ["Required: 1 to 128 characters, no spaces."];
+        }
+
+        if (request.Labels is { Count: > 32 } || request.Labels?.Any(l => l.Key.Length is 0 or > 128 || l.Value.Length > 128) == true)
+        {
+            errors["labels"] = ["At most 32 labels; keys 1 to 128 characters, values at most 128."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblem.Validation(errors);
+        }
+
+        var node = grains.GetGrain<INodeGrain>(request.Id!);
+        string token;
+        try
+        {
+            token = await node.ProvisionAsync(new NodeProvisionRequest(request.Name ?? request.Id!, caller.UserId, request.Labels));
+        }
+        catch (InvalidOperationException)
+        {
+            return ApiProblem.Conflict($"Node '{request.Id}' already exists; rotate its token to reconnect it.");
+        }
+
+        var snapshot = await node.GetAsync();
+        var script = scripts.Create(http.Request, snapshot.NodeId, token, snapshot.Labels);
+        return TypedResults.Created($"/api/v1/nodes/{Uri.EscapeDataString(snapshot.NodeId)}",
+            new ProvisionedNode(snapshot, token, script, scripts.AgentCommand(http.Request, snapshot.NodeId, snapshot.Labels)));
+    }
+
+    private static async Task<Results<Ok<NodeToken>, ProblemHttpResult>> RotateTokenAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        if (await FindAsync(grains, http, id) is null)
+        {
+            return ApiProblem.NotFound($"Node '{id}'");
+        }
+
+        return TypedResults.Ok(new NodeToken(id, await grains.GetGrain<INodeGrain>(id).RotateTokenAsync()));
+    }
+
+    private static async Task<Results<Ok<TerminalView>, ContentHttpResult, ProblemHttpResult>> TerminalAsync(
+        string id, string? format, HttpContext http, IGrainFactory grains)
+    {
+        if (await FindAsync(grains, http, id) is null)
+        {
+            return ApiProblem.NotFound($"Node '{id}'");
+        }
+
+        var chunks = await grains.GetGrain<INodeGrain>(id).GetTerminalAsync();
+        return format switch
+        {
+            "raw" => TypedResults.Text(TerminalText.Render(chunks, plain: false), "text/plain; charset=utf-8"),
+            "plain" => TypedResults.Text(TerminalText.Render(chunks, plain: true), "text/plain; charset=utf-8"),
+            _ => TypedResults.Ok(new TerminalView(id, [.. chunks.Select(c => new TerminalChunkView(c.Sequence, c.At, c.Data.Length))], TerminalText.Render(chunks, plain: false))),
+        };
+    }
+
+    /// <summary>The node if it exists and the caller may see it (another user's node is "not found", not "forbidden").</summary>
+    internal static async Task<NodeSnapshot?> FindAsync(IGrainFactory grains, HttpContext http, string id)
+    {
+        if (string.IsNullOrWhiteSpace(id) || id.Length > 128)
+        {
+            return null;
+        }
+
+        var node = await grains.GetGrain<INodeGrain>(id).GetAsync();
+        return node.Provisioned && ApiCaller.From(http).Owns(node.Owner) ? node : null;
+    }
+}

@@ -1,0 +1,170 @@
+using CortexHub.Grains.Journal;
+using CortexHub.Grains.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace CortexHub.Api;
+
+/// <summary>/api/v1/tasks: dispatch to a node, get with journal, wait, cancel, full or plain logs.</summary>
+internal static class TasksApi
+{
+    public sealed record DispatchRequest(
+        string? Id, string? NodeId, string? Command, string? WorkingDirectory, Dictionary<string, string>? Environment,
+        double? TimeoutSeconds, int? HeadBytes, int? TailBytes);
+
+    public sealed record StreamView(string Head, long OmittedBytes, string Tail, string Display);
+
+    public sealed record TaskView(
+        TaskSnapshot Task, StreamView? Stdout, StreamView? Stderr, IReadOnlyList<ThoughtRecord>? Thoughts, long ThoughtsDropped,
+        TaskProgressInfo? Progress, long FullLogBytes, long FullLogOmittedBytes);
+
+    public sealed record CancelRequest(string? Reason);
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var tasks = api.MapGroup("/tasks").WithTags("tasks");
+        tasks.MapPost("/", DispatchAsync);
+        tasks.MapGet("/{id}", GetAsync);
+        tasks.MapGet("/{id}/wait", WaitAsync);
+        tasks.MapPost("/{id}/cancel", CancelAsync);
+        tasks.MapGet("/{id}/logs", LogsAsync);
+    }
+
+    private static async Task<Results<Created<TaskSnapshot>, ValidationProblem, ProblemHttpResult>> DispatchAsync(
+        DispatchRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var caller = ApiCaller.From(http);
+        var id = string.IsNullOrWhiteSpace(request.Id) ? "t-" + Guid.CreateVersion7().ToString("N") : request.Id;
+        var errors = new Dictionary<string, string[]>();
+        if (id.Length > 128 || id.Any(char.IsWhiteSpace))
+        {
+            errors["id"] = ["At most 128 characters, no spaces."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.NodeId))
+        {
+            errors["nodeId"] = ["Required."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Command))
+        {
+            errors["command"] = ["Required."];
+        }
+
+        if (request.TimeoutSeconds is <= 0 or > 7 * 24 * 3600)
+        {
+            errors["timeoutSeconds"] = ["Must be positive and at most 7 days."];
+        }
+
+        if (request.HeadBytes is < 0 or > JournalOptions.MaxBufferBytes || request.TailBytes is < 0 or > JournalOptions.MaxBufferBytes)
+        {
+            errors["headBytes"] = [$"headBytes and tailBytes must be between 0 and {JournalOptions.MaxBufferBytes}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblem.Validation(errors);
+        }
+
+        // Dispatching to someone else's node looks the same as to a missing one.
+        if (await NodesApi.FindAsync(grains, http, request.NodeId!) is null)
+        {
+            return ApiProblem.Validation(new Dictionary<string, string[]> { ["nodeId"] = [$"No node '{request.NodeId}' you can dispatch to."] });
+        }
+
+        var spec = new TaskSpec(request.NodeId!, request.Command!, caller.UserId, request.WorkingDirectory, request.Environment,
+            request.TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null, request.HeadBytes, request.TailBytes);
+        TaskSnapshot snapshot;
+        try
+        {
+            snapshot = await grains.GetGrain<ITaskGrain>(id).DispatchAsync(spec);
+        }
+        catch (InvalidOperationException)
+        {
+            return ApiProblem.Conflict($"Task '{id}' already exists.");
+        }
+
+        return TypedResults.Created($"/api/v1/tasks/{Uri.EscapeDataString(id)}", snapshot);
+    }
+
+    private static async Task<Results<Ok<TaskView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        if (await FindAsync(grains, http, id) is null)
+        {
+            return ApiProblem.NotFound($"Task '{id}'");
+        }
+
+        var journal = await grains.GetGrain<ITaskGrain>(id).GetJournalAsync();
+        return TypedResults.Ok(new TaskView(journal.Task, View(journal.Stdout), View(journal.Stderr), journal.Thoughts, journal.ThoughtsDropped,
+            journal.Progress, journal.FullLogBytes, journal.FullLogOmittedBytes));
+    }
+
+    private static async Task<Results<Ok<TaskSnapshot>, ValidationProblem, ProblemHttpResult>> WaitAsync(
+        string id, double? timeoutSeconds, HttpContext http, IGrainFactory grains, TaskWaiter waiter, CancellationToken cancellationToken)
+    {
+        if (timeoutSeconds is < 0 or > 300)
+        {
+            return ApiProblem.Field("timeoutSeconds", "Must be between 0 and 300.");
+        }
+
+        if (await FindAsync(grains, http, id) is null)
+        {
+            return ApiProblem.NotFound($"Task '{id}'");
+        }
+
+        return TypedResults.Ok(await waiter.WaitAsync(id, TimeSpan.FromSeconds(timeoutSeconds ?? 30), cancellationToken));
+    }
+
+    private static async Task<Results<Ok<TaskSnapshot>, ProblemHttpResult>> CancelAsync(string id, CancelRequest? request, HttpContext http, IGrainFactory grains)
+    {
+        if (await FindAsync(grains, http, id) is null)
+        {
+            return ApiProblem.NotFound($"Task '{id}'");
+        }
+
+        return TypedResults.Ok(await grains.GetGrain<ITaskGrain>(id).CancelAsync(request?.Reason ?? $"cancelled by {ApiCaller.From(http).UserId}"));
+    }
+
+    private static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> LogsAsync(
+        string id, string? stream, string? format, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var kind = stream switch
+        {
+            null or "stdout" => OutputStreamKind.Stdout,
+            "stderr" => OutputStreamKind.Stderr,
+            _ => (OutputStreamKind?)null,
+        };
+        if (kind is null || format is not (null or "raw" or "plain"))
+        {
+            return ApiProblem.Validation(new Dictionary<string, string[]>
+            {
+                [kind is null ? "stream" : "format"] = [kind is null ? "Must be stdout or stderr." : "Must be raw or plain."],
+            });
+        }
+
+        if (await FindAsync(grains, http, id) is null)
+        {
+            return ApiProblem.NotFound($"Task '{id}'");
+        }
+
+        var text = await TaskLogReader.ReadAsync(grains.GetGrain<ITaskGrain>(id), kind.Value, plain: format == "plain", cancellationToken);
+        return TypedResults.Text(text, "text/plain; charset=utf-8");
+    }
+
+    /// <summary>The task if it exists and the caller may see it.</summary>
+    internal static async Task<TaskSnapshot?> FindAsync(IGrainFactory grains, HttpContext http, string id)
+    {
+        if (string.IsNullOrWhiteSpace(id) || id.Length > 128)
+        {
+            return null;
+        }
+
+        var task = await grains.GetGrain<ITaskGrain>(id).GetAsync();
+        return task.Exists && ApiCaller.From(http).Owns(task.Spec!.CreatedBy) ? task : null;
+    }
+
+    private static StreamView View(TruncatedText text) =>
+        new(System.Text.Encoding.UTF8.GetString(text.Head), text.OmittedBytes, System.Text.Encoding.UTF8.GetString(text.Tail), text.ToDisplayString());
+}

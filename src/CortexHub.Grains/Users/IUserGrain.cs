@@ -1,0 +1,17 @@
+namespace CortexHub.Grains.Users;
+
+/// <summary>A user of the HTTP API, CLI and dashboard. Key: user id.</summary>
+public interface IUserGrain : IGrain
+{
+    /// <summary>Creates the user with a first API key and returns that key (the only time it is shown).</summary>
+    /// <exception cref="InvalidOperationException">The user exists.</exception>
+    Task<string> CreateAsync(string name, UserRole role, string? presetKey = null);
+
+    /// <summary>Adds an API key and returns it (shown once).</summary>
+    Task<string> CreateKeyAsync(string label);
+
+    /// <summary>The user, when <paramref name="keyId"/> is one of their keys and the secret matches; else null.</summary>
+    Task<UserSnapshot?> AuthenticateAsync(string keyId, string secret);
+
+    Task<UserSnapshot> GetAsync();
+}

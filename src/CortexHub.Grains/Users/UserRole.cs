@@ -1,0 +1,8 @@
+namespace CortexHub.Grains.Users;
+
+/// <summary>An admin sees and acts on everything; a user only on their own nodes, tasks and pool items.</summary>
+public enum UserRole
+{
+    User,
+    Admin,
+}

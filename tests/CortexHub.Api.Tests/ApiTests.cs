@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using CortexHub.Protocol.V1;
+
+namespace CortexHub.Api.Tests;
+
+/// <summary>The HTTP API against a real silo: success and error paths, and who may see what.</summary>
+public sealed class ApiTests
+{
+    [Fact]
+    public async Task NoKeyOrBadKey_Is401Problem_AndHealthStaysOpen()
+    {
+        await using var cluster = await ApiFixture.StartAsync();
+
+        var none = await cluster.Client(null).GetAsync("/api/v1/nodes");
+        var forged = await cluster.Client("chk.admin.testkey.wrong-secret").GetAsync("/api/v1/nodes");
+        var garbage = await cluster.Client("hello").GetAsync("/api/v1/me");
+
+        await none.AssertProblemAsync(401);
+        await forged.AssertProblemAsync(401);
+        await garbage.AssertProblemAsync(401);
+        Assert.Equal("Bearer", none.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal(HttpStatusCode.OK, (await cluster.Client(null).GetAsync("/healthz")).StatusCode);
+        var me = await (await cluster.Client(ApiFixture.AdminKey).GetAsync("/api/v1/me")).JsonAsync();
+        Assert.Equal(("admin", "admin"), (me["userId"]!.GetValue<string>(), me["role"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Users_OnlyAdminsCreate_KeysWork_DuplicatesConflict_BadFieldsNamed()
+    {
+        await using var cluster = await ApiFixture.StartAsync();
+        using var alice = await cluster.UserAsync("alice");
+        using var admin = cluster.Client(ApiFixture.AdminKey);
+
+        await (await alice.PostAsJsonAsync("/api/v1/users", new { id = "eve" })).AssertProblemAsync(403);
+        await (await admin.PostAsJsonAsync("/api/v1/users", new { id = "alice" })).AssertProblemAsync(409);
+        await (await admin.PostAsJsonAsync("/api/v1/users", new { id = "Not Valid!", role = "king" })).AssertProblemAsync(400, "id", "role");
+        var key = await (await alice.PostAsJsonAsync("/api/v1/me/keys", new { label = "laptop" })).JsonAsync();
+        using var laptop = cluster.Client(key["apiKey"]!.GetValue<string>());
+        Assert.Equal("alice", (await (await laptop.GetAsync("/api/v1/me")).JsonAsync())["userId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Nodes_ProvisionShowsTokenAndScriptOnce_UsersSeeOnlyTheirOwn()
+    {
+        await using var cluster = await ApiFixture.StartAsync();
+        using var alice = await cluster.UserAsync("alice");
+        using var bob = await cluster.UserAsync("bob");
+        using var admin = cluster.Client(ApiFixture.AdminKey);
+
+        var created = await alice.PostAsJsonAsync("/api/v1/nodes", new { id = "a-node", labels = new { gpu = "1" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.JsonAsync();
+        var token = body["token"]!.GetValue<string>();
+        var script = body["installScript"]!.GetValue<string>();
+        Assert.StartsWith("#!/usr/bin/env bash", script);
+        Assert.Contains(token, script);
+        Assert.Contains($":{cluster[0].GrpcAddress.Port}'", script);
+        Assert.Contains("--label 'gpu=1'", script);
+        Assert.DoesNotContain(token, (await alice.GetStringAsync("/api/v1/nodes/a-node"))); // shown once
+
+        await (await alice.PostAsJsonAsync("/api/v1/nodes", new { id = "a-node" })).AssertProblemAsync(409);
+        await (await alice.PostAsJsonAsync("/api/v1/nodes", new { id = "", labels = new { x = new string('v', 200) } })).AssertProblemAsync(400, "id", "labels");
+        await (await bob.GetAsync("/api/v1/nodes/a-node")).AssertProblemAsync(404);
+        await (await bob.PostAsync("/api/v1/nodes/a-node/token", null)).AssertProblemAsync(404);
+        await (await bob.GetAsync("/api/v1/nodes/a-node/terminal")).AssertProblemAsync(404);
+        Assert.Empty((await bob.GetFromJsonAsync<JsonArray>("/api/v1/nodes"))!);
+        Assert.Single((await alice.GetFromJsonAsync<JsonArray>("/api/v1/nodes"))!);
+        Assert.Single((await admin.GetFromJsonAsync<JsonArray>("/api/v1/nodes"))!);
+
+        // The token connects; a rotated token replaces it at once.
+        var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "a-node", token);
+        await node.DisposeAsync();
+        var rotated = await (await alice.PostAsync("/api/v1/nodes/a-node/token", null)).JsonAsync();
+        Assert.NotEqual(token, rotated["token"]!.GetValue<string>());
+        await Assert.ThrowsAnyAsync<Exception>(() => TestNode.ConnectAsync(cluster[0].GrpcAddress, "a-node", token));
+    }
+
+    [Fact]
+    public async Task Tasks_DispatchFollowsTheNode_JournalWaitLogsCancel_OthersCannotTouch()
+    {
+        await using var cluster = await ApiFixture.StartAsync();
+        using var alice = await cluster.UserAsync("alice");
+        using var bob = await cluster.UserAsync("bob");
+        var token = (await (await alice.PostAsJsonAsync("/api/v1/nodes", new { id = "a-node" })).JsonAsync())["token"]!.GetValue<string>();
+        var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "a-node", token);
+        await using var _ = node;
+
+        await (await bob.PostAsJsonAsync("/api/v1/tasks", new { nodeId = "a-node", command = "rm -rf /" })).AssertProblemAsync(400, "nodeId");
+        await (await alice.PostAsJsonAsync("/api/v1/tasks", new { timeoutSeconds = -1 })).AssertProblemAsync(400, "nodeId", "command", "timeoutSeconds");
+        var dispatched = await alice.PostAsJsonAsync("/api/v1/tasks", new { id = "t1", nodeId = "a-node", command = "make", headBytes = 4, tailBytes = 4 });
+        Assert.Equal(HttpStatusCode.Created, dispatched.StatusCode);
+        await (await alice.PostAsJsonAsync("/api/v1/tasks", new { id = "t1", nodeId = "a-node", command = "make" })).AssertProblemAsync(409);
+
+        var dispatch = (await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Dispatch, TimeSpan.FromSeconds(10))).Dispatch;
+        Assert.Equal(("t1", "make"), (dispatch.TaskId, dispatch.Command));
+        var waiting = alice.GetAsync("/api/v1/tasks/t1/wait?timeoutSeconds=20");
+        await node.SendOutputAsync("t1", 1, "\u001b[31mred\u001b[0m and more text\n");
+        await node.SendResultAsync("t1", 2, 3);
+
+        var waited = await (await waiting).JsonAsync();
+        Assert.Equal("failed", waited["state"]!.GetValue<string>());
+        var view = await alice.GetFromJsonAsync<JsonObject>("/api/v1/tasks/t1");
+        Assert.Equal(3, view!["task"]!["result"]!["exitCode"]!.GetValue<int>());
+        Assert.Equal("\u001b[31", view["stdout"]!["head"]!.GetValue<string>()); // the first 4 bytes
+        Assert.True(view["stdout"]!["omittedBytes"]!.GetValue<long>() > 0);
+        Assert.Equal("red and more text\n", await alice.GetStringAsync("/api/v1/tasks/t1/logs?format=plain"));
+        Assert.Contains("\u001b[31m", await alice.GetStringAsync("/api/v1/tasks/t1/logs"));
+        await (await alice.GetAsync("/api/v1/tasks/t1/logs?format=pdf")).AssertProblemAsync(400, "format");
+        await (await alice.GetAsync("/api/v1/tasks/t1/wait?timeoutSeconds=9999")).AssertProblemAsync(400, "timeoutSeconds");
+
+        await (await bob.GetAsync("/api/v1/tasks/t1")).AssertProblemAsync(404);
+        await (await bob.GetAsync("/api/v1/tasks/t1/logs")).AssertProblemAsync(404);
+        await (await bob.PostAsJsonAsync("/api/v1/tasks/t1/cancel", new { })).AssertProblemAsync(404);
+        await (await alice.GetAsync("/api/v1/tasks/nope")).AssertProblemAsync(404);
+        Assert.Equal(HttpStatusCode.OK, (await alice.PostAsJsonAsync("/api/v1/tasks/t1/cancel", new { })).StatusCode); // finished: a no-op
+    }
+
+    [Fact]
+    public async Task Pool_SubmitIdempotent_ListGetCancelRequeueDelete_Stats_PerUser()
+    {
+        await using var cluster = await ApiFixture.StartAsync();
+        using var alice = await cluster.UserAsync("alice");
+        using var bob = await cluster.UserAsync("bob");
+
+        var first = await alice.PostAsJsonAsync("/api/v1/pool/items", new { command = "train", priority = 5, idempotencyKey = "k1", requiredLabels = new { gpu = "1" } });
+        var again = await alice.PostAsJsonAsync("/api/v1/pool/items", new { command = "train", idempotencyKey = "k1" });
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK), (first.StatusCode, again.StatusCode));
+        var id = (await first.JsonAsync())["itemId"]!.GetValue<string>();
+        Assert.Equal(id, (await again.JsonAsync())["itemId"]!.GetValue<string>());
+        await (await alice.PostAsJsonAsync("/api/v1/pool/items", new { command = "", maxAttempts = 0, visibilityTimeoutSeconds = 0.1 }))
+            .AssertProblemAsync(400, "work.command", "maxAttempts", "visibilityTimeout");
+
+        var listed = await alice.GetFromJsonAsync<JsonObject>("/api/v1/pool/items?state=available");
+        Assert.Equal(id, listed!["items"]![0]!["itemId"]!.GetValue<string>());
+        Assert.Equal("available", listed["items"]![0]!["state"]!.GetValue<string>());
+        Assert.Empty((await bob.GetFromJsonAsync<JsonObject>("/api/v1/pool/items"))!["items"]!.AsArray());
+        await (await alice.GetAsync("/api/v1/pool/items?state=sleeping")).AssertProblemAsync(400, "state");
+        await (await bob.GetAsync($"/api/v1/pool/items/{id}")).AssertProblemAsync(404);
+        await (await bob.PostAsJsonAsync($"/api/v1/pool/items/{id}/cancel", new { })).AssertProblemAsync(404);
+
+        await (await alice.PostAsync($"/api/v1/pool/items/{id}/requeue", null)).AssertProblemAsync(409); // not dead
+        await (await alice.DeleteAsync($"/api/v1/pool/items/{id}")).AssertProblemAsync(409); // still live
+        var cancelled = await (await alice.PostAsJsonAsync($"/api/v1/pool/items/{id}/cancel", new { reason = "changed plans" })).JsonAsync();
+        Assert.Equal("cancelled", cancelled["state"]!.GetValue<string>());
+        await (await alice.PostAsJsonAsync($"/api/v1/pool/items/{id}/cancel", new { })).AssertProblemAsync(409);
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.DeleteAsync($"/api/v1/pool/items/{id}")).StatusCode);
+        await (await alice.GetAsync($"/api/v1/pool/items/{id}")).AssertProblemAsync(404);
+
+        var stats = await alice.GetFromJsonAsync<JsonObject>("/api/v1/pool/stats");
+        Assert.NotNull(stats!["counts"]);
+    }
+}
