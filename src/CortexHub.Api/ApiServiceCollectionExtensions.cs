@@ -17,6 +17,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ProvisioningScript>();
         services.AddSingleton<ApiAuthentication>();
         services.AddProblemDetails();
+        services.AddOpenApi("v1");
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddHostedService<AdminBootstrap>();
@@ -26,12 +27,14 @@ public static class ApiServiceCollectionExtensions
     /// <summary>Maps /api/v1 (every route authenticated); needs <c>app.UseExceptionHandler()</c> for the problem responses.</summary>
     public static RouteGroupBuilder MapCortexHubApi(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapOpenApi("/openapi/{documentName}.json");
         var api = endpoints.MapGroup("/api/v1");
         api.AddEndpointFilter<ApiAuthentication>();
         UsersApi.Map(api);
         NodesApi.Map(api);
         TasksApi.Map(api);
         PoolApi.Map(api);
+        StreamsApi.Map(api);
         return api;
     }
 }

@@ -25,6 +25,10 @@ internal static class TasksApi
     public static void Map(RouteGroupBuilder api)
     {
         var tasks = api.MapGroup("/tasks").WithTags("tasks");
+        tasks.MapGet("/", async (int? limit, HttpContext http, TaskDirectory directory, CancellationToken cancellationToken) =>
+            limit is < 1 or > 1000
+                ? (IResult)ApiProblem.Field("limit", "Must be between 1 and 1000.")
+                : TypedResults.Ok(await directory.ListAsync(ApiCaller.From(http).OwnerFilter, limit ?? 50, cancellationToken)));
         tasks.MapPost("/", DispatchAsync);
         tasks.MapGet("/{id}", GetAsync);
         tasks.MapGet("/{id}/wait", WaitAsync);

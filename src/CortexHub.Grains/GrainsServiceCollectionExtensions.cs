@@ -33,6 +33,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<TaskWaiter>();
         services.TryAddSingleton<TaskOutputSignals>();
         services.TryAddSingleton<TaskFollower>();
+        services.TryAddSingleton<TaskDirectory>();
         services.TryAddSingleton<INodeOutboxStore, RelationalNodeOutboxStore>();
         services.TryAddSingleton<INodeDirectoryStore, RelationalNodeDirectoryStore>();
         services.TryAddSingleton<NodeHeartbeats>();

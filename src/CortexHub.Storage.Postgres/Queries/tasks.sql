@@ -14,3 +14,13 @@ SELECT COALESCE(MAX(sequence), 0) FROM task_events WHERE task_id = @task;
 
 -- name: TaskEventsDelete
 DELETE FROM task_events WHERE task_id = @task;
+
+-- name: TaskList
+-- Newest first; only the fields a listing shows (the state also holds output buffers).
+SELECT grain_key,
+       jsonb_build_object('spec', p -> 'spec', 'state', p -> 'state', 'transitions', p -> 'transitions',
+                          'ackedSequence', p -> 'ackedSequence', 'result', p -> 'result')::text
+FROM (SELECT grain_key, updated_at, CAST(payload AS jsonb) AS p FROM grain_state WHERE grain_type = 'task' AND payload IS NOT NULL) t
+WHERE CAST(@owner AS text) IS NULL OR p -> 'spec' ->> 'createdBy' = @owner
+ORDER BY updated_at DESC
+LIMIT @limit;

@@ -1,0 +1,148 @@
+using System.Text;
+using System.Text.Json;
+using CortexHub.Grains.Events;
+using CortexHub.Grains.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace CortexHub.Api;
+
+/// <summary>
+/// Live streams over Server-Sent Events: a task's journal events (resumable by sequence with
+/// <c>Last-Event-ID</c>, ending with an <c>end</c> event once the task finished) and the hub's
+/// event bus (node status, task state and output notices, pool changes; resumable by event id).
+/// </summary>
+internal static class StreamsApi
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/tasks/{id}/events", TaskEventsAsync).WithTags("tasks");
+        api.MapGet("/events", HubEventsAsync).WithTags("events");
+    }
+
+    private static async Task<IResult> TaskEventsAsync(string id, long? after, HttpContext http, IGrainFactory grains, TaskFollower follower)
+    {
+        if (await TasksApi.FindAsync(grains, http, id) is null)
+        {
+            return ApiProblem.NotFound($"Task '{id}'");
+        }
+
+        var token = http.RequestAborted;
+        var sse = await ServerSentEvents.StartAsync(http);
+        var decoders = new Dictionary<OutputStreamKind, Decoder>();
+        try
+        {
+            await using var events = follower.FollowAsync(id, ServerSentEvents.ResumePoint(http.Request, after), token).GetAsyncEnumerator(token);
+            var next = events.MoveNextAsync().AsTask();
+            while (true)
+            {
+                // Keep-alive comments while the task is quiet.
+                if (await Task.WhenAny(next, Task.Delay(KeepAlive, token)) != next)
+                {
+                    await sse.CommentAsync("keep-alive", token);
+                    continue;
+                }
+
+                if (!await next)
+                {
+                    break;
+                }
+
+                var e = events.Current;
+                await sse.WriteAsync(EventName(e.Kind), Describe(e, decoders), e.Sequence, token);
+                next = events.MoveNextAsync().AsTask();
+            }
+
+            var task = await grains.GetGrain<ITaskGrain>(id).GetAsync();
+            await sse.WriteAsync("end", JsonSerializer.Serialize(new { taskId = id, state = JsonNamingPolicy.CamelCase.ConvertName(task.State.ToString()), exitCode = task.Result?.ExitCode }, Json), null, token);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+
+        return Results.Empty;
+    }
+
+    private static async Task<IResult> HubEventsAsync(long? after, HttpContext http, EventHub hub)
+    {
+        var caller = ApiCaller.From(http);
+        var token = http.RequestAborted;
+        var topics = caller.IsAdmin ? [EventTopics.All] : new[] { EventTopics.User(caller.UserId) };
+        long? resume = http.Request.Headers.ContainsKey("Last-Event-ID") || after is not null ? ServerSentEvents.ResumePoint(http.Request, after) : null;
+        await using var subscription = await hub.SubscribeAsync(topics, resume, cancellationToken: token);
+        var sse = await ServerSentEvents.StartAsync(http);
+        try
+        {
+            await using var events = subscription.ReadAllAsync(token).GetAsyncEnumerator(token);
+            var next = events.MoveNextAsync().AsTask();
+            while (true)
+            {
+                if (await Task.WhenAny(next, Task.Delay(KeepAlive, token)) != next)
+                {
+                    await sse.CommentAsync("keep-alive", token);
+                    continue;
+                }
+
+                if (!await next)
+                {
+                    break;
+                }
+
+                var envelope = events.Current;
+                if (envelope.Event is { } e)
+                {
+                    await sse.WriteAsync(e.Kind, JsonSerializer.Serialize(new { id = e.Id, kind = e.Kind, source = e.Source, nodeId = e.NodeId, taskId = e.TaskId, at = e.At, payload = JsonDocument.Parse(e.PayloadJson).RootElement }, Json), e.Id, token);
+                }
+                else
+                {
+                    await sse.WriteAsync("gap", JsonSerializer.Serialize(new { missed = envelope.Missed }, Json), null, token);
+                }
+
+                next = events.MoveNextAsync().AsTask();
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+
+        return Results.Empty;
+    }
+
+    private static string EventName(TaskEventKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
+
+    private static string Describe(TaskEventRecord e, Dictionary<OutputStreamKind, Decoder> decoders)
+    {
+        switch (e.Kind)
+        {
+            case TaskEventKind.Output:
+                // One decoder per stream, so a character split across chunks is not garbled.
+                if (!decoders.TryGetValue(e.Stream, out var decoder))
+                {
+                    decoders[e.Stream] = decoder = Encoding.UTF8.GetDecoder();
+                }
+
+                var chars = new char[decoder.GetCharCount(e.Data, flush: false)];
+                decoder.GetChars(e.Data, chars, flush: false);
+                return JsonSerializer.Serialize(new { sequence = e.Sequence, stream = e.Stream == OutputStreamKind.Stderr ? "stderr" : "stdout", text = new string(chars) }, Json);
+            case TaskEventKind.Thought:
+                return JsonSerializer.Serialize(new { sequence = e.Sequence, text = Encoding.UTF8.GetString(e.Data) }, Json);
+            case TaskEventKind.Progress:
+                using (var progress = JsonDocument.Parse(e.Data))
+                {
+                    return JsonSerializer.Serialize(new { sequence = e.Sequence, fraction = progress.RootElement.GetProperty("fraction").GetDouble(), message = progress.RootElement.GetProperty("message").GetString() }, Json);
+                }
+
+            case TaskEventKind.Result:
+                var outcome = JsonSerializer.Deserialize<TaskOutcomeEvent>(e.Data, Json)!;
+                return JsonSerializer.Serialize(new { sequence = e.Sequence, outcome = JsonNamingPolicy.CamelCase.ConvertName(outcome.Outcome.ToString()), exitCode = outcome.ExitCode, error = outcome.Error }, Json);
+            default:
+                return JsonSerializer.Serialize(new { sequence = e.Sequence }, Json);
+        }
+    }
+}
