@@ -14,6 +14,6 @@ public sealed class ApiOptions
     /// <summary>The node-facing gRPC address written into provisioning scripts; default: the request's host name on this silo's gRPC port.</summary>
     public string? PublicGrpcAddress { get; set; }
 
-    /// <summary>Where a provisioning script looks for the agent when the hub serves no archive (a shared path).</summary>
-    public string AgentInstallHint { get; set; } = "/opt/cortex-agent/cortex-agent.dll";
+    /// <summary>The agent files served at <c>/agent/cortex-agent.tar.gz</c>; default the silo's own <c>agent/</c> folder.</summary>
+    public string? AgentDirectory { get; set; }
 }

@@ -15,6 +15,7 @@ public static class ApiServiceCollectionExtensions
                 $"{ApiOptions.SectionName}:AdminKey must have the form chk.admin.<key id>.<secret>.")
             .ValidateOnStart();
         services.AddSingleton<ProvisioningScript>();
+        services.AddSingleton<AgentArchive>();
         services.AddSingleton<ApiAuthentication>();
         services.AddProblemDetails();
         services.AddOpenApi("v1");
@@ -28,6 +29,7 @@ public static class ApiServiceCollectionExtensions
     public static RouteGroupBuilder MapCortexHubApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi("/openapi/{documentName}.json");
+        AgentArchive.Map(endpoints);
         var api = endpoints.MapGroup("/api/v1");
         api.AddEndpointFilter<ApiAuthentication>();
         UsersApi.Map(api);

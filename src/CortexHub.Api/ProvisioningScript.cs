@@ -6,9 +6,9 @@ namespace CortexHub.Api;
 
 /// <summary>
 /// The shell script a new node runs: checks for the .NET runtime, installs the reference agent
-/// (from this hub's <c>/agent/cortex-agent.tar.gz</c> when the hub serves one, else from the
-/// path named in <see cref="ApiOptions.AgentInstallHint"/>) and starts it against this hub as a
-/// systemd unit when systemd is there, else in the background. Built only after everything it
+/// from this hub's <c>/agent/cortex-agent.tar.gz</c> and starts it against this hub as a systemd
+/// unit when run as root on a systemd machine (unless <c>CORTEX_AGENT_NO_SERVICE</c> is set), else
+/// in the background with its log next to it. Built only after everything it
 /// needs exists, so a failure is an HTTP error, never an error string inside the script.
 /// </summary>
 public sealed class ProvisioningScript(IOptions<ApiOptions> options, IHubAddresses addresses)
@@ -41,16 +41,14 @@ public sealed class ProvisioningScript(IOptions<ApiOptions> options, IHubAddress
 
             command -v dotnet >/dev/null || { echo "cortex-agent needs the .NET 10 runtime (dotnet) on PATH" >&2; exit 1; }
             mkdir -p "$PREFIX"
-            if curl -fsS -o "$PREFIX/agent.tar.gz" {{Quote(http + "/agent/cortex-agent.tar.gz")}}; then
-              tar -xzf "$PREFIX/agent.tar.gz" -C "$PREFIX"
-            elif [ -f {{Quote(options.Value.AgentInstallHint)}} ]; then
-              cp -r {{Quote(Path.GetDirectoryName(options.Value.AgentInstallHint) ?? ".")}}/. "$PREFIX/"
-            else
-              echo "could not fetch the agent from {{http}}/agent/cortex-agent.tar.gz" >&2; exit 1
-            fi
+            command -v curl >/dev/null || { echo "provisioning needs curl" >&2; exit 1; }
+            curl -fsS -o "$PREFIX/agent.tar.gz" {{Quote(http + "/agent/cortex-agent.tar.gz")}} \
+              || { echo "could not download the agent from {{http}}/agent/cortex-agent.tar.gz" >&2; exit 1; }
+            tar -xzf "$PREFIX/agent.tar.gz" -C "$PREFIX"
+            pkill -f "$PREFIX/cortex-agent.dll --hub $HUB --node-id $NODE_ID" 2>/dev/null || true
 
             AGENT=(dotnet "$PREFIX/cortex-agent.dll" --hub "$HUB" --node-id "$NODE_ID"{{labelArgs}})
-            if command -v systemctl >/dev/null && [ "$(id -u)" = 0 ]; then
+            if [ -d /run/systemd/system ] && [ "$(id -u)" = 0 ] && [ -z "${CORTEX_AGENT_NO_SERVICE:-}" ]; then
               printf 'CORTEX_AGENT_TOKEN=%s\n' "$CORTEX_AGENT_TOKEN" > /etc/cortex-agent.env && chmod 600 /etc/cortex-agent.env
               cat > /etc/systemd/system/cortex-agent.service <<UNIT
             [Unit]
