@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace CortexHub.Api;
 
-/// <summary>/api/v1/nodes: list with live status, get, provision (token shown once + install script), rotate token, terminal.</summary>
+/// <summary>/api/v1/nodes: list with live status, get, provision (token shown once + install script), rotate or revoke the token, terminal.</summary>
 internal static class NodesApi
 {
     public sealed record ProvisionNodeRequest(string? Id, string? Name, Dictionary<string, string>? Labels);
@@ -27,6 +27,7 @@ internal static class NodesApi
         nodes.MapGet("/{id}", GetAsync);
         nodes.MapPost("/", ProvisionAsync);
         nodes.MapPost("/{id}/token", RotateTokenAsync);
+        nodes.MapDelete("/{id}/token", RevokeTokenAsync);
         nodes.MapGet("/{id}/terminal", TerminalAsync);
     }
 
@@ -78,6 +79,17 @@ internal static class NodesApi
         }
 
         return TypedResults.Ok(new NodeToken(id, await grains.GetGrain<INodeGrain>(id).RotateTokenAsync()));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeTokenAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        if (await FindAsync(grains, http, id) is null)
+        {
+            return ApiProblem.NotFound($"Node '{id}'");
+        }
+
+        await grains.GetGrain<INodeGrain>(id).RevokeTokenAsync();
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<TerminalView>, ContentHttpResult, ProblemHttpResult>> TerminalAsync(

@@ -25,6 +25,13 @@ internal sealed class NodeSessionRegistry : IDisposable
                     session.WakeOutbox();
                 }
             }),
+            notifier.Subscribe(HubChannels.NodeCredentialsChanged, nodeId =>
+            {
+                if (_sessions.TryGetValue(nodeId, out var session))
+                {
+                    session.Close(new GrpcStatus(StatusCode.Unauthenticated, "The node's token was rotated or revoked; reconnect with the current token."));
+                }
+            }),
             notifier.Subscribe(HubChannels.NodeConnected, payload =>
             {
                 var parts = payload.Split('\n');

@@ -9,6 +9,9 @@ public static class HubChannels
     /// <summary>Payload: "nodeId\nconnectionId". A node opened a stream; older streams of the node should close.</summary>
     public const string NodeConnected = "node-connected";
 
+    /// <summary>Payload: node id. The node's token was rotated or revoked; its open stream closes.</summary>
+    public const string NodeCredentialsChanged = "node-credentials";
+
     /// <summary>Payload: task id. The task reached a terminal state.</summary>
     public const string TaskFinished = "task-finished";
 

@@ -69,12 +69,27 @@ public sealed class ApiTests
         Assert.Single((await alice.GetFromJsonAsync<JsonArray>("/api/v1/nodes"))!);
         Assert.Single((await admin.GetFromJsonAsync<JsonArray>("/api/v1/nodes"))!);
 
-        // The token connects; a rotated token replaces it at once.
+        // The token connects; its terminal output is kept and readable.
         var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "a-node", token);
+        await node.SendAsync(new NodeMessage { Terminal = new TerminalOutput { Data = Google.Protobuf.ByteString.CopyFromUtf8("$ \u001b[32mls\u001b[0m\n") } });
+        await TestCluster.WaitUntilAsync(async () => await alice.GetStringAsync("/api/v1/nodes/a-node/terminal?format=plain") == "$ ls\n",
+            TimeSpan.FromSeconds(10), "the terminal output is stored");
+        Assert.Contains("\u001b[32m", (await alice.GetFromJsonAsync<JsonObject>("/api/v1/nodes/a-node/terminal"))!["text"]!.GetValue<string>());
+
+        // Rotating replaces the token at once and closes the stream that used the old one.
+        var rotated = (await (await alice.PostAsync("/api/v1/nodes/a-node/token", null)).JsonAsync())["token"]!.GetValue<string>();
+        Assert.NotEqual(token, rotated);
+        Assert.Equal(CortexHub.Grpc.StatusCode.Unauthenticated, (await node.ReadToEndAsync(TimeSpan.FromSeconds(10))).Code);
         await node.DisposeAsync();
-        var rotated = await (await alice.PostAsync("/api/v1/nodes/a-node/token", null)).JsonAsync();
-        Assert.NotEqual(token, rotated["token"]!.GetValue<string>());
         await Assert.ThrowsAnyAsync<Exception>(() => TestNode.ConnectAsync(cluster[0].GrpcAddress, "a-node", token));
+        var (again, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "a-node", rotated);
+
+        // Revoking leaves the node without a usable token and ends its stream.
+        await (await bob.DeleteAsync("/api/v1/nodes/a-node/token")).AssertProblemAsync(404);
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.DeleteAsync("/api/v1/nodes/a-node/token")).StatusCode);
+        Assert.Equal(CortexHub.Grpc.StatusCode.Unauthenticated, (await again.ReadToEndAsync(TimeSpan.FromSeconds(10))).Code);
+        await again.DisposeAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => TestNode.ConnectAsync(cluster[0].GrpcAddress, "a-node", rotated));
     }
 
     [Fact]

@@ -7,8 +7,11 @@ public interface INodeGrain : IGrain
     /// <exception cref="InvalidOperationException">The node is already provisioned.</exception>
     Task<string> ProvisionAsync(NodeProvisionRequest request);
 
-    /// <summary>Replaces the token; the old one stops working at once.</summary>
+    /// <summary>Replaces the token; the old one stops working at once and the node's open stream is closed.</summary>
     Task<string> RotateTokenAsync();
+
+    /// <summary>Removes the token: the node cannot connect until a new one is issued (rotate); its open stream is closed.</summary>
+    Task RevokeTokenAsync();
 
     /// <summary>True when the node is provisioned and the token matches (constant-time comparison).</summary>
     Task<bool> AuthenticateAsync(string token);

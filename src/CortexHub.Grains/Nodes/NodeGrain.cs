@@ -1,6 +1,7 @@
 using CortexHub.Grains.Events;
 using CortexHub.Grains.Storage;
 using CortexHub.Runtime;
+using CortexHub.Runtime.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,7 @@ public sealed class NodeGrain(
     INodeDirectoryStore directory,
     NodeHeartbeats heartbeats,
     EventHub events,
+    IClusterNotifier notifier,
     IOptions<NodeOptions> options,
     ILogger<NodeGrain> logger) : Grain<NodeState>, INodeGrain
 {
@@ -43,7 +45,16 @@ public sealed class NodeGrain(
         var token = NodeTokens.Create();
         State = State with { TokenHash = NodeTokens.Hash(token) };
         await WriteStateAsync();
+        await notifier.HintAsync(logger, HubChannels.NodeCredentialsChanged, GrainKey);
         return token;
+    }
+
+    public async Task RevokeTokenAsync()
+    {
+        EnsureProvisioned();
+        State = State with { TokenHash = "" };
+        await WriteStateAsync();
+        await notifier.HintAsync(logger, HubChannels.NodeCredentialsChanged, GrainKey);
     }
 
     public async Task<bool> AuthenticateAsync(string token)
