@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every CortexHub test on this machine.
 #  - installs what the tests need when it is missing (Debian packages: PostgreSQL server,
-#    python3-grpcio + grpc tools for the interop tests), using apt-get as root or via sudo;
+#    python3-grpcio + grpc tools for the interop tests, Chromium for the dashboard test), using
+#    apt-get as root or via sudo, and the browser test's npm packages (playwright-core);
 #  - starts a throwaway PostgreSQL on a free loopback port unless CORTEXHUB_TEST_PG names one;
 #  - builds the solution, runs every test project, stops PostgreSQL again;
 #  - ends with one line: "tests: N passed, N failed, N skipped".
@@ -25,6 +26,7 @@ missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || missing+=(python3-grpcio)
 /usr/bin/python3 -c 'import grpc_tools' >/dev/null 2>&1 || missing+=(python3-grpc-tools)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing missing packages: ${missing[*]}"
   as_root apt-get update -qq
@@ -60,6 +62,11 @@ CONF
     -o "-p $port -k $pg_root/socket -c listen_addresses=127.0.0.1" start >/dev/null
   export CORTEXHUB_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Timeout=5;Command Timeout=60"
   log "throwaway PostgreSQL on 127.0.0.1:$port"
+fi
+
+# The dashboard's browser test drives Debian's Chromium with playwright-core (Node.js 20+).
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # --- 3. Build and test ------------------------------------------------------------------

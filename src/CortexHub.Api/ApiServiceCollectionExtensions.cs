@@ -30,6 +30,7 @@ public static class ApiServiceCollectionExtensions
     {
         endpoints.MapOpenApi("/openapi/{documentName}.json");
         AgentArchive.Map(endpoints);
+        DashboardApi.Map(endpoints);
         var api = endpoints.MapGroup("/api/v1");
         api.AddEndpointFilter<ApiAuthentication>();
         UsersApi.Map(api);

@@ -167,7 +167,7 @@ public sealed partial class TaskGrain(
 
     private Task PublishStateAsync() =>
         hub.PublishBestEffortAsync(logger, HubEventKinds.TaskState, "task:" + GrainKey, State.Spec?.NodeId, State.Spec?.CreatedBy, GrainKey,
-            new { state = State.State.ToString().ToLowerInvariant(), exitCode = State.Result?.ExitCode, error = State.Result?.Error });
+            new { state = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(State.State.ToString()), exitCode = State.Result?.ExitCode, error = State.Result?.Error });
 
     private static IReadOnlyDictionary<TaskState, DateTimeOffset> Stamp(TaskGrainState state, TaskState to, DateTimeOffset at) =>
         new Dictionary<TaskState, DateTimeOffset>(state.Transitions) { [to] = at };

@@ -1,0 +1,19 @@
+namespace CortexHub.Dashboard.Tests;
+
+/// <summary>
+/// The dashboard's own modules under node's test runner: ansi.js (colours, escaping, stripping,
+/// sequences split across chunks) and api.js (SSE parsing, resuming with Last-Event-ID, problems).
+/// </summary>
+public sealed class DashboardModuleTests
+{
+    [Theory]
+    [InlineData("ansi.test.mjs")]
+    [InlineData("api.test.mjs")]
+    public async Task Module_PassesItsNodeTests(string script)
+    {
+        var result = await NodeJs.RunAsync(NodeJs.Node, ["--test", "--test-reporter=tap", script], TimeSpan.FromMinutes(1));
+
+        Assert.True(result.ExitCode == 0, $"node --test {script} failed:\n{result}");
+        Assert.Contains("# fail 0", result.StandardOutput);
+    }
+}
