@@ -1,0 +1,13 @@
+namespace CortexHub.Cli;
+
+/// <summary>An expected failure: its message is printed as <c>cortex: message</c> (never a stack trace) and the process exits with <see cref="ExitCode"/>.</summary>
+public class CliException(int exitCode, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public int ExitCode { get; } = exitCode;
+
+    /// <summary>Extra lines printed after the message (field errors, hints).</summary>
+    public virtual IReadOnlyList<string> Details => [];
+
+    /// <summary>A bad command line detected after parsing (a malformed value, two options that clash).</summary>
+    public static CliException Usage(string message) => new(ExitCodes.UsageError, message);
+}

@@ -1,0 +1,30 @@
+using System.CommandLine;
+
+namespace CortexHub.Cli.Commands;
+
+/// <summary>Options every command takes (recursive on the root): the hub, the API key and JSON output.</summary>
+public sealed class GlobalOptions
+{
+    public const string HubVariable = "CORTEX_HUB";
+    public const string ApiKeyVariable = "CORTEX_API_KEY";
+
+    public Option<string> Hub { get; } = new("--hub")
+    {
+        Description = $"The hub's HTTP address, such as http://hub:5080 (default: {HubVariable}, then the saved config).",
+        HelpName = "url",
+        Recursive = true,
+    };
+
+    public Option<string> ApiKey { get; } = new("--api-key")
+    {
+        Description = $"Your API key, chk.<user>.<key id>.<secret> (default: {ApiKeyVariable}, then the saved config).",
+        HelpName = "key",
+        Recursive = true,
+    };
+
+    public Option<bool> Json { get; } = new("--json")
+    {
+        Description = "Print machine-readable JSON instead of text (one JSON object per line for live task events).",
+        Recursive = true,
+    };
+}

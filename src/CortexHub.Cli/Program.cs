@@ -1,0 +1,3 @@
+using CortexHub.Cli;
+
+return await CortexApp.MainAsync(args);
