@@ -36,27 +36,8 @@ internal static class StreamsApi
         var decoders = new Dictionary<OutputStreamKind, Decoder>();
         try
         {
-            await using var events = follower.FollowAsync(id, ServerSentEvents.ResumePoint(http.Request, after), token).GetAsyncEnumerator(token);
-            var next = events.MoveNextAsync().AsTask();
-            while (true)
-            {
-                // Keep-alive comments while the task is quiet.
-                if (await Task.WhenAny(next, Task.Delay(KeepAlive, token)) != next)
-                {
-                    await sse.CommentAsync("keep-alive", token);
-                    continue;
-                }
-
-                if (!await next)
-                {
-                    break;
-                }
-
-                var e = events.Current;
-                await sse.WriteAsync(EventName(e.Kind), Describe(e, decoders), e.Sequence, token);
-                next = events.MoveNextAsync().AsTask();
-            }
-
+            await PumpAsync(follower.FollowAsync(id, ServerSentEvents.ResumePoint(http.Request, after), token), sse,
+                e => sse.WriteAsync(EventName(e.Kind), Describe(e, decoders), e.Sequence, token), token);
             var task = await grains.GetGrain<ITaskGrain>(id).GetAsync();
             await sse.WriteAsync("end", JsonSerializer.Serialize(new { taskId = id, state = JsonNamingPolicy.CamelCase.ConvertName(task.State.ToString()), exitCode = task.Result?.ExitCode }, Json), null, token);
         }
@@ -78,33 +59,9 @@ internal static class StreamsApi
         var sse = await ServerSentEvents.StartAsync(http);
         try
         {
-            await using var events = subscription.ReadAllAsync(token).GetAsyncEnumerator(token);
-            var next = events.MoveNextAsync().AsTask();
-            while (true)
-            {
-                if (await Task.WhenAny(next, Task.Delay(KeepAlive, token)) != next)
-                {
-                    await sse.CommentAsync("keep-alive", token);
-                    continue;
-                }
-
-                if (!await next)
-                {
-                    break;
-                }
-
-                var envelope = events.Current;
-                if (envelope.Event is { } e)
-                {
-                    await sse.WriteAsync(e.Kind, JsonSerializer.Serialize(new { id = e.Id, kind = e.Kind, source = e.Source, nodeId = e.NodeId, taskId = e.TaskId, at = e.At, payload = JsonDocument.Parse(e.PayloadJson).RootElement }, Json), e.Id, token);
-                }
-                else
-                {
-                    await sse.WriteAsync("gap", JsonSerializer.Serialize(new { missed = envelope.Missed }, Json), null, token);
-                }
-
-                next = events.MoveNextAsync().AsTask();
-            }
+            await PumpAsync(subscription.ReadAllAsync(token), sse, envelope => envelope.Event is { } e
+                ? sse.WriteAsync(e.Kind, JsonSerializer.Serialize(new { id = e.Id, kind = e.Kind, source = e.Source, nodeId = e.NodeId, taskId = e.TaskId, at = e.At, payload = JsonDocument.Parse(e.PayloadJson).RootElement }, Json), e.Id, token)
+                : sse.WriteAsync("gap", JsonSerializer.Serialize(new { missed = envelope.Missed }, Json), null, token), token);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -112,6 +69,32 @@ internal static class StreamsApi
         }
 
         return Results.Empty;
+    }
+
+    /// <summary>Writes each item as it comes, and a comment every <see cref="KeepAlive"/> so proxies keep a quiet stream open.</summary>
+    private static async Task PumpAsync<T>(IAsyncEnumerable<T> source, ServerSentEvents sse, Func<T, Task> write, CancellationToken token)
+    {
+        await using var items = source.GetAsyncEnumerator(token);
+        var next = items.MoveNextAsync().AsTask();
+        Task? keepAlive = null; // one timer at a time, not one per item
+        while (true)
+        {
+            keepAlive ??= Task.Delay(KeepAlive, token);
+            if (await Task.WhenAny(next, keepAlive) == keepAlive)
+            {
+                keepAlive = null;
+                await sse.CommentAsync("keep-alive", token);
+                continue;
+            }
+
+            if (!await next)
+            {
+                return;
+            }
+
+            await write(items.Current);
+            next = items.MoveNextAsync().AsTask();
+        }
     }
 
     private static string EventName(TaskEventKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
