@@ -11,6 +11,9 @@ public sealed class WorkPoolTests
 {
     private static readonly Dictionary<string, string> NoLabels = [];
 
+    /// <summary>SQLite keeps times in whole milliseconds.</summary>
+    private static readonly TimeSpan Tolerance = TimeSpan.FromMilliseconds(2);
+
     [Theory]
     [InlineData(StorageKind.Sqlite)]
     [InlineData(StorageKind.Postgres)]
@@ -104,19 +107,21 @@ public sealed class WorkPoolTests
         var store = Store(cluster);
         var id = (await pool.SubmitAsync(Work("flaky", maxAttempts: 3))).Item.ItemId;
 
-        var backoffs = new List<TimeSpan>();
         for (var attempt = 1; attempt <= 3; attempt++)
         {
             var claimed = await ClaimEventuallyAsync(store, id);
             Assert.Equal(attempt, claimed.Attempts);
-            var failedAt = DateTimeOffset.UtcNow;
+            var before = DateTimeOffset.UtcNow;
             var after = await pool.FailAsync(new PoolClaimRef(id, claimed.LeaseTerm), $"boom {attempt}", exitCode: 7);
+            var returned = DateTimeOffset.UtcNow;
             Assert.NotNull(after);
             if (attempt < 3)
             {
+                // 300 ms, then 600 ms after the failure was recorded (somewhere between the call and its return).
+                var backoff = TimeSpan.FromMilliseconds(300 << (attempt - 1));
                 Assert.Equal(PoolItemState.Available, after.State);
-                backoffs.Add(after.AvailableAt - failedAt);
-                Assert.Empty(await store.PoolClaimAsync("n1", "tester", NoLabels, 1, DateTimeOffset.UtcNow)); // not before the backoff ends
+                Assert.InRange(after.AvailableAt, before + backoff - Tolerance, returned + backoff + Tolerance);
+                Assert.Empty(await store.PoolClaimAsync("n1", "tester", NoLabels, 1, before)); // not claimable before the backoff ends
             }
             else
             {
@@ -126,8 +131,6 @@ public sealed class WorkPoolTests
             }
         }
 
-        Assert.InRange(backoffs[0].TotalMilliseconds, 200, 400);
-        Assert.InRange(backoffs[1].TotalMilliseconds, 500, 700);
         Assert.Single(await pool.ListAsync(PoolItemState.Dead));
 
         Assert.False(await pool.DeleteAsync("p0-not-an-item"));
@@ -242,7 +245,7 @@ public sealed class WorkPoolTests
         await TestCluster.WaitUntilAsync(() => Task.FromResult(reapers.Count(r => r.IsLeader) == 1), TimeSpan.FromSeconds(10), "one silo holds the reaper lease");
         for (var i = 0; i < 10; i++)
         {
-            Assert.Equal(1, reapers.Count(r => r.IsLeader));
+            Assert.True(reapers.Count(r => r.IsLeader) <= 1, "two silos held the reaper lease at once"); // (none, briefly, on a slow renewal)
             await Task.Delay(100);
         }
 
