@@ -202,7 +202,16 @@ public sealed class HubConnectionTests : IAsyncLifetime
         var second = await _hub.NextSessionAsync();
 
         Assert.Equal("node-1", second.Hello.NodeId);
-        await Assert.ThrowsAnyAsync<Exception>(() => silentEnd); // the node reset the first stream
+
+        // The node gave up on the first stream: it was reset (usually) or ended, never continued.
+        try
+        {
+            Assert.Null(await silentEnd);
+        }
+        catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
+        {
+            // Reset.
+        }
     }
 
     [Fact]
