@@ -19,8 +19,13 @@ public sealed class SlowStoreTests(ITestOutputHelper output)
     public async Task SlowStoreForSomeNodes_OtherNodesHeartbeatsAndStreamsFlow_ThreadCountFlat(StorageKind kind)
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var cluster = await HubFixture.StartAsync(kind, configure: o => o.ConfigureServices += services =>
-            services.AddSingleton<ITaskEventStore>(sp => new SlowTaskEventStore(new RelationalTaskEventStore(sp.GetRequiredService<RelationalDatabase>()), "slow-", gate.Task)));
+        await using var cluster = await HubFixture.StartAsync(kind, configure: o =>
+        {
+            // Idle streams are not under test: on a loaded machine, setting up 39 nodes may outlast the default 15 s idle limit.
+            o.Configuration["CortexHub:Gateway:NodeHeartbeatInterval"] = "00:00:30";
+            o.ConfigureServices += services =>
+                services.AddSingleton<ITaskEventStore>(sp => new SlowTaskEventStore(new RelationalTaskEventStore(sp.GetRequiredService<RelationalDatabase>()), "slow-", gate.Task));
+        });
         var stuck = await ConnectAsync(cluster, "s", "slow-", Stuck);
         var fast = await ConnectAsync(cluster, "f", "fast-", Fast);
 
@@ -78,18 +83,13 @@ public sealed class SlowStoreTests(ITestOutputHelper output)
             }
         }));
 
-    private static async Task<List<TestNode>> ConnectAsync(TestCluster cluster, string prefix, string taskPrefix, int count)
-    {
-        var nodes = new List<TestNode>();
-        for (var i = 0; i < count; i++)
+    private static async Task<List<TestNode>> ConnectAsync(TestCluster cluster, string prefix, string taskPrefix, int count) =>
+        [.. await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
             var token = await cluster.ProvisionAsync($"{prefix}{i}");
             await cluster.DispatchAsync($"{taskPrefix}{i}", $"{prefix}{i}");
-            nodes.Add((await TestNode.ConnectAsync(cluster[0].GrpcAddress, $"{prefix}{i}", token)).Node);
-        }
-
-        return nodes;
-    }
+            return (await TestNode.ConnectAsync(cluster[0].GrpcAddress, $"{prefix}{i}", token)).Node;
+        }))];
 
     /// <summary>Fault injection: appends for matching tasks wait until the gate opens (reads pass through).</summary>
     private sealed class SlowTaskEventStore(ITaskEventStore inner, string slowPrefix, Task gate) : ITaskEventStore
