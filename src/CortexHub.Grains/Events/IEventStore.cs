@@ -3,7 +3,7 @@ namespace CortexHub.Grains.Events;
 /// <summary>The event table: the truth behind the bus, so subscribers on any silo (and reconnecting ones) see every event.</summary>
 public interface IEventStore
 {
-    /// <summary>Appends drafts in one transaction, in list order (ids increase in that order).</summary>
+    /// <summary>Appends drafts in one statement, in list order (ids increase in that order).</summary>
     Task EventAppendManyAsync(IReadOnlyList<HubEventDraft> drafts, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Events after <paramref name="afterId"/> plus the listed ids (late commits), in id order.</summary>

@@ -1,32 +1,19 @@
+using System.Buffers;
 using System.Data.Common;
+using System.Text;
+using System.Text.Json;
 using CortexHub.Runtime.Storage.Relational;
 
 namespace CortexHub.Grains.Events;
 
 public sealed class RelationalEventStore(RelationalDatabase database) : IEventStore
 {
+    /// <summary>One statement for the whole batch (the drafts as one JSON array), so a group commit costs one round trip.</summary>
     public Task EventAppendManyAsync(IReadOnlyList<HubEventDraft> drafts, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        database.RunAsync(async connection =>
+        database.ExecuteAsync("EventAppend", command =>
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using var command = database.Command(connection, "EventAppend");
-            command.Transaction = transaction;
-            var time = database.ToDbTime(now);
-            foreach (var draft in drafts)
-            {
-                command.Parameters.Clear();
-                RelationalDatabase.Bind(command, "@kind", draft.Kind);
-                RelationalDatabase.Bind(command, "@source", draft.Source);
-                RelationalDatabase.Bind(command, "@node", draft.NodeId);
-                RelationalDatabase.Bind(command, "@user", draft.UserId);
-                RelationalDatabase.Bind(command, "@task", draft.TaskId);
-                RelationalDatabase.Bind(command, "@payload", draft.PayloadJson);
-                RelationalDatabase.Bind(command, "@now", time);
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            return drafts.Count;
+            RelationalDatabase.Bind(command, "@events", DraftsJson(drafts));
+            RelationalDatabase.Bind(command, "@now", database.ToDbTime(now));
         }, cancellationToken);
 
     public Task<IReadOnlyList<HubEvent>> EventReadAsync(long afterId, IReadOnlyCollection<long> alsoIds, int limit, CancellationToken cancellationToken = default) =>
@@ -42,6 +29,31 @@ public sealed class RelationalEventStore(RelationalDatabase database) : IEventSt
 
     public Task<int> EventPruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
         database.ExecuteAsync("EventPrune", command => RelationalDatabase.Bind(command, "@before", database.ToDbTime(before)), cancellationToken);
+
+    /// <summary>The drafts as <c>[{"kind":…,"source":…,"node_id":…,"user_id":…,"task_id":…,"payload":"…"}]</c> (the payload as a string).</summary>
+    private static string DraftsJson(IReadOnlyList<HubEventDraft> drafts)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256 * drafts.Count);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var draft in drafts)
+            {
+                json.WriteStartObject();
+                json.WriteString("kind", draft.Kind);
+                json.WriteString("source", draft.Source);
+                json.WriteString("node_id", draft.NodeId);
+                json.WriteString("user_id", draft.UserId);
+                json.WriteString("task_id", draft.TaskId);
+                json.WriteString("payload", draft.PayloadJson);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     private HubEvent Read(DbDataReader reader) => new(
         reader.GetInt64(0),

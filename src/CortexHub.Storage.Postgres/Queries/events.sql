@@ -1,6 +1,12 @@
 -- name: EventAppend
+-- A whole group commit in one statement: @events is a JSON array of drafts, and ids follow its
+-- order (events of one source keep the order they were published in).
 INSERT INTO hub_events (kind, source, node_id, user_id, task_id, payload, created_at)
-VALUES (@kind, @source, @node, @user, @task, @payload, @now);
+SELECT e.kind, e.source, e.node_id, e.user_id, e.task_id, e.payload, @now
+FROM ROWS FROM (json_to_recordset(CAST(@events AS json))
+                AS (kind text, source text, node_id text, user_id text, task_id text, payload text))
+     WITH ORDINALITY AS e(kind, source, node_id, user_id, task_id, payload, n)
+ORDER BY e.n;
 
 -- name: EventRead
 -- Ids listed in @ids were skipped earlier (their transactions committed after later ids were read).

@@ -1,6 +1,11 @@
 -- name: EventAppend
+-- A whole group commit in one statement: @events is a JSON array of drafts, and ids follow its
+-- order (events of one source keep the order they were published in).
 INSERT INTO hub_events (kind, source, node_id, user_id, task_id, payload, created_at)
-VALUES (@kind, @source, @node, @user, @task, @payload, @now);
+SELECT json_extract(e.value, '$.kind'), json_extract(e.value, '$.source'), json_extract(e.value, '$.node_id'),
+       json_extract(e.value, '$.user_id'), json_extract(e.value, '$.task_id'), json_extract(e.value, '$.payload'), @now
+FROM json_each(@events) e
+ORDER BY e.key;
 
 -- name: EventRead
 SELECT id, kind, source, node_id, user_id, task_id, payload, created_at FROM hub_events
