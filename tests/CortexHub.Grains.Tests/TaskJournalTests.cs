@@ -1,4 +1,5 @@
 using System.Text;
+using CortexHub.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CortexHub.Grains.Tests;
@@ -113,14 +114,21 @@ public sealed class TaskJournalTests
     }
 
     [Fact]
-    public async Task Dispatch_Twice_RejectedClearly()
+    public async Task Dispatch_SameSpecAgainIsTheSameTask_DifferentSpecRejectedClearly()
     {
         await using var cluster = await StartAsync(StorageKind.Sqlite);
-        await DispatchAsync(cluster, "t-once");
+        var spec = new TaskSpec("n1", "echo", "tester", Environment: new Dictionary<string, string> { ["A"] = "1" });
+        var task = await DispatchAsync(cluster, "t-once", spec);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => DispatchAsync(cluster, "t-once"));
+        // A retry (new dictionary, same content) returns the existing task and queues nothing new.
+        var again = await task.DispatchAsync(spec with { Environment = new Dictionary<string, string> { ["A"] = "1" } });
+        Assert.Equal(TaskState.Dispatched, again.State);
+        var pending = await cluster[0].Services.GetRequiredService<INodeOutboxStore>().NodeCommandListPendingAsync("n1", 10);
+        Assert.Single(pending);
 
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => task.DispatchAsync(spec with { Command = "echo other" }));
         Assert.Contains("already exists", error.Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => task.DispatchAsync(spec with { Environment = new Dictionary<string, string> { ["A"] = "2" } }));
     }
 
     [Fact]

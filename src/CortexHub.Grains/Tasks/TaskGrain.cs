@@ -45,7 +45,26 @@ public sealed partial class TaskGrain(
         ArgumentNullException.ThrowIfNull(spec);
         if (State.Spec is not null)
         {
-            throw new InvalidOperationException($"Task {GrainKey} already exists (state {State.State}).");
+            if (!State.Spec.IsSameRequestAs(spec))
+            {
+                throw new InvalidOperationException($"Task {GrainKey} already exists (state {State.State}).");
+            }
+
+            // The same dispatch again: a client retrying, or this call retried after a version conflict
+            // (the node's silo may move the task on between our writes). Finish what the first one may
+            // not have; the task itself exists once.
+            if (!TaskTransitions.IsTerminal(State.State))
+            {
+                await RegisterOrUpdateReminderAsync(LivenessReminder, LivenessPeriod, LivenessPeriod);
+            }
+
+            if (State.State == TaskState.Queued)
+            {
+                await EnqueueAsync(spec.NodeId, DispatchCommandId(GrainKey), new HubMessage { Dispatch = DispatchMessage(spec) });
+                await TransitionAsync(TaskState.Dispatched);
+            }
+
+            return Snapshot();
         }
 
         Validate(spec);
@@ -55,6 +74,15 @@ public sealed partial class TaskGrain(
         await SaveAsync();
 
         // State first, then the side effect: a retried dispatch re-enqueues the same command id, which the outbox ignores.
+        var dispatch = DispatchMessage(spec);
+        await EnqueueAsync(spec.NodeId, dispatch.CommandId, new HubMessage { Dispatch = dispatch });
+        await RegisterOrUpdateReminderAsync(LivenessReminder, LivenessPeriod, LivenessPeriod);
+        await TransitionAsync(TaskState.Dispatched);
+        return Snapshot();
+    }
+
+    private DispatchTask DispatchMessage(TaskSpec spec)
+    {
         var dispatch = new DispatchTask
         {
             CommandId = DispatchCommandId(GrainKey),
@@ -68,10 +96,7 @@ public sealed partial class TaskGrain(
             dispatch.Environment[key] = value;
         }
 
-        await EnqueueAsync(spec.NodeId, dispatch.CommandId, new HubMessage { Dispatch = dispatch });
-        await RegisterOrUpdateReminderAsync(LivenessReminder, LivenessPeriod, LivenessPeriod);
-        await TransitionAsync(TaskState.Dispatched);
-        return Snapshot();
+        return dispatch;
     }
 
     /// <summary>The outbox command id of a task's dispatch (the outbox ignores a repeat of it).</summary>

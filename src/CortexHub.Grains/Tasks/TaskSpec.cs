@@ -15,4 +15,13 @@ public sealed record TaskSpec(
     int? HeadBytes = null,
     int? TailBytes = null,
     long? FullLogCapBytes = null,
-    Pool.PoolClaimRef? Pool = null);
+    Pool.PoolClaimRef? Pool = null)
+{
+    /// <summary>True when <paramref name="other"/> asks for the same thing (environment compared by content): a repeat, not a new request.</summary>
+    public bool IsSameRequestAs(TaskSpec other) =>
+        this with { Environment = null } == other with { Environment = null }
+        && (Environment ?? EmptyEnvironment).Count == (other.Environment ?? EmptyEnvironment).Count
+        && (Environment ?? EmptyEnvironment).All(e => other.Environment is not null && other.Environment.TryGetValue(e.Key, out var value) && value == e.Value);
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyEnvironment = new Dictionary<string, string>();
+}
