@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every CortexHub test on this machine.
 #  - installs what the tests need when it is missing (Debian packages: PostgreSQL server,
-#    python3-grpcio + grpc tools for the interop tests, Chromium for the dashboard test), using
-#    apt-get as root or via sudo, and the browser test's npm packages (playwright-core);
+#    python3-grpcio + grpc tools for the interop tests, Chromium for the dashboard test, nginx
+#    for the scale-out tests), using apt-get as root or via sudo, and the browser test's npm
+#    packages (playwright-core);
 #  - starts a throwaway PostgreSQL on a free loopback port unless CORTEXHUB_TEST_PG names one;
 #  - builds the solution, runs every test project, stops PostgreSQL again;
 #  - ends with one line: "tests: N passed, N failed, N skipped".
@@ -27,6 +28,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || missing+=(python3-grpcio)
 /usr/bin/python3 -c 'import grpc_tools' >/dev/null 2>&1 || missing+=(python3-grpc-tools)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing missing packages: ${missing[*]}"
   as_root apt-get update -qq

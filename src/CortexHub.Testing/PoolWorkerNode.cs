@@ -20,16 +20,22 @@ public sealed class PoolWorkerNode : IAsyncDisposable
     private readonly int _slots;
     private readonly Func<string, TimeSpan> _workTime;
     private readonly IReadOnlyDictionary<string, string> _labels;
+    private readonly int _outputChunks;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private ConcurrentDictionary<string, RunningWork> _tasks = new(StringComparer.Ordinal);
     private CancellationTokenSource _life = new();
     private TestNode? _node;
+    private TestNode? _welcomed; // the current stream once its Welcome was handled: where events go
     private Task? _loop;
     private int _siloIndex;
 
-    public PoolWorkerNode(string nodeId, string token, IReadOnlyList<Uri> silos, int slots, Func<string, TimeSpan>? workTime = null, IReadOnlyDictionary<string, string>? labels = null, int firstSilo = 0)
+    /// <param name="workTime">How long a task runs (by task id).</param>
+    /// <param name="outputChunks">Output chunks a task writes, spread evenly over its run (see <see cref="ExpectedOutput"/>).</param>
+    public PoolWorkerNode(string nodeId, string token, IReadOnlyList<Uri> silos, int slots, Func<string, TimeSpan>? workTime = null,
+        IReadOnlyDictionary<string, string>? labels = null, int firstSilo = 0, int outputChunks = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputChunks, 1);
         NodeId = nodeId;
         _token = token;
         _silos = silos;
@@ -37,6 +43,7 @@ public sealed class PoolWorkerNode : IAsyncDisposable
         _workTime = workTime ?? (_ => TimeSpan.FromMilliseconds(2));
         _labels = labels ?? new Dictionary<string, string>();
         _siloIndex = firstSilo;
+        _outputChunks = outputChunks;
     }
 
     public string NodeId { get; }
@@ -46,6 +53,21 @@ public sealed class PoolWorkerNode : IAsyncDisposable
 
     /// <summary>Streams opened (1 + reconnects).</summary>
     public int Connections;
+
+    /// <summary>Why the last stream ended (for test failure messages).</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>When the latest stream received its Welcome (the node is attached again).</summary>
+    public DateTimeOffset LastWelcomeAt { get; private set; }
+
+    /// <summary>Highest acknowledged sequence per task: what the hub promised to keep.</summary>
+    public ConcurrentDictionary<string, long> Acknowledged { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The stdout a task run by this kind of node writes in total.</summary>
+    public static string ExpectedOutput(string taskId, int outputChunks) =>
+        string.Concat(Enumerable.Range(1, outputChunks).Select(k => OutputChunk(taskId, k, outputChunks)));
+
+    private static string OutputChunk(string taskId, int chunk, int chunks) => $"{taskId} {chunk}/{chunks}\n";
 
     public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
 
@@ -69,23 +91,29 @@ public sealed class PoolWorkerNode : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken stop)
     {
+        var consecutiveFailures = 0;
         while (!stop.IsCancellationRequested)
         {
             var life = _life;
+            var attemptStarted = DateTimeOffset.UtcNow;
             try
             {
                 await SessionAsync(_silos[_siloIndex % _silos.Count], life.Token);
             }
-            catch (Exception)
+            catch (Exception ex)
             {
                 // Stream failed (silo died, crash, drain) or the node is stopping: try the next silo, or end.
+                LastError = $"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {ex.GetType().Name}: {ex.Message}";
             }
 
             _node?.Abort();
             _siloIndex++;
+            // Like an agent: retry soon after a stream that worked, back off (with jitter) while none does.
+            var failures = LastWelcomeAt > attemptStarted ? 0 : Math.Min(++consecutiveFailures, 5);
+            consecutiveFailures = failures;
             try
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(50), stop);
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * (1 << failures) * (0.5 + Random.Shared.NextDouble())), stop);
             }
             catch (OperationCanceledException)
             {
@@ -114,6 +142,7 @@ public sealed class PoolWorkerNode : IAsyncDisposable
         }
 
         var welcome = first.Welcome;
+        LastWelcomeAt = DateTimeOffset.UtcNow;
         foreach (var resume in welcome.Resume)
         {
             if (!tasks.TryGetValue(resume.TaskId, out var work))
@@ -130,9 +159,10 @@ public sealed class PoolWorkerNode : IAsyncDisposable
             work.Resend((long)resume.AckedSequence);
         }
 
+        _welcomed = node;
         foreach (var work in tasks.Values)
         {
-            await FlushAsync(node, work, session.Token);
+            await FlushAsync(work, session.Token);
         }
 
         var heartbeats = HeartbeatAsync(node, TimeSpan.FromMilliseconds(Math.Max(100, welcome.HeartbeatIntervalMs)), session.Token);
@@ -147,7 +177,7 @@ public sealed class PoolWorkerNode : IAsyncDisposable
                         await SendAsync(node, new NodeMessage { CommandAck = new CommandAck { CommandId = message.Dispatch.CommandId } }, session.Token);
                         if (tasks.TryAdd(message.Dispatch.TaskId, new RunningWork(message.Dispatch.TaskId)))
                         {
-                            _ = RunWorkAsync(node, tasks, tasks[message.Dispatch.TaskId], session.Token);
+                            _ = RunWorkAsync(tasks, tasks[message.Dispatch.TaskId], life);
                         }
 
                         break;
@@ -160,6 +190,7 @@ public sealed class PoolWorkerNode : IAsyncDisposable
 
                         break;
                     case HubMessage.BodyOneofCase.Ack:
+                        Acknowledged.AddOrUpdate(message.Ack.TaskId, (long)message.Ack.Sequence, (_, old) => Math.Max(old, (long)message.Ack.Sequence));
                         if (tasks.TryGetValue(message.Ack.TaskId, out var acked) && acked.Acknowledge((long)message.Ack.Sequence))
                         {
                             tasks.TryRemove(acked.TaskId, out _);
@@ -173,12 +204,19 @@ public sealed class PoolWorkerNode : IAsyncDisposable
         }
         finally
         {
+            Interlocked.CompareExchange(ref _welcomed, null, node);
             await session.CancelAsync();
+            node.Abort(); // a send stuck on a dead stream's flow control ends now, not never
             await heartbeats;
         }
     }
 
-    private async Task RunWorkAsync(TestNode node, ConcurrentDictionary<string, RunningWork> tasks, RunningWork work, CancellationToken session)
+    /// <summary>
+    /// Runs one task like an agent runs a process: it goes on while streams come and go (only a
+    /// crash of the node ends it), writing its output chunks over its run time. Each event is sent
+    /// on whichever stream is current; what a dead stream swallowed is resent after the next Welcome.
+    /// </summary>
+    private async Task RunWorkAsync(ConcurrentDictionary<string, RunningWork> tasks, RunningWork work, CancellationToken life)
     {
         try
         {
@@ -186,50 +224,82 @@ public sealed class PoolWorkerNode : IAsyncDisposable
             work.Add(e => e.Started = new TaskStarted { Pid = 1 });
             work.StartedAt = DateTimeOffset.UtcNow;
             work.Running = true;
-            await FlushAsync(node, work, session);
+            await FlushAsync(work, life);
             var cancelled = false;
-            try
+            var slice = _workTime(work.TaskId) / _outputChunks;
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(work.Cancel.Token, life);
+            for (var chunk = 1; chunk <= _outputChunks; chunk++)
             {
-                await Task.Delay(_workTime(work.TaskId), work.Cancel.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                cancelled = true;
+                try
+                {
+                    await Task.Delay(slice, stop.Token);
+                }
+                catch (OperationCanceledException) when (!life.IsCancellationRequested)
+                {
+                    cancelled = true;
+                }
+
+                if (!ReferenceEquals(tasks, _tasks))
+                {
+                    return; // the node crashed meanwhile; this run died with it
+                }
+
+                if (cancelled || chunk == _outputChunks)
+                {
+                    work.Running = false;
+                    Executions.Enqueue((work.TaskId, work.StartedAt, DateTimeOffset.UtcNow, false));
+                }
+
+                if (cancelled)
+                {
+                    break;
+                }
+
+                var text = _outputChunks > 1 ? OutputChunk(work.TaskId, chunk, _outputChunks) : $"ran {work.TaskId} on {NodeId}\n";
+                work.Add(e => e.Output = new OutputChunk { Stream = OutputStream.Stdout, Data = ByteString.CopyFromUtf8(text) });
+                if (chunk < _outputChunks)
+                {
+                    await FlushAsync(work, life);
+                }
             }
 
-            if (!ReferenceEquals(tasks, _tasks))
-            {
-                return; // the node crashed meanwhile; this run died with it
-            }
-
-            work.Running = false;
-            Executions.Enqueue((work.TaskId, work.StartedAt, DateTimeOffset.UtcNow, false));
-            work.Add(e => e.Output = new OutputChunk { Stream = OutputStream.Stdout, Data = ByteString.CopyFromUtf8($"ran {work.TaskId} on {NodeId}\n") });
             work.Add(e => e.Result = cancelled
                 ? new TaskResult { Outcome = TaskOutcome.Cancelled, ExitCode = -1, Error = "cancelled" }
                 : new TaskResult { Outcome = TaskOutcome.Exited, ExitCode = 0 });
-            // Through whichever stream is current now (the one that dispatched it may be gone); if none, the next Welcome resends.
-            await FlushAsync(_node ?? node, work, CancellationToken.None);
+            await FlushAsync(work, life);
         }
-        catch (Exception) when (session.IsCancellationRequested)
+        catch (OperationCanceledException) when (life.IsCancellationRequested)
         {
-            // The stream went away; events are resent after reconnecting.
-        }
-        catch (Exception ex) when (ex is GrpcStatusException or IOException or InvalidOperationException or ObjectDisposedException)
-        {
-            // Same: the next session resends what was not acknowledged.
+            // The node crashed: the run is gone.
         }
     }
 
-    /// <summary>Sends what is unsent, in sequence order (taking and sending under one lock, so two flushes never interleave).</summary>
-    private async Task FlushAsync(TestNode node, RunningWork work, CancellationToken token)
+    /// <summary>
+    /// Sends what is unsent on the current stream, in sequence order (taking and sending under one
+    /// lock, so two flushes never interleave). A failed send leaves the rest unsent: the next
+    /// session's Welcome says from where to resend.
+    /// </summary>
+    private async Task FlushAsync(RunningWork work, CancellationToken token)
     {
         await _sendLock.WaitAsync(token);
         try
         {
+            if (_welcomed is not { } node)
+            {
+                return; // no stream now: the next Welcome says what to resend
+            }
+
             foreach (var e in work.TakeUnsent())
             {
-                await node.SendAsync(new NodeMessage { TaskEvent = e });
+                try
+                {
+                    await node.SendAsync(new NodeMessage { TaskEvent = e });
+                }
+                catch (Exception ex) when (ex is GrpcStatusException or IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+                {
+                    work.Unsend((long)e.Sequence - 1);
+                    return;
+                }
             }
         }
         finally
@@ -311,6 +381,15 @@ public sealed class PoolWorkerNode : IAsyncDisposable
                 var unsent = _events.Skip((int)Sent).ToList();
                 Sent = _events.Count;
                 return unsent;
+            }
+        }
+
+        /// <summary>Events after <paramref name="sent"/> count as unsent again (their send failed).</summary>
+        public void Unsend(long sent)
+        {
+            lock (_events)
+            {
+                Sent = Math.Min(Sent, sent);
             }
         }
 

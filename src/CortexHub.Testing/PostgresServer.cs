@@ -52,7 +52,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var asPostgres = Environment.UserName == "root";
         var root = Path.Combine(Path.GetTempPath(), "cortexhub-pg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
-        var server = new PostgresServer(bin, root, FreePort(), asPostgres);
+        var server = new PostgresServer(bin, root, FreePorts.Next(), asPostgres);
         Directory.CreateDirectory(server._socket);
         if (asPostgres)
         {
@@ -128,12 +128,5 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             throw new InvalidOperationException($"{Path.GetFileName(file)} {string.Join(' ', args)} exited with {process.ExitCode}: {await stderr}{await stdout}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

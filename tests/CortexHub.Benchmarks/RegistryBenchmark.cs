@@ -76,9 +76,9 @@ public static class RegistryBenchmark
         }
 
         var work = Directory.CreateTempSubdirectory("cortexhub-bench-").FullName;
-        var grpcPort = FreePort();
+        var grpcPort = FreePorts.Next();
         var environment = new Dictionary<string, string?>(storage.Configuration().Select(kv => new KeyValuePair<string, string?>(kv.Key.Replace(":", "__", StringComparison.Ordinal), kv.Value)));
-        await using var silo = SiloProcess.Start(work, environment, "--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={FreePort()}",
+        await using var silo = SiloProcess.Start(work, environment, "--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={FreePorts.Next()}",
             $"--CortexHub:Endpoints:GrpcPort={grpcPort}", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information");
         await silo.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -137,12 +137,5 @@ public static class RegistryBenchmark
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -91,7 +91,7 @@ public sealed class AgentEndToEndTests
         // The silo runs as a real process; an in-process silo on the same PostgreSQL schema plays the API.
         await using var cluster = await StartClusterAsync(StorageKind.Postgres);
         var storage = cluster.Storage;
-        var grpcPort = FreePort();
+        var grpcPort = FreePorts.Next();
         var environment = new Dictionary<string, string?>
         {
             ["CortexHub__Storage__Provider"] = "postgres",
@@ -101,7 +101,7 @@ public sealed class AgentEndToEndTests
             ["CortexHub__Silo__SiloTtl"] = "00:00:02",
         };
         var work = Directory.CreateTempSubdirectory("cortexhub-e2e-").FullName;
-        string[] ports = ["--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={FreePort()}", $"--CortexHub:Endpoints:GrpcPort={grpcPort}"];
+        string[] ports = ["--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={FreePorts.Next()}", $"--CortexHub:Endpoints:GrpcPort={grpcPort}"];
         var silo = SiloProcess.Start(work, environment, ports);
         await silo.WaitForOutputAsync("Application started", Wait);
         var token = await cluster.GetGrain<INodeGrain>("agent-kill").ProvisionAsync(new NodeProvisionRequest("agent-kill", "e2e"));
@@ -217,12 +217,5 @@ public sealed class AgentEndToEndTests
         }
 
         return found;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -39,8 +39,8 @@ public sealed class PoolProcessKillTests(ITestOutputHelper output)
         {
             for (var i = 0; i < 3; i++)
             {
-                grpcPorts.Add(FreePort());
-                silos.Add(SiloProcess.Start(work, environment, "--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={FreePort()}", $"--CortexHub:Endpoints:GrpcPort={grpcPorts[i]}"));
+                grpcPorts.Add(FreePorts.Next());
+                silos.Add(SiloProcess.Start(work, environment, "--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={FreePorts.Next()}", $"--CortexHub:Endpoints:GrpcPort={grpcPorts[i]}"));
             }
 
             foreach (var silo in silos)
@@ -124,12 +124,5 @@ public sealed class PoolProcessKillTests(ITestOutputHelper output)
                 await silo.DisposeAsync();
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -19,7 +19,7 @@ public sealed class ProvisioningTests
     {
         var data = Directory.CreateTempSubdirectory("cortexhub-prov-").FullName;
         var prefix = Directory.CreateTempSubdirectory("cortex-agent-prefix-").FullName;
-        var (http, grpc) = (FreePort(), FreePort());
+        var (http, grpc) = (FreePorts.Next(), FreePorts.Next());
         await using var silo = SiloProcess.Start(data, new Dictionary<string, string?>
         {
             ["CortexHub__Storage__Sqlite__DataDirectory"] = data,
@@ -60,12 +60,5 @@ public sealed class ProvisioningTests
             silo.Terminate();
             await silo.WaitForExitAsync(TimeSpan.FromSeconds(30));
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

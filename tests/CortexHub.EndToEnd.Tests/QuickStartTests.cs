@@ -15,7 +15,7 @@ public sealed partial class QuickStartTests
     {
         var data = Directory.CreateTempSubdirectory("cortexhub-quickstart-").FullName;
         var home = Directory.CreateTempSubdirectory("cortex-home-").FullName;
-        var (http, grpc) = (FreePort(), FreePort());
+        var (http, grpc) = (FreePorts.Next(), FreePorts.Next());
         await using var hub = SiloProcess.Start(data, new Dictionary<string, string?> { ["CortexHub__Storage__Sqlite__DataDirectory"] = data },
             "--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={http}", $"--CortexHub:Endpoints:GrpcPort={grpc}");
         await hub.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));
@@ -61,13 +61,6 @@ public sealed partial class QuickStartTests
         await using var process = new CapturedProcess(start);
         var exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(120));
         return (exit, process.Output);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex(@"^\s*(chk\.admin\.[A-Za-z0-9._-]+)\s*$", RegexOptions.Multiline)]

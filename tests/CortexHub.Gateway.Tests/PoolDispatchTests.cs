@@ -96,10 +96,16 @@ public sealed class PoolDispatchTests(ITestOutputHelper output)
 
         var items = await AllItemsAsync(cluster);
         Assert.Equal(ids.Order(), items.Select(i => i.ItemId).Order());
-        Assert.All(items, i => Assert.Equal((PoolItemState.Done, 1, 1L), (i.State, i.Attempts, i.LeaseTerm)));
+        Assert.All(items, i => Assert.Equal(PoolItemState.Done, i.State));
+        // Each item ran to completion exactly once, on the node and as the task its outcome names. (A
+        // claim can still be retried without any fault injected: a node whose stream a starved CI
+        // machine idled out reconnects, and a dispatch it never received is failed and claimed again;
+        // such a first attempt never ran.)
         var runs = nodes.SelectMany(n => n.Executions.Select(e => (Node: n.NodeId, e.TaskId, e.Start, e.End))).ToList();
-        Assert.Equal(10_000, runs.Count); // no item ran twice
-        Assert.All(items, i => Assert.Equal(i.ClaimedBy, runs.Single(r => r.TaskId == i.TaskId).Node));
+        var runsByItem = runs.ToLookup(r => r.TaskId[..r.TaskId.LastIndexOf('.')]);
+        Assert.All(items, i => Assert.Equal((i.ClaimedBy, i.TaskId), runsByItem[i.ItemId].Select(r => (r.Node, r.TaskId)).Single()));
+        Assert.Equal(10_000, runs.Count);
+        output.WriteLine($"10,000 items done, {items.Count(i => i.Attempts > 1)} needed a second claim, {nodes.Sum(n => n.Connections) - nodes.Count} reconnects");
         Assert.True(nodes.Count(n => !n.Executions.IsEmpty) >= 45, "work spread over the nodes");
     }
 
@@ -172,7 +178,7 @@ public sealed class PoolDispatchTests(ITestOutputHelper output)
             o.Configuration["CortexHub:Pool:RetryBaseDelay"] = "00:00:00.050";
             o.Configuration["CortexHub:Pool:OrphanGrace"] = "00:00:05";
             o.ConsoleLogging = Environment.GetEnvironmentVariable("POOL_DEBUG") == "1";
-            o.Configuration["CortexHub:Gateway:NodeHeartbeatInterval"] = "00:00:01";
+            o.Configuration["CortexHub:Gateway:NodeHeartbeatInterval"] = "00:00:02";
             o.Configuration["CortexHub:Silo:HeartbeatInterval"] = "00:00:01";
             o.Configuration["CortexHub:Silo:SiloTtl"] = "00:00:05";
         });

@@ -12,7 +12,7 @@ public sealed class SiloProcessTests : IDisposable
     [Fact]
     public async Task Silo_SqliteDefault_ServesHealthAndStopsGracefullyOnSigterm()
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         await using var silo = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(port));
         await silo.WaitForOutputAsync("Now listening on", StartTimeout);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -32,8 +32,8 @@ public sealed class SiloProcessTests : IDisposable
         await using var silo = SiloProcess.Start(_workDir, new Dictionary<string, string?>
         {
             ["CortexHub__Storage__Provider"] = "postgres",
-            ["CortexHub__Storage__Postgres__ConnectionString"] = $"Host=127.0.0.1;Port={FreePort()};Username=hub;Password=hunter2;Timeout=2",
-        }, Ports(FreePort()));
+            ["CortexHub__Storage__Postgres__ConnectionString"] = $"Host=127.0.0.1;Port={FreePorts.Next()};Username=hub;Password=hunter2;Timeout=2",
+        }, Ports(FreePorts.Next()));
 
         Assert.Equal(2, await silo.WaitForExitAsync(StartTimeout));
         Assert.Contains("cortexhub-silo: storage is unavailable", silo.Output);
@@ -47,7 +47,7 @@ public sealed class SiloProcessTests : IDisposable
         {
             ["CortexHub__Silo__HeartbeatInterval"] = "00:00:10",
             ["CortexHub__Silo__SiloTtl"] = "00:00:15",
-        }, Ports(FreePort()));
+        }, Ports(FreePorts.Next()));
 
         Assert.Equal(3, await silo.WaitForExitAsync(StartTimeout));
         Assert.Contains("CortexHub:Silo:SiloTtl", silo.Output);
@@ -56,10 +56,10 @@ public sealed class SiloProcessTests : IDisposable
     [Fact]
     public async Task Silo_SecondOnSameSqliteData_ExitsWithCode2()
     {
-        await using var first = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(FreePort()));
+        await using var first = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(FreePorts.Next()));
         await first.WaitForOutputAsync("Now listening on", StartTimeout);
 
-        await using var second = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(FreePort()));
+        await using var second = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(FreePorts.Next()));
 
         Assert.Equal(2, await second.WaitForExitAsync(StartTimeout));
         Assert.Contains("in use by another silo", second.Output);
@@ -69,7 +69,7 @@ public sealed class SiloProcessTests : IDisposable
     [Fact]
     public async Task Silo_KilledWithSigkill_NextStartTakesOverTheStore()
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         await using (var crashed = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(port)))
         {
             await crashed.WaitForOutputAsync("Now listening on", StartTimeout);
@@ -85,14 +85,7 @@ public sealed class SiloProcessTests : IDisposable
     }
 
     private static string[] Ports(int httpPort) =>
-        ["--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={httpPort}", $"--CortexHub:Endpoints:GrpcPort={FreePort()}"];
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+        ["--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={httpPort}", $"--CortexHub:Endpoints:GrpcPort={FreePorts.Next()}"];
 
     public void Dispose() => Directory.Delete(_workDir, recursive: true);
 }
