@@ -1,5 +1,6 @@
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Pool;
+using CortexHub.Protocol.V1;
 using CortexHub.Runtime;
 using CortexHub.Runtime.Storage;
 using Microsoft.Extensions.Logging;
@@ -31,13 +32,34 @@ public sealed partial class TaskGrain
         }
     }
 
+    /// <summary>
+    /// Gives the task up for good: a task that does not exist yet never will (a dispatch arriving
+    /// later, say from a silo that stalled mid-claim, is refused), and an unfinished one is lost, its
+    /// undelivered dispatch withdrawn and its node told to stop it. Only after this may a pool item
+    /// run again elsewhere without two runs at once.
+    /// </summary>
     public async Task<TaskSnapshot> AbandonAsync(string reason)
     {
         await CatchUpAsync();
-        if (State.Spec is not null && !TaskTransitions.IsTerminal(State.State))
+        if (State.Spec is null)
+        {
+            if (State.State != TaskState.Lost)
+            {
+                var now = Time.GetUtcNow();
+                State = State with { State = TaskState.Lost, Transitions = Stamp(State, TaskState.Lost, now), Result = new TaskResultInfo(null, reason, null) };
+                await SaveAsync();
+                await RegisterOrUpdateReminderAsync(PurgeReminder, _options.Retention, period: null);
+            }
+
+            return Snapshot();
+        }
+
+        if (!TaskTransitions.IsTerminal(State.State))
         {
             LogAbandoned(GrainKey, State.Spec.NodeId, reason);
+            await outbox.NodeCommandDeleteAsync(State.Spec.NodeId, DispatchCommandId(GrainKey));
             await TransitionAsync(TaskState.Lost, new TaskResultInfo(null, reason, null));
+            await EnqueueAsync(State.Spec.NodeId, "cancel:" + GrainKey, new HubMessage { Cancel = new CancelTask { CommandId = "cancel:" + GrainKey, TaskId = GrainKey, Reason = reason } });
         }
 
         return Snapshot();

@@ -43,6 +43,11 @@ public sealed partial class TaskGrain(
     public async Task<TaskSnapshot> DispatchAsync(TaskSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (State.Spec is null && State.State == TaskState.Lost)
+        {
+            throw new InvalidOperationException($"Task {GrainKey} was abandoned before it was dispatched: {State.Result?.Error}");
+        }
+
         if (State.Spec is not null)
         {
             if (!State.Spec.IsSameRequestAs(spec))
