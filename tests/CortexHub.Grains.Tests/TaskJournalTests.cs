@@ -132,6 +132,27 @@ public sealed class TaskJournalTests
     }
 
     [Fact]
+    public async Task Abandon_BeforeDispatch_TheTaskNeverComesToBe_AfterDispatch_ItsCommandIsWithdrawnAndCancelled()
+    {
+        await using var cluster = await StartAsync(StorageKind.Sqlite);
+        var outbox = cluster[0].Services.GetRequiredService<INodeOutboxStore>();
+
+        // A silo stalled mid-claim must not create the task after the claim was given up.
+        var never = cluster.GetGrain<ITaskGrain>("t-never");
+        Assert.False((await never.AbandonAsync("claim given up")).Exists);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => never.DispatchAsync(new TaskSpec("n1", "echo", "tester")));
+        Assert.Contains("abandoned before it was dispatched: claim given up", refused.Message);
+        Assert.Empty(await outbox.NodeCommandListPendingAsync("n1", 10));
+
+        // Dispatched but not delivered: the dispatch is withdrawn, and the node is told to stop it in case it has it.
+        var task = await DispatchAsync(cluster, "t-gone");
+        var lost = await task.AbandonAsync("node came back without it");
+        Assert.Equal((TaskState.Lost, "node came back without it"), (lost.State, lost.Result!.Error));
+        var pending = await outbox.NodeCommandListPendingAsync("n1", 10);
+        Assert.Equal(["cancel:t-gone"], pending.Select(c => c.CommandId));
+    }
+
+    [Fact]
     public async Task Result_DaysLaterIsReadable_GoneAfterRetention()
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
