@@ -55,7 +55,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         await ClusterWorkload.WaitAsync(async () => (await load.ListNodesAsync()).Count(n => victims.Contains(n.NodeId) && n.Status == NodeStatus.Online && n.SiloId != siloIds[victim]) == victims.Count,
             TimeSpan.FromSeconds(30), "the registry shows them online on the other silos");
 
-        await load.AssertTasksCompleteAsync(TimeSpan.FromMinutes(2));
+        await load.VerifyTasksCompleteAsync(TimeSpan.FromMinutes(2));
         output.WriteLine($"SIGKILLed silo {siloIds[victim]} holding {victims.Count} nodes: all re-attached through nginx within {reattached.TotalMilliseconds:F0} ms; " +
             $"{Nodes} tasks x 40 output chunks complete, exact and in order");
     }
@@ -88,8 +88,8 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         await stopSubmitting.CancelAsync();
         await submitting;
 
-        await load.AssertTasksCompleteAsync(TimeSpan.FromMinutes(2));
-        var (items, retried) = await load.AssertPoolSettledAsync(TimeSpan.FromMinutes(2));
+        await load.VerifyTasksCompleteAsync(TimeSpan.FromMinutes(2));
+        var (items, retried) = await load.VerifyPoolSettledAsync(TimeSpan.FromMinutes(2));
         output.WriteLine($"rolling restart of 3 silos in {clock.Elapsed.TotalSeconds:F0} s: {Nodes} streaming tasks exact; {items} pool items done ({retried} retried), none run twice at once; " +
             $"{load.Nodes.Sum(n => n.Connections) - Nodes} reconnects");
     }
@@ -135,8 +135,8 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         await stopSubmitting.CancelAsync();
         await submitting;
 
-        await load.AssertTasksCompleteAsync(TimeSpan.FromMinutes(2));
-        var (items, retried) = await load.AssertPoolSettledAsync(TimeSpan.FromMinutes(2));
+        await load.VerifyTasksCompleteAsync(TimeSpan.FromMinutes(2));
+        var (items, retried) = await load.VerifyPoolSettledAsync(TimeSpan.FromMinutes(2));
         output.WriteLine($"PostgreSQL down for {outage.TotalSeconds:F1} s ({acknowledgedBefore} events acknowledged before); all silos ready {recovered.TotalSeconds:F1} s after the stop; " +
             $"{Nodes} streaming tasks exact; {items} pool items done ({retried} retried); {load.Nodes.Sum(n => n.Connections) - Nodes} reconnects");
     }

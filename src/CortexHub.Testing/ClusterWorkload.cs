@@ -3,17 +3,20 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Pool;
+using CortexHub.Grains.Tasks;
 
-namespace CortexHub.EndToEnd.Tests;
+namespace CortexHub.Testing;
 
 /// <summary>
 /// Load on a <see cref="ProcessCluster"/> through its public ports only: simulated nodes on the
 /// balancer's gRPC port, tasks dispatched and pool items submitted through the HTTP API, and the
 /// reconciliation the fault tests end with (every task's journal exactly what its node wrote,
-/// every pool item done, no item run twice at once).
+/// every pool item done, no item run twice at once). A failed check throws
+/// <see cref="ReconciliationException"/>; tests and the benchmark harness both use it.
 /// </summary>
-internal sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) : IAsyncDisposable
+public sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) : IAsyncDisposable
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -62,7 +65,7 @@ internal sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) 
             var taskId = $"{prefix}-{n.node.NodeId}";
             using var api = cluster.Api(n.i % cluster.Count);
             using var response = await api.PostAsJsonAsync("/api/v1/tasks", new { id = taskId, nodeId = n.node.NodeId, command = "stream" });
-            Assert.True(response.StatusCode == HttpStatusCode.Created, $"dispatch {taskId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Check(response.StatusCode == HttpStatusCode.Created, $"dispatch {taskId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             _taskNodes[taskId] = n.node.NodeId;
         });
     }
@@ -109,20 +112,20 @@ internal sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) 
                     return;
                 }
 
-                Assert.True((int)response.StatusCode >= 500, $"submit {key}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(stop)}");
+                Check((int)response.StatusCode >= 500, $"submit {key}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(stop)}");
             }
             catch (HttpRequestException)
             {
                 // Connection cut (silo killed or draining mid-request): the key makes a retry safe.
             }
 
-            Assert.True(attempt < 200, $"submit {key} kept failing");
+            Check(attempt < 200, $"submit {key} kept failing");
             await Task.Delay(100, CancellationToken.None);
         }
     }
 
     /// <summary>Every dispatched task succeeds and its stdout is exactly what its node wrote: no chunk lost, none twice.</summary>
-    public async Task AssertTasksCompleteAsync(TimeSpan timeout)
+    public async Task VerifyTasksCompleteAsync(TimeSpan timeout)
     {
         using var api = cluster.Api();
         var deadline = DateTime.UtcNow + timeout;
@@ -136,13 +139,13 @@ internal sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) 
             while (!task.IsFinished && DateTime.UtcNow < deadline);
 
             var node = Nodes.Single(n => n.NodeId == nodeId);
-            Assert.True(task.State == TaskState.Succeeded, $"{taskId} on {nodeId} ended {task.State} ({task.Result?.Error}); the node opened {node.Connections} streams, " +
+            Check(task.State == TaskState.Succeeded, $"{taskId} on {nodeId} ended {task.State} ({task.Result?.Error}); the node opened {node.Connections} streams, " +
                 $"last welcomed {node.LastWelcomeAt:HH:mm:ss.fff}, last stream ended with {node.LastError}{Environment.NewLine}nginx error log (tail):{Environment.NewLine}" +
                 string.Join(Environment.NewLine, (cluster.Nginx?.ErrorLog ?? "").Split('\n').Where(l => !l.Contains("no live upstreams")).TakeLast(60)));
-            Assert.Equal(0, task.Result!.ExitCode);
+            Check(task.Result!.ExitCode == 0, $"{taskId} exited with {task.Result.ExitCode}");
             var stdout = await api.GetStringAsync($"/api/v1/tasks/{taskId}/logs?format=raw");
-            Assert.Equal(PoolWorkerNode.ExpectedOutput(taskId, outputChunks), stdout);
-            Assert.True(task.AckedSequence >= node.Acknowledged[taskId], $"{taskId}: the hub acknowledged {node.Acknowledged[taskId]} but kept {task.AckedSequence}");
+            Check(stdout == PoolWorkerNode.ExpectedOutput(taskId, outputChunks), $"{taskId}: the journal's stdout is not what the node wrote:{Environment.NewLine}{stdout}");
+            Check(task.AckedSequence >= node.Acknowledged[taskId], $"{taskId}: the hub acknowledged {node.Acknowledged[taskId]} but kept {task.AckedSequence}");
         }
     }
 
@@ -150,7 +153,7 @@ internal sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) 
     /// Every submitted item ends done, exactly the submitted keys exist (no duplicate from retried
     /// submits), and no item ran on two nodes at overlapping times. Returns (items, retried).
     /// </summary>
-    public async Task<(int Items, int Retried)> AssertPoolSettledAsync(TimeSpan timeout)
+    public async Task<(int Items, int Retried)> VerifyPoolSettledAsync(TimeSpan timeout)
     {
         using var api = cluster.Api();
         await WaitAsync(async () =>
@@ -168,19 +171,33 @@ internal sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) 
             after = page.NextAfter;
         }
 
-        Assert.Equal(_poolKeys.Keys.Order(), items.Select(i => i.IdempotencyKey!).Order());
-        Assert.All(items, i => Assert.True(i.State == PoolItemState.Done, $"{i.ItemId} ({i.IdempotencyKey}) is {i.State}: {i.LastError}"));
+        Check(_poolKeys.Keys.Order().SequenceEqual(items.Select(i => i.IdempotencyKey!).Order()),
+            $"{_poolKeys.Count} keys were submitted, the pool holds {items.Count} items with {items.Select(i => i.IdempotencyKey).Distinct().Count()} distinct keys");
+        foreach (var i in items)
+        {
+            Check(i.State == PoolItemState.Done, $"{i.ItemId} ({i.IdempotencyKey}) is {i.State}: {i.LastError}");
+        }
+
         foreach (var runs in Nodes.SelectMany(n => n.Executions.Select(e => (n.NodeId, e))).Where(r => !_taskNodes.ContainsKey(r.e.TaskId)).GroupBy(r => r.e.TaskId[..r.e.TaskId.LastIndexOf('.')]))
         {
             var ordered = runs.OrderBy(r => r.e.Start).ToList();
             for (var i = 1; i < ordered.Count; i++)
             {
-                Assert.True(ordered[i].e.Start >= ordered[i - 1].e.End,
+                Check(ordered[i].e.Start >= ordered[i - 1].e.End,
                     $"Item {runs.Key} ran as {ordered[i - 1].e.TaskId} on {ordered[i - 1].NodeId} and {ordered[i].e.TaskId} on {ordered[i].NodeId} at once.");
             }
         }
 
         return (items.Count, items.Count(i => i.Attempts > 1));
+    }
+
+    /// <summary>A failed reconciliation: what the hub acknowledged or accepted is not what it holds.</summary>
+    private static void Check(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ReconciliationException(message);
+        }
     }
 
     public static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
@@ -217,3 +234,6 @@ internal sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) 
 
     private sealed record PoolItemPage(List<PoolItem> Items, long? NextAfter);
 }
+
+/// <summary>What the hub acknowledged or accepted is not what it holds.</summary>
+public sealed class ReconciliationException(string message) : Exception(message);
