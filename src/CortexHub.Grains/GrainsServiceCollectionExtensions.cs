@@ -44,6 +44,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddValidatedOptions<PoolOptions, PoolOptionsValidator>(configuration, PoolOptions.SectionName);
         services.TryAddSingleton<IPoolStore, RelationalPoolStore>();
         services.TryAddSingleton<PoolMetrics>();
+        services.TryAddSingleton<PoolOutcomes>();
         services.TryAddSingleton<WorkPool>();
         services.TryAddSingleton<PoolDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolDispatcher>());

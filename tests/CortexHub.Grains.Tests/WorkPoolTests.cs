@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using CortexHub.Grains;
+using CortexHub.Grains.Events;
 using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -161,6 +163,108 @@ public sealed class WorkPoolTests
         var item = await pool.GetAsync(id);
         Assert.Equal((PoolItemState.Claimed, "n2", second.LeaseTerm), (item!.State, item.ClaimedBy, item.LeaseTerm));
         Assert.Equal(PoolItemState.Done, (await pool.CompleteAsync(new PoolClaimRef(id, second.LeaseTerm), 0))!.State);
+    }
+
+    [Theory]
+    [InlineData(StorageKind.Sqlite)]
+    [InlineData(StorageKind.Postgres)]
+    public async Task Finish_OneStatementWithAStaleTermAmongMany_OnlyTheStaleOneChangesNothing(StorageKind kind)
+    {
+        await using var cluster = await StartAsync(kind, configure: o => o.Configuration["CortexHub:Pool:RetryBaseDelay"] = "00:00:00.010");
+        var pool = Pool(cluster);
+        var store = Store(cluster);
+        for (var i = 0; i < 4; i++)
+        {
+            await SubmitAsync(pool, $"job {i}");
+        }
+
+        var claims = await store.PoolClaimAsync("n1", "tester", NoLabels, 4, DateTimeOffset.UtcNow);
+        var stale = claims[3];
+        await pool.FailAsync(new PoolClaimRef(stale.ItemId, stale.LeaseTerm), "lost it");
+        var reclaimed = await ClaimEventuallyAsync(store, stale.ItemId, "n2");
+
+        var now = DateTimeOffset.UtcNow;
+        var changed = await store.PoolFinishAsync(
+            [
+                new PoolOutcome(claims[0].ItemId, claims[0].LeaseTerm, Succeeded: true, null, 0),
+                new PoolOutcome(claims[1].ItemId, claims[1].LeaseTerm, Succeeded: false, "boom", 3),
+                new PoolOutcome(claims[2].ItemId, claims[2].LeaseTerm, Succeeded: true, null, null),
+                new PoolOutcome(stale.ItemId, stale.LeaseTerm, Succeeded: true, null, 0),
+            ], TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), now);
+
+        Assert.Equal(new[] { claims[0].ItemId, claims[1].ItemId, claims[2].ItemId }.Order(), changed.Select(i => i.ItemId).Order());
+        var byId = changed.ToDictionary(i => i.ItemId);
+        Assert.Equal((PoolItemState.Done, 0, null), (byId[claims[0].ItemId].State, byId[claims[0].ItemId].ExitCode, byId[claims[0].ItemId].LastError));
+        Assert.Equal((PoolItemState.Available, 3, "boom"), (byId[claims[1].ItemId].State, byId[claims[1].ItemId].ExitCode, byId[claims[1].ItemId].LastError));
+        Assert.InRange(byId[claims[1].ItemId].AvailableAt, now + TimeSpan.FromSeconds(1) - Tolerance, now + TimeSpan.FromSeconds(1) + Tolerance);
+        Assert.Equal((PoolItemState.Done, (int?)null), (byId[claims[2].ItemId].State, byId[claims[2].ItemId].ExitCode));
+        var untouched = await pool.GetAsync(stale.ItemId);
+        Assert.Equal((PoolItemState.Claimed, "n2", reclaimed.LeaseTerm), (untouched!.State, untouched.ClaimedBy, untouched.LeaseTerm));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.PoolFinishAsync(
+            [new PoolOutcome(stale.ItemId, reclaimed.LeaseTerm, true, null, 0), new PoolOutcome(stale.ItemId, reclaimed.LeaseTerm, true, null, 0)],
+            TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), now));
+    }
+
+    [Theory]
+    [InlineData(StorageKind.Sqlite, 1)]
+    [InlineData(StorageKind.Postgres, 2)]
+    public async Task Outcomes_ManyConcurrentCallers_EachGetsItsOwnAnswer_StaleAndRepeatedOnesChangeNothing(StorageKind kind, int silos)
+    {
+        await using var cluster = await StartAsync(kind, silos, o => o.Configuration["CortexHub:Pool:RetryBaseDelay"] = "00:00:00.010");
+        var pool = Pool(cluster);
+        const int items = 200;
+        await Parallel.ForEachAsync(Enumerable.Range(0, items), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+            await pool.SubmitAsync(Work($"job {i}")));
+        var claims = (await Store(cluster).PoolClaimAsync("n1", "tester", NoLabels, items, DateTimeOffset.UtcNow)).ToList();
+        Assert.Equal(items, claims.Count);
+
+        // One claim ended before the burst and was claimed again: its first term is stale.
+        var stale = claims[17];
+        await pool.FailAsync(new PoolClaimRef(stale.ItemId, stale.LeaseTerm), "lost it");
+        var reclaimed = await ClaimEventuallyAsync(Store(cluster), stale.ItemId, "n2");
+        await using var events = await cluster[0].Services.GetRequiredService<EventHub>().SubscribeAsync([EventTopics.All]);
+
+        // Every claim completed (even ones fail, every tenth twice, from every silo) all at once: the
+        // silo batches them, yet each caller learns what its own outcome did.
+        var calls = claims.SelectMany((c, i) => i % 10 == 0 ? new[] { (c, i), (c, i) } : [(c, i)]).ToList();
+        var answers = await Task.WhenAll(calls.Select(call => Task.Run(async () =>
+        {
+            var (claim, i) = call;
+            var silo = Pool(cluster, i % silos);
+            var reference = new PoolClaimRef(claim.ItemId, claim.LeaseTerm);
+            return (Claim: claim, Index: i, Item: i % 2 == 1 ? await silo.FailAsync(reference, $"failed {i}", i) : await silo.CompleteAsync(reference, 0));
+        })));
+
+        Assert.All(answers.Where(a => a.Claim == stale), a => Assert.Null(a.Item));
+        foreach (var group in answers.Where(a => a.Claim != stale).GroupBy(a => a.Claim.ItemId))
+        {
+            var accepted = Assert.Single(group, a => a.Item is not null); // a repeat of the same term is stale
+            Assert.Equal(accepted.Index % 2 == 1 ? PoolItemState.Available : PoolItemState.Done, accepted.Item!.State);
+            Assert.Equal(accepted.Index % 2 == 1 ? $"failed {accepted.Index}" : null, accepted.Item.LastError);
+        }
+
+        var stored = (await pool.ListAsync(limit: 1000)).ToDictionary(i => i.ItemId);
+        Assert.Equal(items / 2, stored.Values.Count(i => i.State == PoolItemState.Done));
+        Assert.Equal(items / 2 - 1, stored.Values.Count(i => i.State == PoolItemState.Available)); // the odd ones but the stale one
+        Assert.Equal((PoolItemState.Claimed, "n2", reclaimed.LeaseTerm), (stored[stale.ItemId].State, stored[stale.ItemId].ClaimedBy, stored[stale.ItemId].LeaseTerm));
+
+        // Each accepted outcome is announced once on the event bus (the stale one's earlier failure was announced before).
+        var announced = new List<string>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (var envelope in events.ReadAllAsync(timeout.Token))
+        {
+            if (envelope.Event is { Kind: HubEventKinds.PoolItem } e && e.Source != "pool:" + stale.ItemId
+                && JsonDocument.Parse(e.PayloadJson).RootElement.GetProperty("change").GetString() is "done" or "retry")
+            {
+                announced.Add(e.Source);
+                if (announced.Count == items - 1)
+                {
+                    break;
+                }
+            }
+        }
+
+        Assert.Equal(items - 1, announced.Distinct().Count());
     }
 
     [Theory]

@@ -23,6 +23,7 @@ public sealed partial class PoolDispatcher : BackgroundService
     private readonly IPoolStore _store;
     private readonly INodeOutboxStore _outbox;
     private readonly IGrainFactory _grains;
+    private readonly PoolOutcomes _outcomes;
     private readonly IClusterNotifier _notifier;
     private readonly PoolMetrics _metrics;
     private readonly SiloKillSwitch _killSwitch;
@@ -38,6 +39,7 @@ public sealed partial class PoolDispatcher : BackgroundService
         IPoolStore store,
         INodeOutboxStore outbox,
         IGrainFactory grains,
+        PoolOutcomes outcomes,
         IClusterNotifier notifier,
         PoolMetrics metrics,
         SiloKillSwitch killSwitch,
@@ -48,6 +50,7 @@ public sealed partial class PoolDispatcher : BackgroundService
         _store = store;
         _outbox = outbox;
         _grains = grains;
+        _outcomes = outcomes;
         _notifier = notifier;
         _metrics = metrics;
         _killSwitch = killSwitch;
@@ -56,6 +59,7 @@ public sealed partial class PoolDispatcher : BackgroundService
         _logger = logger;
         _subscription = notifier.Subscribe(HubChannels.PoolWork, _ => Wake());
         notifier.Resync += Wake;
+        outcomes.WorkReturned += AnnounceWork;
     }
 
     /// <summary>Nodes on this silo currently taking pool work.</summary>
@@ -252,10 +256,9 @@ public sealed partial class PoolDispatcher : BackgroundService
     {
         try
         {
-            await _grains.GetGrain<IPoolShardGrain>(WorkPool.ShardOf(claim.ItemId)!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .FailAsync(claim.ItemId, claim.LeaseTerm, error, null);
+            await _outcomes.FailAsync(claim, error, null);
         }
-        catch (Exception ex) when (ex is StorageUnavailableException or GrainVersionConflictException)
+        catch (StorageUnavailableException ex)
         {
             // The lease is not renewed (not dispatched) or the reaper finds it: it returns to the pool later.
             LogPassFailed(ex, ErrorId.New());
@@ -294,6 +297,7 @@ public sealed partial class PoolDispatcher : BackgroundService
 
     public override void Dispose()
     {
+        _outcomes.WorkReturned -= AnnounceWork;
         _subscription.Dispose();
         base.Dispose();
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CortexHub.Grains.Storage;
 using CortexHub.Grains.Tasks;
 using CortexHub.Runtime;
@@ -23,6 +22,7 @@ public sealed partial class PoolReaper(
     IPoolStore store,
     IClusterLeaseStore leases,
     IGrainFactory grains,
+    WorkPool pool,
     SiloIdentity silo,
     SiloKillSwitch killSwitch,
     PoolMetrics metrics,
@@ -118,13 +118,7 @@ public sealed partial class PoolReaper(
         var reason = lapsed.Reason == "expired"
             ? $"The lease of node {lapsed.ClaimedBy} expired."
             : $"Node {lapsed.ClaimedBy}'s stream has been gone longer than {_options.OrphanGrace}.";
-        var shard = WorkPool.ShardOf(lapsed.ItemId)?.ToString(CultureInfo.InvariantCulture);
-        if (shard is null)
-        {
-            return;
-        }
-
-        var item = await grains.GetGrain<IPoolShardGrain>(shard).FailAsync(lapsed.ItemId, lapsed.LeaseTerm, reason, null);
+        var item = await pool.FailAsync(new PoolClaimRef(lapsed.ItemId, lapsed.LeaseTerm), reason);
         if (item is null)
         {
             return; // the claimer's outcome got there first

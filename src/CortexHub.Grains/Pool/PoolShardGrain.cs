@@ -11,9 +11,10 @@ namespace CortexHub.Grains.Pool;
 /// A pool shard. Its state is its rows in <c>pool_items</c> (every change is one conditional
 /// statement, so activations of the same shard on several silos stay correct); the grain turn
 /// orders the changes this silo makes and announces each one (event bus, hint to dispatchers).
+/// Lease outcomes, the hot path, skip the grain: <see cref="PoolOutcomes"/> group-commits them.
 /// </summary>
 [GrainType("pool-shard")]
-public sealed partial class PoolShardGrain(
+public sealed class PoolShardGrain(
     IPoolStore store,
     PoolDispatcher dispatcher,
     EventHub events,
@@ -43,20 +44,6 @@ public sealed partial class PoolShardGrain(
         var existing = await store.PoolGetByKeyAsync(request.CreatedBy, request.IdempotencyKey!)
             ?? throw new InvalidOperationException($"Pool item with idempotency key '{request.IdempotencyKey}' vanished while being read; retry the submit.");
         return new PoolSubmitResult(existing, Created: false);
-    }
-
-    public async Task<PoolItem?> CompleteAsync(string itemId, long leaseTerm, int exitCode)
-    {
-        var item = await store.PoolCompleteAsync(itemId, leaseTerm, exitCode, Time.GetUtcNow());
-        await OnOutcomeAsync(itemId, leaseTerm, item, "done");
-        return item;
-    }
-
-    public async Task<PoolItem?> FailAsync(string itemId, long leaseTerm, string error, int? exitCode)
-    {
-        var item = await store.PoolFailAsync(itemId, leaseTerm, error, exitCode, _options.RetryBaseDelay, _options.RetryMaxDelay, Time.GetUtcNow());
-        await OnOutcomeAsync(itemId, leaseTerm, item, item?.State == PoolItemState.Dead ? "dead" : "retry");
-        return item;
     }
 
     public async Task<PoolItem?> CancelAsync(string itemId, string reason)
@@ -90,18 +77,6 @@ public sealed partial class PoolShardGrain(
 
     public Task<bool> DeleteAsync(string itemId) => store.PoolDeleteAsync(itemId);
 
-    private async Task OnOutcomeAsync(string itemId, long leaseTerm, PoolItem? item, string change)
-    {
-        if (item is null)
-        {
-            LogStaleOutcome(itemId, leaseTerm, change);
-            return;
-        }
-
-        metrics.Outcome(item);
-        await AnnounceAsync(item, change);
-    }
-
     /// <summary>
     /// Publishes the change (queued, not awaited: the turn ends when the row is written); new
     /// claimable work also wakes every silo's dispatcher.
@@ -124,7 +99,4 @@ public sealed partial class PoolShardGrain(
         });
         return Task.CompletedTask;
     }
-
-    [LoggerMessage(4401, LogLevel.Debug, "Outcome '{Change}' for pool item {ItemId} names lease term {LeaseTerm}, which is no longer current; ignored")]
-    private partial void LogStaleOutcome(string itemId, long leaseTerm, string change);
 }

@@ -8,9 +8,10 @@ namespace CortexHub.Grains.Pool;
 
 /// <summary>
 /// The work pool's API, usable on any silo: validates requests, routes item operations to the
-/// owning shard grain (the shard is part of the item id) and reads straight from storage.
+/// owning shard grain (the shard is part of the item id), lease outcomes to this silo's group
+/// commit (<see cref="PoolOutcomes"/>), and reads straight from storage.
 /// </summary>
-public sealed class WorkPool(IGrainFactory grains, IPoolStore store, IOptions<PoolOptions> options, TimeProvider time)
+public sealed class WorkPool(IGrainFactory grains, IPoolStore store, PoolOutcomes outcomes, IOptions<PoolOptions> options, TimeProvider time)
 {
     private readonly PoolOptions _options = options.Value;
 
@@ -45,11 +46,11 @@ public sealed class WorkPool(IGrainFactory grains, IPoolStore store, IOptions<Po
 
     /// <summary>Ends a lease as done (null when the term is stale).</summary>
     public Task<PoolItem?> CompleteAsync(PoolClaimRef claim, int exitCode) =>
-        ShardOf(claim.ItemId) is { } shard ? Shard(shard).CompleteAsync(claim.ItemId, claim.LeaseTerm, exitCode) : Task.FromResult<PoolItem?>(null);
+        ShardOf(claim.ItemId) is null ? Task.FromResult<PoolItem?>(null) : outcomes.CompleteAsync(claim, exitCode);
 
     /// <summary>Ends a lease as failed: retry after backoff, or dead letter (null when the term is stale).</summary>
     public Task<PoolItem?> FailAsync(PoolClaimRef claim, string error, int? exitCode = null) =>
-        ShardOf(claim.ItemId) is { } shard ? Shard(shard).FailAsync(claim.ItemId, claim.LeaseTerm, error, exitCode) : Task.FromResult<PoolItem?>(null);
+        ShardOf(claim.ItemId) is null ? Task.FromResult<PoolItem?>(null) : outcomes.FailAsync(claim, error, exitCode);
 
     /// <summary>The shard named in an item id (<c>p{shard}-{id}</c>), or null for an id that is not a pool item's.</summary>
     public static int? ShardOf(string itemId)

@@ -24,11 +24,13 @@ public interface IPoolStore
     /// <summary>Renews the dispatched leases of these nodes (called with each heartbeat flush).</summary>
     Task<int> PoolExtendAsync(IReadOnlyCollection<string> nodeIds, DateTimeOffset now, CancellationToken cancellationToken = default);
 
-    /// <summary>Ends the lease as done; null when the lease term is no longer current.</summary>
-    Task<PoolItem?> PoolCompleteAsync(string itemId, long leaseTerm, int exitCode, DateTimeOffset now, CancellationToken cancellationToken = default);
-
-    /// <summary>Ends the lease as failed: back to available after a backoff, or dead when out of attempts; null when stale.</summary>
-    Task<PoolItem?> PoolFailAsync(string itemId, long leaseTerm, string error, int? exitCode, TimeSpan backoffBase, TimeSpan backoffMax, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Ends many leases in one statement: success makes the item done; failure returns it to the pool
+    /// after a backoff (base × 2^(attempt−1), capped), or dead-letters it when out of attempts. Each
+    /// item appears at most once. Returns the items whose named term was current, as they are now;
+    /// an outcome naming an ended lease changes nothing and has no row.
+    /// </summary>
+    Task<IReadOnlyList<PoolItem>> PoolFinishAsync(IReadOnlyList<PoolOutcome> outcomes, TimeSpan backoffBase, TimeSpan backoffMax, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Cancels an available or claimed item; null when it was in neither state.</summary>
     Task<PoolItem?> PoolCancelAsync(string itemId, string reason, DateTimeOffset now, CancellationToken cancellationToken = default);

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Data.Common;
+using System.Text;
 using System.Text.Json;
 using CortexHub.Grains.Pool;
 using CortexHub.Runtime.Storage.Relational;
@@ -66,27 +68,23 @@ public sealed class RelationalPoolStore(RelationalDatabase database) : IPoolStor
             Bind(command, "@now", database.ToDbTime(now));
         }, cancellationToken);
 
-    public async Task<PoolItem?> PoolCompleteAsync(string itemId, long leaseTerm, int exitCode, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Single(await database.QueryAsync("PoolComplete", command =>
+    public Task<IReadOnlyList<PoolItem>> PoolFinishAsync(
+        IReadOnlyList<PoolOutcome> outcomes, TimeSpan backoffBase, TimeSpan backoffMax, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (outcomes.Select(o => o.ItemId).Distinct(StringComparer.Ordinal).Count() != outcomes.Count)
         {
-            Bind(command, "@item", itemId);
-            Bind(command, "@term", leaseTerm);
-            Bind(command, "@exit_code", exitCode);
-            Bind(command, "@now", database.ToDbTime(now));
-        }, ReadItem, cancellationToken));
+            // One statement cannot apply two outcomes to one row in order; the caller splits them.
+            throw new ArgumentException("Each item may appear only once among the outcomes of one statement.", nameof(outcomes));
+        }
 
-    public async Task<PoolItem?> PoolFailAsync(
-        string itemId, long leaseTerm, string error, int? exitCode, TimeSpan backoffBase, TimeSpan backoffMax, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Single(await database.QueryAsync("PoolFail", command =>
+        return database.QueryAsync("PoolFinish", command =>
         {
-            Bind(command, "@item", itemId);
-            Bind(command, "@term", leaseTerm);
-            Bind(command, "@error", error);
-            Bind(command, "@exit_code", exitCode);
+            Bind(command, "@outcomes", OutcomesJson(outcomes));
             Bind(command, "@backoff_base_ms", (long)backoffBase.TotalMilliseconds);
             Bind(command, "@backoff_max_ms", (long)backoffMax.TotalMilliseconds);
             Bind(command, "@now", database.ToDbTime(now));
-        }, ReadItem, cancellationToken));
+        }, ReadItem, cancellationToken);
+    }
 
     public async Task<PoolItem?> PoolCancelAsync(string itemId, string reason, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         Single(await database.QueryAsync("PoolCancel", command =>
@@ -190,6 +188,38 @@ public sealed class RelationalPoolStore(RelationalDatabase database) : IPoolStor
         CreatedAt: database.ReadTime(reader, 20),
         FinishedAt: NullableTime(reader, 21),
         Dispatched: reader.GetBoolean(22));
+
+    /// <summary>Outcomes as <c>[{"item":…,"term":…,"ok":…,"error":…,"exit_code":…}]</c> for the dialects' <c>PoolFinish</c>.</summary>
+    private static string OutcomesJson(IReadOnlyList<PoolOutcome> outcomes)
+    {
+        var buffer = new ArrayBufferWriter<byte>(96 * outcomes.Count);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var outcome in outcomes)
+            {
+                json.WriteStartObject();
+                json.WriteString("item", outcome.ItemId);
+                json.WriteNumber("term", outcome.LeaseTerm);
+                json.WriteBoolean("ok", outcome.Succeeded);
+                json.WriteString("error", outcome.Error);
+                if (outcome.ExitCode is { } exitCode)
+                {
+                    json.WriteNumber("exit_code", exitCode);
+                }
+                else
+                {
+                    json.WriteNull("exit_code");
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     /// <summary>Labels as a JSON object with sorted keys (the same labels always give the same text).</summary>
     internal static string LabelsJson(IReadOnlyDictionary<string, string>? labels) =>

@@ -53,24 +53,25 @@ WHERE state = 'claimed' AND item_id = ANY(@items) AND task_id = ANY(@tasks);
 UPDATE pool_items SET lease_expires_at = @now + visibility_ms * interval '1 millisecond'
 WHERE state = 'claimed' AND dispatched AND claimed_by = ANY(@nodes);
 
--- name: PoolComplete
-UPDATE pool_items SET state = 'done', exit_code = @exit_code, last_error = NULL, lease_expires_at = NULL, finished_at = @now
-WHERE item_id = @item AND state = 'claimed' AND lease_term = @term
-RETURNING item_id, seq, shard, state, priority, required_labels, work, created_by, idempotency_key, max_attempts, attempts,
-          visibility_ms, available_at, lease_term, claimed_by, claimed_at, lease_expires_at, task_id, last_error, exit_code,
-          created_at, finished_at, dispatched;
-
--- name: PoolFail
--- Retry after base * 2^(attempts-1) (capped), or dead-letter once the attempts are used up.
-UPDATE pool_items
-SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'available' END,
-    available_at = @now + LEAST(@backoff_max_ms, @backoff_base_ms * (CAST(1 AS bigint) << LEAST(attempts - 1, 30))) * interval '1 millisecond',
-    finished_at = CASE WHEN attempts >= max_attempts THEN @now END,
-    last_error = @error, exit_code = @exit_code, lease_expires_at = NULL
-WHERE item_id = @item AND state = 'claimed' AND lease_term = @term
-RETURNING item_id, seq, shard, state, priority, required_labels, work, created_by, idempotency_key, max_attempts, attempts,
-          visibility_ms, available_at, lease_term, claimed_by, claimed_at, lease_expires_at, task_id, last_error, exit_code,
-          created_at, finished_at, dispatched;
+-- name: PoolFinish
+-- Ends many leases in one statement (the silo's group commit of outcomes). @outcomes is a JSON
+-- array of {item, term, ok, error, exit_code}, each item at most once. Success: done. Failure:
+-- retry after base * 2^(attempts-1) (capped), or dead-letter once the attempts are used up.
+-- Only an item whose current lease term is the one named changes (and is returned); an outcome
+-- naming an ended lease matches no row.
+-- "state || ''" keeps the state indexes out of the plan: the outcomes drive the join (one primary
+-- key probe each) however many items are claimed, even when the statistics are stale.
+UPDATE pool_items i
+SET state = CASE WHEN o.ok THEN 'done' WHEN i.attempts >= i.max_attempts THEN 'dead' ELSE 'available' END,
+    available_at = CASE WHEN o.ok THEN i.available_at
+                        ELSE @now + LEAST(@backoff_max_ms, @backoff_base_ms * (CAST(1 AS bigint) << LEAST(i.attempts - 1, 30))) * interval '1 millisecond' END,
+    finished_at = CASE WHEN o.ok OR i.attempts >= i.max_attempts THEN @now END,
+    last_error = o.error, exit_code = o.exit_code, lease_expires_at = NULL
+FROM json_to_recordset(CAST(@outcomes AS json)) AS o(item text, term bigint, ok boolean, error text, exit_code integer)
+WHERE i.item_id = o.item AND i.state || '' = 'claimed' AND i.lease_term = o.term
+RETURNING i.item_id, i.seq, i.shard, i.state, i.priority, i.required_labels, i.work, i.created_by, i.idempotency_key, i.max_attempts,
+          i.attempts, i.visibility_ms, i.available_at, i.lease_term, i.claimed_by, i.claimed_at, i.lease_expires_at, i.task_id,
+          i.last_error, i.exit_code, i.created_at, i.finished_at, i.dispatched;
 
 -- name: PoolCancel
 UPDATE pool_items SET state = 'cancelled', last_error = @reason, lease_expires_at = NULL, finished_at = @now

@@ -45,29 +45,33 @@ RETURNING item_id, seq, shard, state, priority, required_labels, work, created_b
           created_at, finished_at, dispatched;
 
 -- name: PoolMarkDispatched
+-- "+state": probe the listed ids, never scan every claimed item (the state index would).
 UPDATE pool_items SET dispatched = 1
-WHERE state = 'claimed' AND item_id IN (SELECT value FROM json_each(@items)) AND task_id IN (SELECT value FROM json_each(@tasks));
+WHERE +state = 'claimed' AND item_id IN (SELECT value FROM json_each(@items)) AND task_id IN (SELECT value FROM json_each(@tasks));
 
 -- name: PoolExtend
 -- One statement per silo per heartbeat flush: the beating nodes' dispatched claims live on.
 UPDATE pool_items SET lease_expires_at = @now + visibility_ms
 WHERE state = 'claimed' AND dispatched = 1 AND claimed_by IN (SELECT value FROM json_each(@nodes));
 
--- name: PoolComplete
-UPDATE pool_items SET state = 'done', exit_code = @exit_code, last_error = NULL, lease_expires_at = NULL, finished_at = @now
-WHERE item_id = @item AND state = 'claimed' AND lease_term = @term
-RETURNING item_id, seq, shard, state, priority, required_labels, work, created_by, idempotency_key, max_attempts, attempts,
-          visibility_ms, available_at, lease_term, claimed_by, claimed_at, lease_expires_at, task_id, last_error, exit_code,
-          created_at, finished_at, dispatched;
-
--- name: PoolFail
--- Retry after base * 2^(attempts-1) (capped), or dead-letter once the attempts are used up.
+-- name: PoolFinish
+-- Ends many leases in one statement (the silo's group commit of outcomes). @outcomes is a JSON
+-- array of {item, term, ok, error, exit_code}, each item at most once. Success: done. Failure:
+-- retry after base * 2^(attempts-1) (capped), or dead-letter once the attempts are used up.
+-- Only an item whose current lease term is the one named changes (and is returned); an outcome
+-- naming an ended lease matches no row.
+-- "+state" keeps the state indexes out of the plan: the outcomes drive the join (one item_id
+-- probe each) however many items are claimed.
 UPDATE pool_items
-SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'available' END,
-    available_at = @now + MIN(@backoff_max_ms, @backoff_base_ms * (1 << MIN(attempts - 1, 30))),
-    finished_at = CASE WHEN attempts >= max_attempts THEN @now END,
-    last_error = @error, exit_code = @exit_code, lease_expires_at = NULL
-WHERE item_id = @item AND state = 'claimed' AND lease_term = @term
+SET state = CASE WHEN o.ok THEN 'done' WHEN attempts >= max_attempts THEN 'dead' ELSE 'available' END,
+    available_at = CASE WHEN o.ok THEN available_at
+                        ELSE @now + MIN(@backoff_max_ms, @backoff_base_ms * (1 << MIN(attempts - 1, 30))) END,
+    finished_at = CASE WHEN o.ok OR attempts >= max_attempts THEN @now END,
+    last_error = o.error, exit_code = o.exit_code, lease_expires_at = NULL
+FROM (SELECT json_extract(value, '$.item') AS item, json_extract(value, '$.term') AS term, json_extract(value, '$.ok') AS ok,
+             json_extract(value, '$.error') AS error, json_extract(value, '$.exit_code') AS exit_code
+      FROM json_each(@outcomes)) AS o
+WHERE pool_items.item_id = o.item AND +pool_items.state = 'claimed' AND pool_items.lease_term = o.term
 RETURNING item_id, seq, shard, state, priority, required_labels, work, created_by, idempotency_key, max_attempts, attempts,
           visibility_ms, available_at, lease_term, claimed_by, claimed_at, lease_expires_at, task_id, last_error, exit_code,
           created_at, finished_at, dispatched;
