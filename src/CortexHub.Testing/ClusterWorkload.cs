@@ -30,8 +30,12 @@ public sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) : 
 
     public IReadOnlyCollection<string> TaskIds => (IReadOnlyCollection<string>)_taskNodes.Keys;
 
-    /// <summary>Provisions <paramref name="count"/> nodes through the API (silos in turn) and connects them to the balancer.</summary>
-    public async Task StartNodesAsync(int count, int poolSlots, Func<string, TimeSpan> workTime)
+    /// <summary>
+    /// Provisions <paramref name="count"/> nodes through the API (silos in turn) and connects them:
+    /// to the balancer, or to <paramref name="addresses"/> (node i starts at address
+    /// <paramref name="firstAddress"/>(i) and moves to the next one when its stream dies).
+    /// </summary>
+    public async Task StartNodesAsync(int count, int poolSlots, Func<string, TimeSpan> workTime, IReadOnlyList<Uri>? addresses = null, Func<int, int>? firstAddress = null)
     {
         var ids = Enumerable.Range(0, count).Select(i => $"n{i:000}").ToList();
         var tokens = new ConcurrentDictionary<string, string>();
@@ -41,14 +45,14 @@ public sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) : 
             tokens[n.id] = await cluster.ProvisionAsync(api, n.id);
         });
 
-        foreach (var id in ids)
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
         {
-            var node = new PoolWorkerNode(id, tokens[id], [cluster.GrpcAddress], poolSlots, workTime, outputChunks: outputChunks);
+            var node = new PoolWorkerNode(id, tokens[id], addresses ?? [cluster.GrpcAddress], poolSlots, workTime, firstSilo: firstAddress?.Invoke(i) ?? 0, outputChunks: outputChunks);
             node.Start();
             Nodes.Add(node);
         }
 
-        await WaitAsync(async () => (await ListNodesAsync()).Count(n => n.Status == NodeStatus.Online) == count, TimeSpan.FromSeconds(60), $"all {count} nodes are online");
+        await WaitAsync(async () => (await ListNodesAsync()).Count(n => n.Status == NodeStatus.Online) == count, TimeSpan.FromSeconds(60 + count / 20), $"all {count} nodes are online");
     }
 
     public async Task<List<NodeSnapshot>> ListNodesAsync()

@@ -9,12 +9,20 @@ using CortexHub.Testing;
 //   dotnet run -c Release --project tests/CortexHub.Benchmarks -- runtime [--backend sqlite|postgres|both] [--seconds N]
 //   dotnet run -c Release --project tests/CortexHub.Benchmarks -- gateway [--backend ...] [--seconds N] [--payload BYTES]
 //   dotnet run -c Release --project tests/CortexHub.Benchmarks -- pool [--backend ...] [--seconds N]
+//   dotnet run -c Release --project tests/CortexHub.Benchmarks -- suite [--seconds N] [--only SECTION]
+//     the standard suite: every scenario beside its baseline, fault scenarios with reconciliation,
+//     JSON + Markdown + SVG plots in artifacts/bench/suite (latest copy in tests/CortexHub.Benchmarks/results)
 // PostgreSQL: the server named by CORTEXHUB_TEST_PG, else a throwaway one started from Debian's packages.
 var suite = args.FirstOrDefault();
-if (suite is not ("runtime" or "gateway" or "journal" or "registry" or "pool"))
+if (suite is not ("suite" or "runtime" or "gateway" or "journal" or "registry" or "pool"))
 {
-    Console.Error.WriteLine("usage: CortexHub.Benchmarks runtime|gateway|journal|registry|pool [--backend sqlite|postgres|both] [--seconds N] [--payload BYTES] [--nodes N]");
+    Console.Error.WriteLine("usage: CortexHub.Benchmarks suite|runtime|gateway|journal|registry|pool [--backend sqlite|postgres|both] [--seconds N] [--payload BYTES] [--nodes N]");
     return 2;
+}
+
+if (suite == "suite")
+{
+    return await CortexHub.Benchmarks.Suite.SuiteRunner.RunAsync(TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "3", CultureInfo.InvariantCulture)), Option("--only"));
 }
 
 var backend = Option("--backend") ?? "both";

@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using CortexHub.Benchmarks.Gateway;
+using CortexHub.Testing;
+
+namespace CortexHub.Benchmarks.Suite;
+
+/// <summary>A goal from issue 9 and the figure measured against it.</summary>
+/// <param name="Limit">What bounds the figure, reported when the goal is missed.</param>
+public sealed record Target(string Name, double Measured, double Goal, string Unit, bool HigherIsBetter, string Limit)
+{
+    public bool Met => Measured > 0 && (HigherIsBetter ? Measured >= Goal : Measured <= Goal);
+
+    /// <summary>"met" or how far off, e.g. "missed by 31% (needs 1.4x)".</summary>
+    public string Verdict => Measured <= 0 ? "not measured"
+        : Met ? "met"
+        : HigherIsBetter ? string.Create(CultureInfo.InvariantCulture, $"missed by {100 * (Goal - Measured) / Goal:F0}% (needs {Goal / Measured:F1}x)")
+        : string.Create(CultureInfo.InvariantCulture, $"missed by {100 * (Measured - Goal) / Goal:F0}% ({Measured / Goal:F1}x the goal)");
+}
+
+/// <summary>One run of the standard suite, as written to JSON.</summary>
+public sealed record SuiteRun(DateTimeOffset At, string Machine, double Minutes, IReadOnlyList<Measurement> Measurements, IReadOnlyList<Target> Targets, IReadOnlyList<FaultResult> Faults);
+
+/// <summary>
+/// The standard suite: every scenario beside its baseline measured in the same run (echo service
+/// for the transport, raw SQL loop for the pool), the fault scenarios with their reconciliations,
+/// then a JSON file, a Markdown summary with the targets, and SVG plots.
+/// </summary>
+public static class SuiteRunner
+{
+    /// <param name="only">Runs only the sections whose name contains this (for working on one scenario).</param>
+    public static async Task<int> RunAsync(TimeSpan perScenario, string? only = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var measurements = new List<Measurement>();
+        var faults = new List<FaultResult>();
+
+        async Task Section(string name, Func<Task> run)
+        {
+            if (only is not null && !name.Contains(only, StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+
+            Console.WriteLine($"[suite {clock.Elapsed:mm\\:ss}] {name}");
+            await run();
+        }
+
+        foreach (var kind in new[] { StorageKind.Sqlite, StorageKind.Postgres })
+        {
+            await Section($"ingest vs echo ({kind})", async () => measurements.AddRange(await GatewayBenchmark.RunAsync(kind, perScenario, 256)));
+            await Section($"pool vs raw SQL loop ({kind})", async () => measurements.AddRange(await PoolBenchmark.RunAsync(kind, perScenario)));
+            await Section($"dispatch round trip ({kind}, 1 silo)", async () => measurements.Add(await DispatchBenchmark.RunAsync(kind, 1, 300)));
+        }
+
+        await Section("dispatch round trip (postgres, 3 silos)", async () => measurements.Add(await DispatchBenchmark.RunAsync(StorageKind.Postgres, 3, 300)));
+        await Section("10,000 idle nodes on one silo process", async () => measurements.AddRange(await RegistryBenchmark.RunAsync(StorageKind.Sqlite, 10_000, perScenario)));
+        await Section("fault: SIGKILL a silo holding 1,000 nodes", async () => faults.Add(await Fault("SIGKILL a silo holding 1,000 nodes", () => FaultScenarios.SiloKilledWithThousandNodesAsync())));
+        await Section("fault: PostgreSQL restart under load", async () => faults.Add(await Fault("PostgreSQL restart under load", FaultScenarios.PostgresRestartAsync)));
+
+        var run = new SuiteRun(DateTimeOffset.UtcNow, Machine(), clock.Elapsed.TotalMinutes, measurements, Targets(measurements, faults), faults);
+        var output = Path.Combine(RepoPaths.Root, "artifacts", "bench", "suite");
+        Directory.CreateDirectory(output);
+        var stamp = run.At.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var files = new Dictionary<string, string>
+        {
+            [$"run-{stamp}.json"] = JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = true }),
+            ["summary.md"] = Summary(run),
+            ["throughput.svg"] = ThroughputChart(measurements),
+            ["latency.svg"] = LatencyChart(measurements),
+        };
+        foreach (var (name, text) in files)
+        {
+            await File.WriteAllTextAsync(Path.Combine(output, name), text);
+        }
+
+        // The latest summary and plots are kept in the repository (the README links them).
+        var kept = Path.Combine(RepoPaths.Root, "tests", "CortexHub.Benchmarks", "results");
+        Directory.CreateDirectory(kept);
+        foreach (var name in new[] { "summary.md", "throughput.svg", "latency.svg" })
+        {
+            File.Copy(Path.Combine(output, name), Path.Combine(kept, name), overwrite: true);
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(kept, "latest.json"), files[$"run-{stamp}.json"]);
+        Console.WriteLine(files["summary.md"]);
+        Console.WriteLine($"written: {output} (run-{stamp}.json, summary.md, throughput.svg, latency.svg) and {kept}");
+        return faults.All(f => f.Passed) ? 0 : 1;
+    }
+
+    /// <summary>A fault scenario whose setup failed is a failed scenario in the report, not a crash of the suite.</summary>
+    private static async Task<FaultResult> Fault(string scenario, Func<Task<FaultResult>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"{scenario} failed: {ex}");
+            return new FaultResult(scenario, false, $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}", []);
+        }
+    }
+
+    private static IReadOnlyList<Target> Targets(List<Measurement> all, List<FaultResult> faults)
+    {
+        var targets = new List<Target>();
+        foreach (var backend in new[] { "sqlite", "postgres" })
+        {
+            var echo = Find(all, m => m.Scenario.StartsWith($"echo ({backend})", StringComparison.Ordinal) && m.Scenario.Contains("pipelined") && m.Scenario.EndsWith("100 stream(s)", StringComparison.Ordinal));
+            var ingest = Find(all, m => m.Scenario.StartsWith($"gateway ({backend})", StringComparison.Ordinal) && m.Scenario.Contains("pipelined") && m.Scenario.EndsWith("100 stream(s)", StringComparison.Ordinal));
+            targets.Add(new Target($"durable ingest / transport limit ({backend}, 100 streams)", Ratio(ingest, echo), 0.5, "ratio", true,
+                "each event is journaled durably before its ack: one group-committed write per stream batch, on 2 cores shared with the load generator"));
+
+            var raw = Find(all, m => m.Backend == backend && m.Scenario.StartsWith("raw SQL", StringComparison.Ordinal));
+            var pool = Find(all, m => m.Backend == backend && m.Scenario.StartsWith("pool claim+complete, 1 silo", StringComparison.Ordinal));
+            targets.Add(new Target($"pool claims / raw SKIP LOCKED loop ({backend}, 1 silo)", Ratio(pool, raw), 0.7, "ratio", true,
+                "per item: a claim with priority, label and owner filters, a grain turn and a term-checked outcome, versus two bare statements in the raw loop"));
+            targets.Add(new Target($"pool claims+completions per second ({backend}, 1 silo)", pool?.PerSecond ?? 0, 10_000, "/s", true,
+                "the database on this 2-core machine: the raw loop itself reaches this rate only on SQLite"));
+
+            var dispatch = Find(all, m => m.Backend == backend && m.Scenario.StartsWith("dispatch round trip", StringComparison.Ordinal) && m.Scenario.Contains("same silo"));
+            targets.Add(new Target($"dispatch p99, one silo ({backend})", dispatch?.P99Ms ?? 0, 5, "ms", false,
+                "three durable writes before the node sees the task (task state, outbox row, transition), each a commit"));
+        }
+
+        var across = Find(all, m => m.Scenario.StartsWith("dispatch round trip", StringComparison.Ordinal) && m.Scenario.Contains("3 silos"));
+        targets.Add(new Target("dispatch p99 across silos (postgres, 3 silos)", across?.P99Ms ?? 0, 25, "ms", false,
+            "the node's silo learns of the outbox row through a PostgreSQL notification"));
+        var idle = Find(all, m => m.Extra.ContainsKey("KiB RSS per connected node"));
+        targets.Add(new Target("memory per idle connected node (10,000 nodes)", idle?.Extra["KiB RSS per connected node"] ?? 0, 32, "KiB", false,
+            "Kestrel's per-connection HTTP/2 buffers and the session's channels"));
+        var recovery = faults.FirstOrDefault(f => f.Figures.ContainsKey("seconds until all nodes re-attached"));
+        targets.Add(new Target("all nodes re-attached after SIGKILL of a silo holding 1,000", recovery?.Figures["seconds until all nodes re-attached"] ?? 0, 10, "s", false,
+            "every reconnect authenticates against the database and resumes its tasks"));
+        return targets;
+    }
+
+    private static Measurement? Find(List<Measurement> all, Func<Measurement, bool> match) => all.FirstOrDefault(match);
+
+    private static double Ratio(Measurement? a, Measurement? b) => a is null || b is null || b.PerSecond <= 0 ? 0 : a.PerSecond / b.PerSecond;
+
+    private static string Summary(SuiteRun run)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Benchmark suite, {run.At:yyyy-MM-dd HH:mm} UTC").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {run.Machine}. Whole suite: {run.Minutes:F1} min.").AppendLine();
+        md.AppendLine("## Targets").AppendLine();
+        md.AppendLine("| target | measured | goal | verdict | what limits it |").AppendLine("|---|---:|---:|---|---|");
+        foreach (var t in run.Targets)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {t.Name} | {Number(t.Measured)} {t.Unit} | {(t.HigherIsBetter ? "≥" : "≤")} {Number(t.Goal)} {t.Unit} | {t.Verdict} | {(t.Met ? "" : t.Limit)} |");
+        }
+
+        md.AppendLine().AppendLine("## Faults (each ends with a reconciliation)").AppendLine();
+        md.AppendLine("| scenario | result | figures |").AppendLine("|---|---|---|");
+        foreach (var f in run.Faults)
+        {
+            var figures = string.Join(", ", f.Figures.Select(e => $"{e.Key} {Number(e.Value)}"));
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {f.Scenario} | {(f.Passed ? "passed" : "FAILED")}: {f.Detail} | {figures} |");
+        }
+
+        md.AppendLine().AppendLine("## All figures").AppendLine();
+        md.AppendLine("| backend | scenario | ops/s | p50 ms | p99 ms | other |").AppendLine("|---|---|---:|---:|---:|---|");
+        foreach (var m in run.Measurements)
+        {
+            var extra = string.Join(", ", m.Extra.Select(e => $"{e.Key} {Number(e.Value)}"));
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {m.Backend} | {m.Scenario} | {(m.Operations > 0 ? Number(m.PerSecond) : "-")} | {(m.P50Ms > 0 ? m.P50Ms.ToString("F2", CultureInfo.InvariantCulture) : "-")} | {(m.P99Ms > 0 ? m.P99Ms.ToString("F2", CultureInfo.InvariantCulture) : "-")} | {extra} |");
+        }
+
+        md.AppendLine().AppendLine("Plots: [throughput.svg](throughput.svg), [latency.svg](latency.svg).");
+        return md.ToString();
+    }
+
+    private static string ThroughputChart(List<Measurement> all)
+    {
+        var chart = new SvgBarChart("Throughput: CortexHub beside its baseline, same run", "operations/s", ["CortexHub", "baseline"], logScale: true);
+        foreach (var backend in new[] { "sqlite", "postgres" })
+        {
+            var echo = Find(all, m => m.Scenario.StartsWith($"echo ({backend})", StringComparison.Ordinal) && m.Scenario.Contains("pipelined") && m.Scenario.EndsWith("100 stream(s)", StringComparison.Ordinal));
+            var ingest = Find(all, m => m.Scenario.StartsWith($"gateway ({backend})", StringComparison.Ordinal) && m.Scenario.Contains("pipelined") && m.Scenario.EndsWith("100 stream(s)", StringComparison.Ordinal));
+            chart.Add($"{backend}: durable ingest vs echo (100 streams)", ingest?.PerSecond ?? 0, echo?.PerSecond ?? 0);
+            var raw = Find(all, m => m.Backend == backend && m.Scenario.StartsWith("raw SQL", StringComparison.Ordinal));
+            foreach (var pool in all.Where(m => m.Backend == backend && m.Scenario.StartsWith("pool claim+complete", StringComparison.Ordinal)))
+            {
+                chart.Add($"{backend}: {pool.Scenario.Split('(')[0].Trim()} vs raw SQL loop", pool.PerSecond, raw?.PerSecond ?? 0);
+            }
+        }
+
+        return chart.Render();
+    }
+
+    private static string LatencyChart(List<Measurement> all)
+    {
+        var chart = new SvgBarChart("Latency percentiles", "ms", ["p50", "p99"]);
+        foreach (var m in all.Where(m => m.P99Ms > 0 && (m.Scenario.StartsWith("dispatch", StringComparison.Ordinal) || m.Scenario.StartsWith("submit-to-claim", StringComparison.Ordinal)
+            || (m.Scenario.Contains("ping-pong") && m.Scenario.EndsWith("1 stream(s)", StringComparison.Ordinal)))))
+        {
+            var label = m.Scenario.Length > 60 ? m.Scenario[..57] + "..." : m.Scenario;
+            chart.Add($"{(m.Backend == "-" ? "" : m.Backend + ": ")}{label}", m.P50Ms, m.P99Ms);
+        }
+
+        return chart.Render();
+    }
+
+    private static string Number(double value) => value switch
+    {
+        >= 100 => value.ToString("N0", CultureInfo.InvariantCulture),
+        >= 10 => value.ToString("F1", CultureInfo.InvariantCulture),
+        _ => value.ToString("F2", CultureInfo.InvariantCulture),
+    };
+
+    private static string Machine()
+    {
+        var cpu = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() : null;
+        var memory = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] : "0";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Environment.ProcessorCount} cores ({cpu ?? "unknown CPU"}), {long.Parse(memory, CultureInfo.InvariantCulture) / 1048576.0:F0} GiB, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+    }
+}
