@@ -90,25 +90,4 @@ public sealed class SlowStoreTests(ITestOutputHelper output)
             await cluster.DispatchAsync($"{taskPrefix}{i}", $"{prefix}{i}");
             return (await TestNode.ConnectAsync(cluster[0].GrpcAddress, $"{prefix}{i}", token)).Node;
         }))];
-
-    /// <summary>Fault injection: appends for matching tasks wait until the gate opens (reads pass through).</summary>
-    private sealed class SlowTaskEventStore(ITaskEventStore inner, string slowPrefix, Task gate) : ITaskEventStore
-    {
-        public async Task TaskEventsAppendAsync(string taskId, IReadOnlyList<TaskEventRecord> events, DateTimeOffset now, CancellationToken cancellationToken = default)
-        {
-            if (taskId.StartsWith(slowPrefix, StringComparison.Ordinal))
-            {
-                await gate.WaitAsync(cancellationToken);
-            }
-
-            await inner.TaskEventsAppendAsync(taskId, events, now, cancellationToken);
-        }
-
-        public Task TaskEventsDeleteAsync(string taskId, CancellationToken cancellationToken = default) => inner.TaskEventsDeleteAsync(taskId, cancellationToken);
-
-        public Task<long> TaskEventsLastSequenceAsync(string taskId, CancellationToken cancellationToken = default) => inner.TaskEventsLastSequenceAsync(taskId, cancellationToken);
-
-        public Task<IReadOnlyList<TaskEventRecord>> TaskEventsReadAsync(string taskId, long afterSequence, int limit, CancellationToken cancellationToken = default) =>
-            inner.TaskEventsReadAsync(taskId, afterSequence, limit, cancellationToken);
-    }
 }

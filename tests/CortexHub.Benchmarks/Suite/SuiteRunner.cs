@@ -60,6 +60,7 @@ public static class SuiteRunner
         await Section("10,000 idle nodes on one silo process", async () => measurements.AddRange(await RegistryBenchmark.RunAsync(StorageKind.Sqlite, 10_000, perScenario)));
         await Section("fault: SIGKILL a silo holding 1,000 nodes", async () => faults.Add(await Fault("SIGKILL a silo holding 1,000 nodes", () => FaultScenarios.SiloKilledWithThousandNodesAsync())));
         await Section("fault: PostgreSQL restart under load", async () => faults.Add(await Fault("PostgreSQL restart under load", FaultScenarios.PostgresRestartAsync)));
+        await Section("fault: slow storage", async () => faults.Add(await Fault("slow storage", () => FaultScenarios.SlowStorageAsync(StorageKind.Postgres))));
 
         var run = new SuiteRun(DateTimeOffset.UtcNow, Machine(), clock.Elapsed.TotalMinutes, measurements, Targets(measurements, faults), faults);
         var output = Path.Combine(RepoPaths.Root, "artifacts", "bench", "suite");
