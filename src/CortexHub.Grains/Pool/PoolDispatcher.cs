@@ -106,20 +106,22 @@ public sealed partial class PoolDispatcher : BackgroundService
     private async Task<bool> StillHeldAsync(string nodeId, PoolItem item, string taskId, IReadOnlyCollection<string> runningTaskIds, HashSet<string> pendingCommands)
     {
         var claim = new PoolClaimRef(item.ItemId, item.LeaseTerm);
-        if (!item.Dispatched)
+        if (!item.Dispatched && runningTaskIds.Contains(taskId))
         {
-            if (runningTaskIds.Contains(taskId))
-            {
-                return true; // the node runs it: the dispatch went through, only the mark was lost
-            }
-
-            // The silo that claimed it died before the task existed.
-            await FailAsync(claim, "The claim was interrupted before its task was dispatched (silo failure).");
-            return false;
+            return true; // the node runs it: the dispatch went through, only the mark was lost
         }
 
         var task = _grains.GetGrain<ITaskGrain>(taskId);
         var snapshot = await task.GetAsync();
+        if (!snapshot.Exists)
+        {
+            // The silo that claimed it died (or stalls) before the task existed: make sure it never
+            // will, so the item cannot run twice, then give the claim back.
+            await GiveUpAsync(claim, taskId, "The claim was interrupted before its task was dispatched (silo failure).");
+            return false;
+        }
+
+        // The task exists (if the dispatched mark was lost, storage failed after the dispatch).
         if (snapshot.IsFinished)
         {
             // Finished, but the silo that recorded the result may have died before telling the pool.
@@ -225,9 +227,11 @@ public sealed partial class PoolDispatcher : BackgroundService
             }
             catch (Exception ex) when (ex is not SiloKilledException)
             {
+                // The dispatch may have got as far as the node's outbox: the task must be given up
+                // (withdrawn, or cancelled on the node) before the item may be claimed again.
                 claimer.TaskFinished(taskId);
                 LogDispatchFailed(ex, item.ItemId, claimer.NodeId);
-                await FailAsync(new PoolClaimRef(item.ItemId, item.LeaseTerm), "Dispatching the claim's task failed: " + ex.Message);
+                await GiveUpAsync(new PoolClaimRef(item.ItemId, item.LeaseTerm), taskId, "Dispatching the claim's task failed: " + ex.Message);
             }
         }
 
@@ -251,6 +255,26 @@ public sealed partial class PoolDispatcher : BackgroundService
     public static TaskSpec TaskSpecFor(PoolItem item, string nodeId) =>
         new(nodeId, item.Work.Command, item.CreatedBy, item.Work.WorkingDirectory, item.Work.Environment, item.Work.Timeout,
             Pool: new PoolClaimRef(item.ItemId, item.LeaseTerm));
+
+    /// <summary>
+    /// Abandons the claim's task (so it never runs, or stops), then fails the claim. If storage is
+    /// down, the claim stays as it is: unmarked, it is not renewed, and the reaper or the node's
+    /// next connection settles it the same way later.
+    /// </summary>
+    private async Task GiveUpAsync(PoolClaimRef claim, string taskId, string error)
+    {
+        try
+        {
+            await _grains.GetGrain<ITaskGrain>(taskId).AbandonAsync(error);
+        }
+        catch (Exception ex) when (ex is StorageUnavailableException or GrainVersionConflictException)
+        {
+            LogPassFailed(ex, ErrorId.New());
+            return;
+        }
+
+        await FailAsync(claim, error);
+    }
 
     private async Task FailAsync(PoolClaimRef claim, string error)
     {

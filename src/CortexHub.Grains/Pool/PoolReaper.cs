@@ -118,7 +118,17 @@ public sealed partial class PoolReaper(
         var reason = lapsed.Reason == "expired"
             ? $"The lease of node {lapsed.ClaimedBy} expired."
             : $"Node {lapsed.ClaimedBy}'s stream has been gone longer than {_options.OrphanGrace}.";
-        var item = await pool.FailAsync(new PoolClaimRef(lapsed.ItemId, lapsed.LeaseTerm), reason);
+        // First make sure the old claimer never works on it again (its dispatch, if still undelivered,
+        // is withdrawn; a running task is cancelled; a task not created yet never will be). Only then
+        // may the item be claimed again: never two runs at once. A lost pool task fails its own claim.
+        var abandoned = false;
+        if (lapsed.TaskId is { } taskId)
+        {
+            var task = await grains.GetGrain<ITaskGrain>(taskId).AbandonAsync(reason);
+            abandoned = task.State == TaskState.Lost && task.Result?.Error == reason;
+        }
+
+        var item = await pool.FailAsync(new PoolClaimRef(lapsed.ItemId, lapsed.LeaseTerm), reason) ?? (abandoned ? await pool.GetAsync(lapsed.ItemId) : null);
         if (item is null)
         {
             return; // the claimer's outcome got there first
@@ -126,11 +136,6 @@ public sealed partial class PoolReaper(
 
         metrics.Returned(lapsed.Reason);
         LogReturned(lapsed.ItemId, lapsed.ClaimedBy, lapsed.Reason, item.State == PoolItemState.Dead);
-        if (lapsed.TaskId is { } taskId)
-        {
-            // The old claimer must not keep working on an item that is no longer its own.
-            await grains.GetGrain<ITaskGrain>(taskId).CancelAsync(reason);
-        }
     }
 
     private async Task DelayQuietlyAsync(CancellationToken token)
