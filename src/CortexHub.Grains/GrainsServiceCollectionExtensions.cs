@@ -45,6 +45,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<IPoolStore, RelationalPoolStore>();
         services.TryAddSingleton<PoolMetrics>();
         services.TryAddSingleton<PoolOutcomes>();
+        services.TryAddSingleton<PoolClaims>();
         services.TryAddSingleton<WorkPool>();
         services.TryAddSingleton<PoolDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolDispatcher>());

@@ -102,6 +102,77 @@ public sealed class WorkPoolTests
     [Theory]
     [InlineData(StorageKind.Sqlite)]
     [InlineData(StorageKind.Postgres)]
+    public async Task ClaimMany_OneTransaction_AppliesTheClaimsInOrder_EachWithItsOwnOwnerLabelsAndLimit(StorageKind kind)
+    {
+        await using var cluster = await StartAsync(kind);
+        var pool = Pool(cluster);
+        var a = await SubmitAsync(pool, "a", priority: 3);
+        var b = await SubmitAsync(pool, "b", priority: 2);
+        var c = await SubmitAsync(pool, "c", priority: 1);
+        var gpu = await SubmitAsync(pool, "gpu", priority: 0, labels: new() { ["gpu"] = "1" });
+        var other = (await pool.SubmitAsync(Work("mallory's", priority: 9) with { CreatedBy = "mallory" })).Item.ItemId;
+
+        var results = await Store(cluster).PoolClaimManyAsync(
+            [
+                new PoolClaimRequest("n1", "tester", NoLabels, 2),
+                new PoolClaimRequest("n2", "nobody", NoLabels, 5),
+                new PoolClaimRequest("n3", "tester", new Dictionary<string, string> { ["gpu"] = "1" }, 5),
+                new PoolClaimRequest("n4", "mallory", NoLabels, 1),
+            ], DateTimeOffset.UtcNow);
+
+        Assert.Equal(4, results.Count);
+        Assert.Equal([a, b], results[0].Select(i => i.ItemId));
+        Assert.Empty(results[1]);
+        Assert.Equal([c, gpu], results[2].Select(i => i.ItemId)); // what n1 took is gone; the best of the rest first
+        Assert.Equal([other], results[3].Select(i => i.ItemId));
+        Assert.All(results.SelectMany((r, i) => r.Select(item => (item, node: $"n{i + 1}"))), x => Assert.Equal((PoolItemState.Claimed, x.node, 1L), (x.item.State, x.item.ClaimedBy, x.item.LeaseTerm)));
+    }
+
+    [Theory]
+    [InlineData(StorageKind.Sqlite, 1)]
+    [InlineData(StorageKind.Postgres, 2)]
+    public async Task Claims_ManyConcurrentCallersOnEverySilo_GroupCommitted_EachItemHeldByOneCallerWithinItsLimit(StorageKind kind, int silos)
+    {
+        await using var cluster = await StartAsync(kind, silos);
+        var pool = Pool(cluster);
+        const int items = 1_000;
+        await Parallel.ForEachAsync(Enumerable.Range(0, items), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+            await pool.SubmitAsync(Work($"job {i}", priority: i % 3, labels: i % 4 == 0 ? new() { ["gpu"] = "1" } : null)));
+
+        var claims = new ConcurrentBag<(PoolItem Item, string Claimer, bool Gpu)>();
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(claimer => Task.Run(async () =>
+        {
+            var claimers = cluster[claimer % silos].Services.GetRequiredService<PoolClaims>();
+            var random = new Random(claimer);
+            var gpu = claimer % 2 == 0;
+            var labels = gpu ? new Dictionary<string, string> { ["gpu"] = "1" } : NoLabels;
+            while (true)
+            {
+                var limit = random.Next(1, 6);
+                var got = await claimers.ClaimAsync($"n{claimer}", "tester", labels, limit);
+                Assert.InRange(got.Count, 0, limit);
+                if (got.Count == 0)
+                {
+                    return;
+                }
+
+                foreach (var item in got)
+                {
+                    claims.Add((item, $"n{claimer}", gpu));
+                }
+            }
+        })));
+
+        Assert.Equal(items, claims.Count);
+        Assert.Equal(items, claims.Select(c => c.Item.ItemId).Distinct().Count());
+        Assert.All(claims, c => Assert.Equal((PoolItemState.Claimed, c.Claimer, 1L), (c.Item.State, c.Item.ClaimedBy, c.Item.LeaseTerm)));
+        Assert.All(claims.Where(c => c.Item.RequiredLabels.Count > 0), c => Assert.True(c.Gpu, "a gpu item went to a node without the label"));
+        Assert.Equal(items, (await pool.StatsAsync()).Counts[PoolItemState.Claimed]);
+    }
+
+    [Theory]
+    [InlineData(StorageKind.Sqlite)]
+    [InlineData(StorageKind.Postgres)]
     public async Task Fail_RetriesAfterGrowingBackoff_ThenDeadLetters_RequeueAndDelete(StorageKind kind)
     {
         await using var cluster = await StartAsync(kind, configure: o => o.Configuration["CortexHub:Pool:RetryBaseDelay"] = "00:00:00.300");

@@ -21,6 +21,7 @@ namespace CortexHub.Grains.Pool;
 public sealed partial class PoolDispatcher : BackgroundService
 {
     private readonly IPoolStore _store;
+    private readonly PoolClaims _claims;
     private readonly INodeOutboxStore _outbox;
     private readonly IGrainFactory _grains;
     private readonly PoolOutcomes _outcomes;
@@ -37,6 +38,7 @@ public sealed partial class PoolDispatcher : BackgroundService
 
     public PoolDispatcher(
         IPoolStore store,
+        PoolClaims claims,
         INodeOutboxStore outbox,
         IGrainFactory grains,
         PoolOutcomes outcomes,
@@ -48,6 +50,7 @@ public sealed partial class PoolDispatcher : BackgroundService
         ILogger<PoolDispatcher> logger)
     {
         _store = store;
+        _claims = claims;
         _outbox = outbox;
         _grains = grains;
         _outcomes = outcomes;
@@ -201,7 +204,7 @@ public sealed partial class PoolDispatcher : BackgroundService
         IReadOnlyList<PoolItem> items;
         try
         {
-            items = await _store.PoolClaimAsync(claimer.NodeId, claimer.Owner, claimer.Labels, free, _time.GetUtcNow());
+            items = await _claims.ClaimAsync(claimer.NodeId, claimer.Owner, claimer.Labels, free);
         }
         catch (StorageUnavailableException ex)
         {

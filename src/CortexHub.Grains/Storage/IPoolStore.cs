@@ -18,6 +18,12 @@ public interface IPoolStore
     /// <summary>Claims up to <paramref name="limit"/> items of <paramref name="owner"/> (the node's owner) that the node's labels match, best first.</summary>
     Task<IReadOnlyList<PoolItem>> PoolClaimAsync(string nodeId, string owner, IReadOnlyDictionary<string, string> labels, int limit, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Several nodes' claims in one transaction (a group commit of claims), applied in list order as
+    /// if one after another; one list of claimed items per request, best first.
+    /// </summary>
+    Task<IReadOnlyList<IReadOnlyList<PoolItem>>> PoolClaimManyAsync(IReadOnlyList<PoolClaimRequest> requests, DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>Records that these claims' tasks exist (from now on heartbeats renew their leases).</summary>
     Task PoolMarkDispatchedAsync(IReadOnlyCollection<PoolClaimRef> claims, IReadOnlyCollection<string> taskIds, CancellationToken cancellationToken = default);
 

@@ -39,20 +39,85 @@ public sealed class RelationalPoolStore(RelationalDatabase database) : IPoolStor
         }, ReadItem, cancellationToken));
 
     public async Task<IReadOnlyList<PoolItem>> PoolClaimAsync(
-        string nodeId, string owner, IReadOnlyDictionary<string, string> labels, int limit, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        var claimed = await database.QueryAsync("PoolClaim", command =>
-        {
-            Bind(command, "@node", nodeId);
-            Bind(command, "@owner", owner);
-            Bind(command, "@labels", LabelsJson(labels));
-            Bind(command, "@limit", limit);
-            Bind(command, "@now", database.ToDbTime(now));
-        }, ReadItem, cancellationToken);
+        string nodeId, string owner, IReadOnlyDictionary<string, string> labels, int limit, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        BestFirst(await database.QueryAsync("PoolClaim", command => BindClaim(command.CreateParameter, command.Parameters, new PoolClaimRequest(nodeId, owner, labels, limit), now),
+            ReadItem, cancellationToken));
 
-        // RETURNING has no order; offer the best first.
-        return claimed.Count > 1 ? [.. claimed.OrderByDescending(i => i.Priority).ThenBy(i => i.Seq)] : claimed;
+    public Task<IReadOnlyList<IReadOnlyList<PoolItem>>> PoolClaimManyAsync(IReadOnlyList<PoolClaimRequest> requests, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        database.RunAsync<IReadOnlyList<IReadOnlyList<PoolItem>>>(async connection =>
+        {
+            // One transaction: one commit for all; the claims are atomic together (a failure claims nothing).
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var results = new List<IReadOnlyList<PoolItem>>(requests.Count);
+            if (connection.CanCreateBatch)
+            {
+                // One round trip for every statement (PostgreSQL); they still run one after another.
+                await using var batch = connection.CreateBatch();
+                batch.Transaction = transaction;
+                foreach (var request in requests)
+                {
+                    var command = batch.CreateBatchCommand();
+                    command.CommandText = database.QueryText("PoolClaim");
+                    BindClaim(command.CreateParameter, command.Parameters, request, now);
+                    batch.BatchCommands.Add(command);
+                }
+
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+                do
+                {
+                    results.Add(BestFirst(await ReadAllAsync(reader, cancellationToken)));
+                }
+                while (await reader.NextResultAsync(cancellationToken));
+            }
+            else
+            {
+                foreach (var request in requests)
+                {
+                    await using var command = database.Command(connection, "PoolClaim");
+                    command.Transaction = transaction;
+                    BindClaim(command.CreateParameter, command.Parameters, request, now);
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                    results.Add(BestFirst(await ReadAllAsync(reader, cancellationToken)));
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return results.Count == requests.Count
+                ? results
+                : throw new InvalidOperationException($"PoolClaim batch returned {results.Count} results for {requests.Count} claims.");
+        }, cancellationToken);
+
+    private void BindClaim(Func<DbParameter> create, DbParameterCollection parameters, PoolClaimRequest request, DateTimeOffset now)
+    {
+        void Add(string name, object value)
+        {
+            var parameter = create();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            parameters.Add(parameter);
+        }
+
+        Add("@node", request.NodeId);
+        Add("@owner", request.Owner);
+        Add("@labels", LabelsJson(request.Labels));
+        Add("@limit", request.Limit);
+        Add("@now", database.ToDbTime(now));
     }
+
+    private async Task<List<PoolItem>> ReadAllAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var rows = new List<PoolItem>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(ReadItem(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>RETURNING has no order; offer the best first.</summary>
+    private static IReadOnlyList<PoolItem> BestFirst(IReadOnlyList<PoolItem> claimed) =>
+        claimed.Count > 1 ? [.. claimed.OrderByDescending(i => i.Priority).ThenBy(i => i.Seq)] : claimed;
 
     public Task PoolMarkDispatchedAsync(IReadOnlyCollection<PoolClaimRef> claims, IReadOnlyCollection<string> taskIds, CancellationToken cancellationToken = default) =>
         database.ExecuteAsync("PoolMarkDispatched", command =>
