@@ -21,6 +21,7 @@ public static class PoolBenchmark
 {
     private const int Claimers = 16;
     private const int Prefill = 150_000;
+    private static readonly Dictionary<string, string> NoLabels = [];
 
     public static async Task<IReadOnlyList<Measurement>> RunAsync(StorageKind backend, TimeSpan duration)
     {
@@ -37,7 +38,7 @@ public static class PoolBenchmark
             var pool = await Measurement.RunAsync($"pool claim+complete, {silos} silo(s) ({Claimers} claimers)", name, Claimers, duration, async (worker, _) =>
             {
                 var silo = cluster[worker % silos].Services;
-                var claimed = await silo.GetRequiredService<IPoolStore>().PoolClaimAsync($"bench-{worker}", "bench", new Dictionary<string, string>(), 1, DateTimeOffset.UtcNow);
+                var claimed = await silo.GetRequiredService<PoolClaims>().ClaimAsync($"bench-{worker}", "bench", NoLabels, 1);
                 foreach (var item in claimed)
                 {
                     await silo.GetRequiredService<WorkPool>().CompleteAsync(new PoolClaimRef(item.ItemId, item.LeaseTerm), 0);
