@@ -126,6 +126,23 @@ public sealed class WorkPoolTests
         Assert.Equal([c, gpu], results[2].Select(i => i.ItemId)); // what n1 took is gone; the best of the rest first
         Assert.Equal([other], results[3].Select(i => i.ItemId));
         Assert.All(results.SelectMany((r, i) => r.Select(item => (item, node: $"n{i + 1}"))), x => Assert.Equal((PoolItemState.Claimed, x.node, 1L), (x.item.State, x.item.ClaimedBy, x.item.LeaseTerm)));
+
+        // Claims of one owner with the same labels share a statement (one slot per item asked for), even a node asking twice.
+        var next = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            next.Add(await SubmitAsync(pool, $"next {i}", priority: 10 - i));
+        }
+
+        var shared = await Store(cluster).PoolClaimManyAsync(
+            [
+                new PoolClaimRequest("n1", "tester", NoLabels, 1),
+                new PoolClaimRequest("n2", "tester", NoLabels, 2),
+                new PoolClaimRequest("n1", "tester", NoLabels, 1),
+                new PoolClaimRequest("n5", "tester", NoLabels, 0),
+            ], DateTimeOffset.UtcNow);
+        Assert.Equal([[next[0]], [next[1], next[2]], [next[3]], []], shared.Select(r => r.Select(i => i.ItemId).ToArray()));
+        Assert.Equal(["n1", "n2", "n2", "n1"], shared.SelectMany(r => r.Select(i => i.ClaimedBy!)));
     }
 
     [Theory]

@@ -40,54 +40,83 @@ public sealed class RelationalPoolStore(RelationalDatabase database) : IPoolStor
 
     public async Task<IReadOnlyList<PoolItem>> PoolClaimAsync(
         string nodeId, string owner, IReadOnlyDictionary<string, string> labels, int limit, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        BestFirst(await database.QueryAsync("PoolClaim", command => BindClaim(command.CreateParameter, command.Parameters, new PoolClaimRequest(nodeId, owner, labels, limit), now),
-            ReadItem, cancellationToken));
+        (await PoolClaimManyAsync([new PoolClaimRequest(nodeId, owner, labels, limit)], now, cancellationToken))[0];
 
-    public Task<IReadOnlyList<IReadOnlyList<PoolItem>>> PoolClaimManyAsync(IReadOnlyList<PoolClaimRequest> requests, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        database.RunAsync<IReadOnlyList<IReadOnlyList<PoolItem>>>(async connection =>
+    public async Task<IReadOnlyList<IReadOnlyList<PoolItem>>> PoolClaimManyAsync(IReadOnlyList<PoolClaimRequest> requests, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        // Requests of one owner with the same labels share one statement: one slot per item asked
+        // for, in request order, so the first request gets the best items.
+        var groups = requests.Select((request, index) => (Request: request, Index: index, Labels: LabelsJson(request.Labels)))
+            .Where(r => r.Request.Limit > 0)
+            .GroupBy(r => (r.Request.Owner, r.Labels))
+            .Select(g => (g.Key.Owner, g.Key.Labels, Members: g.ToList()))
+            .ToList();
+        var claimed = groups.Count == 0 ? [] : await database.RunAsync<IReadOnlyList<List<PoolItem>>>(async connection =>
         {
-            // One transaction: one commit for all; the claims are atomic together (a failure claims nothing).
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var results = new List<IReadOnlyList<PoolItem>>(requests.Count);
-            if (connection.CanCreateBatch)
+            // One transaction: one commit for all, and the claims are atomic together (a failure claims nothing).
+            await using var transaction = groups.Count > 1 ? await connection.BeginTransactionAsync(cancellationToken) : null;
+            var rows = new List<List<PoolItem>>(groups.Count);
+            if (groups.Count > 1 && connection.CanCreateBatch)
             {
                 // One round trip for every statement (PostgreSQL); they still run one after another.
                 await using var batch = connection.CreateBatch();
                 batch.Transaction = transaction;
-                foreach (var request in requests)
+                foreach (var group in groups)
                 {
                     var command = batch.CreateBatchCommand();
                     command.CommandText = database.QueryText("PoolClaim");
-                    BindClaim(command.CreateParameter, command.Parameters, request, now);
+                    BindClaim(command.CreateParameter, command.Parameters, group.Owner, group.Labels, Slots(group.Members.Select(m => m.Request)), now);
                     batch.BatchCommands.Add(command);
                 }
 
                 await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
                 do
                 {
-                    results.Add(BestFirst(await ReadAllAsync(reader, cancellationToken)));
+                    rows.Add(await ReadAllAsync(reader, cancellationToken));
                 }
                 while (await reader.NextResultAsync(cancellationToken));
             }
             else
             {
-                foreach (var request in requests)
+                foreach (var group in groups)
                 {
                     await using var command = database.Command(connection, "PoolClaim");
                     command.Transaction = transaction;
-                    BindClaim(command.CreateParameter, command.Parameters, request, now);
+                    BindClaim(command.CreateParameter, command.Parameters, group.Owner, group.Labels, Slots(group.Members.Select(m => m.Request)), now);
                     await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                    results.Add(BestFirst(await ReadAllAsync(reader, cancellationToken)));
+                    rows.Add(await ReadAllAsync(reader, cancellationToken));
                 }
             }
 
-            await transaction.CommitAsync(cancellationToken);
-            return results.Count == requests.Count
-                ? results
-                : throw new InvalidOperationException($"PoolClaim batch returned {results.Count} results for {requests.Count} claims.");
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            return rows.Count == groups.Count
+                ? rows
+                : throw new InvalidOperationException($"PoolClaim batch returned {rows.Count} results for {groups.Count} statements.");
         }, cancellationToken);
 
-    private void BindClaim(Func<DbParameter> create, DbParameterCollection parameters, PoolClaimRequest request, DateTimeOffset now)
+        var results = requests.Select(_ => new List<PoolItem>()).ToArray();
+        for (var g = 0; g < groups.Count; g++)
+        {
+            // Best first, each item to the first request of its node with room left (a node may have asked twice).
+            foreach (var item in BestFirst(claimed[g]))
+            {
+                var member = groups[g].Members.First(m => m.Request.NodeId == item.ClaimedBy && results[m.Index].Count < m.Request.Limit);
+                results[member.Index].Add(item);
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>One entry per item asked for: each request's node, <see cref="PoolClaimRequest.Limit"/> times.</summary>
+    private static List<string> Slots(IEnumerable<PoolClaimRequest> requests) =>
+        [.. requests.SelectMany(r => Enumerable.Repeat(r.NodeId, r.Limit))];
+
+    private void BindClaim(Func<DbParameter> create, DbParameterCollection parameters, string owner, string labelsJson, IReadOnlyCollection<string> slots, DateTimeOffset now)
     {
         void Add(string name, object value)
         {
@@ -97,10 +126,9 @@ public sealed class RelationalPoolStore(RelationalDatabase database) : IPoolStor
             parameters.Add(parameter);
         }
 
-        Add("@node", request.NodeId);
-        Add("@owner", request.Owner);
-        Add("@labels", LabelsJson(request.Labels));
-        Add("@limit", request.Limit);
+        Add("@nodes", database.ToDbIdList(slots));
+        Add("@owner", owner);
+        Add("@labels", labelsJson);
         Add("@now", database.ToDbTime(now));
     }
 

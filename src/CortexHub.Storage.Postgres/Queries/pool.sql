@@ -25,18 +25,21 @@ SELECT item_id, seq, shard, state, priority, required_labels, work, created_by, 
 FROM pool_items WHERE created_by = @created_by AND idempotency_key = @idempotency_key;
 
 -- name: PoolClaim
--- Highest priority first, FIFO within a priority, only the node owner's items, only items whose
--- required labels the node has.
+-- Claims for the free slots of one or more nodes of one owner with the same labels: @nodes has one
+-- entry per slot (a node with three free slots appears three times), in the order they asked.
+-- Highest priority first, FIFO within a priority, only the owner's items, only items whose
+-- required labels the nodes have; the best item goes to the first slot.
 -- SKIP LOCKED: concurrent claimers (any silo) each take different rows and never wait on each other.
 WITH candidates AS (
-    SELECT item_id FROM pool_items
-    WHERE state = 'available' AND available_at <= @now AND created_by = @owner AND required_labels <@ CAST(@labels AS jsonb)
-    ORDER BY priority DESC, seq
-    LIMIT @limit
-    FOR UPDATE SKIP LOCKED)
+    SELECT item_id, row_number() OVER (ORDER BY priority DESC, seq) AS slot
+    FROM (SELECT item_id, priority, seq FROM pool_items
+          WHERE state = 'available' AND available_at <= @now AND created_by = @owner AND required_labels <@ CAST(@labels AS jsonb)
+          ORDER BY priority DESC, seq
+          LIMIT cardinality(CAST(@nodes AS text[]))
+          FOR UPDATE SKIP LOCKED) best)
 UPDATE pool_items i
-SET state = 'claimed', attempts = i.attempts + 1, lease_term = i.lease_term + 1, claimed_by = @node, claimed_at = @now,
-    lease_expires_at = @now + i.visibility_ms * interval '1 millisecond', dispatched = false,
+SET state = 'claimed', attempts = i.attempts + 1, lease_term = i.lease_term + 1, claimed_by = (CAST(@nodes AS text[]))[c.slot],
+    claimed_at = @now, lease_expires_at = @now + i.visibility_ms * interval '1 millisecond', dispatched = false,
     task_id = i.item_id || '.' || (i.lease_term + 1)
 FROM candidates c
 WHERE i.item_id = c.item_id

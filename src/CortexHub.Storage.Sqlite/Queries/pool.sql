@@ -25,21 +25,25 @@ SELECT item_id, seq, shard, state, priority, required_labels, work, created_by, 
 FROM pool_items WHERE created_by = @created_by AND idempotency_key = @idempotency_key;
 
 -- name: PoolClaim
--- Highest priority first, FIFO within a priority, only the node owner's items, only items whose
--- required labels the node has.
+-- Claims for the free slots of one or more nodes of one owner with the same labels: @nodes (a JSON
+-- array) has one entry per slot (a node with three free slots appears three times), in the order
+-- they asked. Highest priority first, FIFO within a priority, only the owner's items, only items
+-- whose required labels the nodes have; the best item goes to the first slot.
 -- One silo per store (the file lock) and one writer at a time, so one UPDATE is the whole claim.
--- Labels: every required key/value pair must be among the node's (@labels, a JSON object).
+-- Labels: every required key/value pair must be among the nodes' (@labels, a JSON object).
 UPDATE pool_items
-SET state = 'claimed', attempts = attempts + 1, lease_term = lease_term + 1, claimed_by = @node, claimed_at = @now,
+SET state = 'claimed', attempts = attempts + 1, lease_term = lease_term + 1,
+    claimed_by = json_extract(@nodes, '$[' || (c.slot - 1) || ']'), claimed_at = @now,
     lease_expires_at = @now + visibility_ms, dispatched = 0, task_id = item_id || '.' || (lease_term + 1)
-WHERE seq IN (
-    SELECT seq FROM pool_items p INDEXED BY pool_items_available
-    WHERE state = 'available' AND available_at <= @now AND created_by = @owner
-      AND (p.required_labels = '{}' OR NOT EXISTS (
-          SELECT 1 FROM json_each(p.required_labels) r
-          WHERE NOT EXISTS (SELECT 1 FROM json_each(@labels) n WHERE n.key = r.key AND n.value = r.value)))
-    ORDER BY priority DESC, seq
-    LIMIT @limit)
+FROM (SELECT claim_seq, row_number() OVER (ORDER BY priority DESC, claim_seq) AS slot
+      FROM (SELECT seq AS claim_seq, priority FROM pool_items p INDEXED BY pool_items_available
+            WHERE state = 'available' AND available_at <= @now AND created_by = @owner
+              AND (p.required_labels = '{}' OR NOT EXISTS (
+                  SELECT 1 FROM json_each(p.required_labels) r
+                  WHERE NOT EXISTS (SELECT 1 FROM json_each(@labels) n WHERE n.key = r.key AND n.value = r.value)))
+            ORDER BY priority DESC, seq
+            LIMIT json_array_length(@nodes))) AS c
+WHERE pool_items.seq = c.claim_seq
 RETURNING item_id, seq, shard, state, priority, required_labels, work, created_by, idempotency_key, max_attempts, attempts,
           visibility_ms, available_at, lease_term, claimed_by, claimed_at, lease_expires_at, task_id, last_error, exit_code,
           created_at, finished_at, dispatched;
