@@ -10,8 +10,11 @@ ORDER BY e.n;
 
 -- name: EventRead
 -- Ids listed in @ids were skipped earlier (their transactions committed after later ids were read).
-SELECT id, kind, source, node_id, user_id, task_id, payload, created_at FROM hub_events
-WHERE id > @after OR id = ANY(CAST(@ids AS bigint[]))
+-- Two index range reads, not one OR (which scans the whole key from the start on every read).
+SELECT id, kind, source, node_id, user_id, task_id, payload, created_at FROM (
+    (SELECT id, kind, source, node_id, user_id, task_id, payload, created_at FROM hub_events WHERE id > @after ORDER BY id LIMIT @limit)
+    UNION ALL
+    (SELECT id, kind, source, node_id, user_id, task_id, payload, created_at FROM hub_events WHERE id = ANY(CAST(@ids AS bigint[])) AND id <= @after)) e
 ORDER BY id
 LIMIT @limit;
 

@@ -8,8 +8,11 @@ FROM json_each(@events) e
 ORDER BY e.key;
 
 -- name: EventRead
-SELECT id, kind, source, node_id, user_id, task_id, payload, created_at FROM hub_events
-WHERE id > @after OR id IN (SELECT CAST(value AS INTEGER) FROM json_each(@ids))
+-- Two rowid range reads, not one OR (which scans the whole table on every read).
+SELECT id, kind, source, node_id, user_id, task_id, payload, created_at FROM (
+    SELECT * FROM (SELECT id, kind, source, node_id, user_id, task_id, payload, created_at FROM hub_events WHERE id > @after ORDER BY id LIMIT @limit)
+    UNION ALL
+    SELECT id, kind, source, node_id, user_id, task_id, payload, created_at FROM hub_events WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(@ids)) AND id <= @after)
 ORDER BY id
 LIMIT @limit;
 
