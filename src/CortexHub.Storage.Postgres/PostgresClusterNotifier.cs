@@ -7,7 +7,7 @@ namespace CortexHub.Storage.Postgres;
 
 /// <summary>
 /// Cross-silo hints over LISTEN/NOTIFY. Every logical channel rides one PostgreSQL channel per
-/// schema (<c>{schema}_hub</c>, payload <c>channel\npayload</c>), so the listening connection LISTENs
+/// schema (<c>{schema}_hub</c>, payload <c>channel\norigin\npayload</c>), so the listening connection LISTENs
 /// once and never needs to be interrupted to add channels. The listener reconnects with backoff and
 /// raises <see cref="Resync"/> after each connect, because notifications sent meanwhile are lost.
 /// </summary>
@@ -16,6 +16,7 @@ public sealed partial class PostgresClusterNotifier(PostgresDatabase database, I
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, Action<string>[]> _handlers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly string _origin = Guid.NewGuid().ToString("N")[..12];
     private readonly TaskCompletionSource _firstConnect = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
     private int _disposed;
@@ -29,14 +30,22 @@ public sealed partial class PostgresClusterNotifier(PostgresDatabase database, I
 
     public void Start() => _loop = Task.Run(() => ListenLoopAsync(_stopping.Token));
 
-    public Task NotifyAsync(string channel, string payload, CancellationToken cancellationToken = default) =>
-        database.RunAsync(async connection =>
+    /// <summary>
+    /// Subscribers on this silo get the hint at once, in process; the others through PostgreSQL
+    /// (the message names this notifier as its origin, so its own echo is skipped). A node's
+    /// dispatch on the silo holding its stream thus waits for no database round trip.
+    /// </summary>
+    public Task NotifyAsync(string channel, string payload, CancellationToken cancellationToken = default)
+    {
+        Deliver(channel, payload);
+        return database.RunAsync(async connection =>
         {
             await using var command = new NpgsqlCommand("SELECT pg_notify(@c, @p)", (NpgsqlConnection)connection);
             command.Parameters.AddWithValue("c", PgChannel);
-            command.Parameters.AddWithValue("p", channel + "\n" + payload);
+            command.Parameters.AddWithValue("p", channel + "\n" + _origin + "\n" + payload);
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
+    }
 
     public IDisposable Subscribe(string channel, Action<string> onNotification)
     {
@@ -96,18 +105,27 @@ public sealed partial class PostgresClusterNotifier(PostgresDatabase database, I
         }
     }
 
+    /// <summary>A notification from PostgreSQL: <c>channel\norigin\npayload</c>; our own were delivered when sent.</summary>
     private void Dispatch(string message)
     {
-        var split = message.IndexOf('\n');
-        if (split < 0 || !_handlers.TryGetValue(message[..split], out var handlers))
+        var first = message.IndexOf('\n');
+        var second = first < 0 ? -1 : message.IndexOf('\n', first + 1);
+        if (second < 0 || message.AsSpan(first + 1, second - first - 1).SequenceEqual(_origin))
         {
             return;
         }
 
-        var payload = message[(split + 1)..];
-        foreach (var handler in handlers)
+        Deliver(message[..first], message[(second + 1)..]);
+    }
+
+    private void Deliver(string channel, string payload)
+    {
+        if (_handlers.TryGetValue(channel, out var handlers))
         {
-            handler(payload);
+            foreach (var handler in handlers)
+            {
+                handler(payload);
+            }
         }
     }
 

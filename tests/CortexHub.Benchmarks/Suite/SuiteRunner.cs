@@ -22,7 +22,7 @@ public sealed record Target(string Name, double Measured, double Goal, string Un
 }
 
 /// <summary>One run of the standard suite, as written to JSON.</summary>
-public sealed record SuiteRun(DateTimeOffset At, string Machine, double Minutes, IReadOnlyList<Measurement> Measurements, IReadOnlyList<Target> Targets, IReadOnlyList<FaultResult> Faults);
+public sealed record SuiteRun(DateTimeOffset At, string Machine, double Minutes, IReadOnlyList<Measurement> Measurements, IReadOnlyList<Target> Targets, IReadOnlyList<FaultResult> Faults, IReadOnlyList<string> FailedSections);
 
 /// <summary>
 /// The standard suite: every scenario beside its baseline measured in the same run (echo service
@@ -37,6 +37,7 @@ public static class SuiteRunner
         var clock = Stopwatch.StartNew();
         var measurements = new List<Measurement>();
         var faults = new List<FaultResult>();
+        var failed = new List<string>();
 
         async Task Section(string name, Func<Task> run)
         {
@@ -46,7 +47,16 @@ public static class SuiteRunner
             }
 
             Console.WriteLine($"[suite {clock.Elapsed:mm\\:ss}] {name}");
-            await run();
+            try
+            {
+                await run();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A broken section is reported (its targets read "not measured"), the rest still runs.
+                Console.Error.WriteLine($"section '{name}' failed: {ex}");
+                failed.Add($"{name}: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}");
+            }
         }
 
         foreach (var kind in new[] { StorageKind.Sqlite, StorageKind.Postgres })
@@ -62,7 +72,7 @@ public static class SuiteRunner
         await Section("fault: PostgreSQL restart under load", async () => faults.Add(await Fault("PostgreSQL restart under load", FaultScenarios.PostgresRestartAsync)));
         await Section("fault: slow storage", async () => faults.Add(await Fault("slow storage", () => FaultScenarios.SlowStorageAsync(StorageKind.Postgres))));
 
-        var run = new SuiteRun(DateTimeOffset.UtcNow, Machine(), clock.Elapsed.TotalMinutes, measurements, Targets(measurements, faults), faults);
+        var run = new SuiteRun(DateTimeOffset.UtcNow, Machine(), clock.Elapsed.TotalMinutes, measurements, Targets(measurements, faults), faults, failed);
         var output = Path.Combine(RepoPaths.Root, "artifacts", "bench", "suite");
         Directory.CreateDirectory(output);
         var stamp = run.At.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
@@ -89,7 +99,7 @@ public static class SuiteRunner
         await File.WriteAllTextAsync(Path.Combine(kept, "latest.json"), files[$"run-{stamp}.json"]);
         Console.WriteLine(files["summary.md"]);
         Console.WriteLine($"written: {output} (run-{stamp}.json, summary.md, throughput.svg, latency.svg) and {kept}");
-        return faults.All(f => f.Passed) ? 0 : 1;
+        return faults.All(f => f.Passed) && failed.Count == 0 ? 0 : 1;
     }
 
     /// <summary>A fault scenario whose setup failed is a failed scenario in the report, not a crash of the suite.</summary>
@@ -149,6 +159,11 @@ public static class SuiteRunner
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# Benchmark suite, {run.At:yyyy-MM-dd HH:mm} UTC").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {run.Machine}. Whole suite: {run.Minutes:F1} min.").AppendLine();
+        foreach (var section in run.FailedSections)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"**Section failed:** {section}").AppendLine();
+        }
+
         md.AppendLine("## Targets").AppendLine();
         md.AppendLine("| target | measured | goal | verdict | what limits it |").AppendLine("|---|---:|---:|---|---|");
         foreach (var t in run.Targets)
