@@ -253,6 +253,19 @@ public sealed class ProcessClusterOptions
     /// <summary>Put nginx (deploy/nginx/cortexhub.conf) in front of the silos.</summary>
     public bool Nginx { get; init; } = true;
 
+    /// <summary>
+    /// Failure detection sized for tests and fault benchmarks: silo TTL 3 s (heartbeat 0.5 s), node
+    /// streams idle out after 6 s, orphaned pool claims return after 5 s, retries after 50 ms.
+    /// </summary>
+    public static Dictionary<string, string?> FastFailover() => new()
+    {
+        ["CortexHub__Silo__HeartbeatInterval"] = "00:00:00.500",
+        ["CortexHub__Silo__SiloTtl"] = "00:00:03",
+        ["CortexHub__Gateway__NodeHeartbeatInterval"] = "00:00:02",
+        ["CortexHub__Pool__RetryBaseDelay"] = "00:00:00.050",
+        ["CortexHub__Pool__OrphanGrace"] = "00:00:05",
+    };
+
     /// <summary>Extra environment for every silo (configuration keys as <c>CortexHub__Section__Key</c>).</summary>
     public Dictionary<string, string?> Environment { get; init; } = [];
 }

@@ -14,21 +14,11 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
 {
     private const int Nodes = 100;
 
-    /// <summary>Failure detection sized for a test: silo TTL 3 s, node streams idle out after 3 s, orphaned claims return after 5 s.</summary>
-    private static readonly Dictionary<string, string?> FastFailover = new()
-    {
-        ["CortexHub__Silo__HeartbeatInterval"] = "00:00:00.500",
-        ["CortexHub__Silo__SiloTtl"] = "00:00:03",
-        ["CortexHub__Gateway__NodeHeartbeatInterval"] = "00:00:01",
-        ["CortexHub__Pool__RetryBaseDelay"] = "00:00:00.050",
-        ["CortexHub__Pool__OrphanGrace"] = "00:00:05",
-    };
-
     [Fact]
     public async Task ThroughNginx_HundredNodesOnThreeSilos_SiloSigkilled_NodesReattachAndTasksFinishWithCompleteJournals()
     {
         using var storage = await TestStorage.CreateAsync(StorageKind.Postgres);
-        await using var cluster = await ProcessCluster.StartAsync(new ProcessClusterOptions { ConnectionString = storage.ConnectionString!, Schema = storage.Schema!, Environment = FastFailover });
+        await using var cluster = await ProcessCluster.StartAsync(new ProcessClusterOptions { ConnectionString = storage.ConnectionString!, Schema = storage.Schema!, Environment = ProcessClusterOptions.FastFailover() });
         await using var load = new ClusterWorkload(cluster, outputChunks: 40);
         await load.StartNodesAsync(Nodes, poolSlots: 0, workTime: _ => TimeSpan.FromSeconds(8));
 
@@ -64,7 +54,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
     public async Task RollingRestartOfAllSilos_NodesStreamingAndPoolBusy_NothingAcknowledgedLost_NoItemHeldTwice()
     {
         using var storage = await TestStorage.CreateAsync(StorageKind.Postgres);
-        await using var cluster = await ProcessCluster.StartAsync(new ProcessClusterOptions { ConnectionString = storage.ConnectionString!, Schema = storage.Schema!, Environment = FastFailover });
+        await using var cluster = await ProcessCluster.StartAsync(new ProcessClusterOptions { ConnectionString = storage.ConnectionString!, Schema = storage.Schema!, Environment = ProcessClusterOptions.FastFailover() });
         await using var load = new ClusterWorkload(cluster, outputChunks: 30);
         // Dispatched tasks stream for the whole roll; pool items are short.
         await load.StartNodesAsync(Nodes, poolSlots: 2, workTime: id => id.StartsWith("roll-", StringComparison.Ordinal) ? TimeSpan.FromSeconds(60) : TimeSpan.FromMilliseconds(Random.Shared.Next(30, 150)));
@@ -99,7 +89,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
     {
         await using var server = await PostgresServer.StartAsync();
         var storage = TestStorage.ForPostgres(server.ConnectionString, "restart");
-        await using var cluster = await ProcessCluster.StartAsync(new ProcessClusterOptions { ConnectionString = storage.ConnectionString!, Schema = storage.Schema!, Environment = FastFailover });
+        await using var cluster = await ProcessCluster.StartAsync(new ProcessClusterOptions { ConnectionString = storage.ConnectionString!, Schema = storage.Schema!, Environment = ProcessClusterOptions.FastFailover() });
         await using var load = new ClusterWorkload(cluster, outputChunks: 30);
         await load.StartNodesAsync(Nodes, poolSlots: 2, workTime: id => id.StartsWith("pg-", StringComparison.Ordinal) ? TimeSpan.FromSeconds(20) : TimeSpan.FromMilliseconds(Random.Shared.Next(30, 150)));
         await load.DispatchToEveryNodeAsync("pg");

@@ -21,14 +21,6 @@ public sealed record FaultResult(string Scenario, bool Passed, string Detail, Di
 /// </summary>
 public static class FaultScenarios
 {
-    private static readonly Dictionary<string, string?> FastFailover = new()
-    {
-        ["CortexHub__Silo__HeartbeatInterval"] = "00:00:00.500",
-        ["CortexHub__Silo__SiloTtl"] = "00:00:03",
-        ["CortexHub__Gateway__NodeHeartbeatInterval"] = "00:00:02",
-        ["CortexHub__Pool__RetryBaseDelay"] = "00:00:00.050",
-        ["CortexHub__Pool__OrphanGrace"] = "00:00:05",
-    };
 
     /// <summary>
     /// 1,000 nodes on one silo of three, each streaming a task; SIGKILL that silo mid-stream. All
@@ -39,7 +31,7 @@ public static class FaultScenarios
         using var storage = await TestStorage.CreateAsync(StorageKind.Postgres);
         await using var cluster = await ProcessCluster.StartAsync(new ProcessClusterOptions
         {
-            ConnectionString = storage.ConnectionString!, Schema = storage.Schema!, Nginx = false, Environment = FastFailover,
+            ConnectionString = storage.ConnectionString!, Schema = storage.Schema!, Nginx = false, Environment = ProcessClusterOptions.FastFailover(),
         });
         await using var load = new ClusterWorkload(cluster, outputChunks: 10);
         // Every node starts on silo 1 and moves to silo 0, then 2, if its stream dies.
@@ -70,7 +62,7 @@ public static class FaultScenarios
         var storage = TestStorage.ForPostgres(server.ConnectionString, "bench");
         await using var cluster = await ProcessCluster.StartAsync(new ProcessClusterOptions
         {
-            ConnectionString = storage.ConnectionString!, Schema = storage.Schema!, Nginx = false, Environment = FastFailover,
+            ConnectionString = storage.ConnectionString!, Schema = storage.Schema!, Nginx = false, Environment = ProcessClusterOptions.FastFailover(),
         });
         await using var load = new ClusterWorkload(cluster, outputChunks: 20);
         var addresses = Enumerable.Range(0, cluster.Count).Select(cluster.SiloGrpcAddress).ToList();
