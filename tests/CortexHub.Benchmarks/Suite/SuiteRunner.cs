@@ -88,7 +88,14 @@ public static class SuiteRunner
             await File.WriteAllTextAsync(Path.Combine(output, name), text);
         }
 
-        // The latest summary and plots are kept in the repository (the README links them).
+        Console.WriteLine(files["summary.md"]);
+        if (only is not null)
+        {
+            Console.WriteLine($"written: {output} (a partial run: tests/CortexHub.Benchmarks/results keeps the last full run)");
+            return faults.All(f => f.Passed) && failed.Count == 0 ? 0 : 1;
+        }
+
+        // The latest full run's summary and plots are kept in the repository (the README links them).
         var kept = Path.Combine(RepoPaths.Root, "tests", "CortexHub.Benchmarks", "results");
         Directory.CreateDirectory(kept);
         foreach (var name in new[] { "summary.md", "throughput.svg", "latency.svg" })
@@ -97,7 +104,6 @@ public static class SuiteRunner
         }
 
         await File.WriteAllTextAsync(Path.Combine(kept, "latest.json"), files[$"run-{stamp}.json"]);
-        Console.WriteLine(files["summary.md"]);
         Console.WriteLine($"written: {output} (run-{stamp}.json, summary.md, throughput.svg, latency.svg) and {kept}");
         return faults.All(f => f.Passed) && failed.Count == 0 ? 0 : 1;
     }
