@@ -83,7 +83,7 @@ public sealed class PoolProcessKillTests(ITestOutputHelper output)
             {
                 var counts = (await pool.StatsAsync()).Counts;
                 return counts[PoolItemState.Done] + counts[PoolItemState.Dead] == Items;
-            }, TimeSpan.FromMinutes(4), $"all {Items} items are done or dead");
+            }, TimeSpan.FromMinutes(7), $"all {Items} items are done or dead"); // a claim whose give-up failed returns when its 5 min lease lapses
             foreach (var node in nodes)
             {
                 await node.DisposeAsync();
