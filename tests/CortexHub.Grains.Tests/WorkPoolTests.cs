@@ -396,7 +396,8 @@ public sealed class WorkPoolTests
         var pool = Pool(cluster);
         var store = Store(cluster);
         var available = await SubmitAsync(pool, "available");
-        var delayed = (await pool.SubmitAsync(Work("delayed", delay: TimeSpan.FromSeconds(2)))).Item.ItemId;
+        // Long enough that a slow run (kill and restart included) still claims before it is due.
+        var delayed = (await pool.SubmitAsync(Work("delayed", delay: TimeSpan.FromSeconds(6)))).Item.ItemId;
         var claimed = await SubmitAsync(pool, "claimed", priority: 4);
         var done = await SubmitAsync(pool, "done", priority: 3);
         var dead = (await pool.SubmitAsync(Work("dead", maxAttempts: 1, priority: 2))).Item.ItemId;
@@ -422,7 +423,7 @@ public sealed class WorkPoolTests
         Assert.Equal(PoolItemState.Done, (await pool.CompleteAsync(new PoolClaimRef(claimed, claims[claimed].LeaseTerm), 0))!.State);
         Assert.Equal([available], (await Store(cluster).PoolClaimAsync("n2", "tester", NoLabels, 10, DateTimeOffset.UtcNow)).Select(i => i.ItemId));
         await TestCluster.WaitUntilAsync(async () => (await Store(cluster).PoolClaimAsync("n2", "tester", NoLabels, 10, DateTimeOffset.UtcNow)).Any(i => i.ItemId == delayed),
-            TimeSpan.FromSeconds(10), "the delayed item becomes claimable");
+            TimeSpan.FromSeconds(15), "the delayed item becomes claimable");
     }
 
     [Fact]
