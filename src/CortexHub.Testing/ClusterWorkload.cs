@@ -28,8 +28,6 @@ public sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) : 
 
     public List<PoolWorkerNode> Nodes { get; } = [];
 
-    public IReadOnlyCollection<string> TaskIds => (IReadOnlyCollection<string>)_taskNodes.Keys;
-
     /// <summary>
     /// Provisions <paramref name="count"/> nodes through the API (silos in turn) and connects them:
     /// to the balancer, or to <paramref name="addresses"/> (node i starts at address
@@ -69,7 +67,7 @@ public sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) : 
             var taskId = $"{prefix}-{n.node.NodeId}";
             using var api = cluster.Api(n.i % cluster.Count);
             using var response = await api.PostAsJsonAsync("/api/v1/tasks", new { id = taskId, nodeId = n.node.NodeId, command = "stream" });
-            Check(response.StatusCode == HttpStatusCode.Created, $"dispatch {taskId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            ReconciliationException.ThrowUnless(response.StatusCode == HttpStatusCode.Created, $"dispatch {taskId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             _taskNodes[taskId] = n.node.NodeId;
         });
     }
@@ -116,14 +114,14 @@ public sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) : 
                     return;
                 }
 
-                Check((int)response.StatusCode >= 500, $"submit {key}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(stop)}");
+                ReconciliationException.ThrowUnless((int)response.StatusCode >= 500, $"submit {key}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(stop)}");
             }
             catch (HttpRequestException)
             {
                 // Connection cut (silo killed or draining mid-request): the key makes a retry safe.
             }
 
-            Check(attempt < 200, $"submit {key} kept failing");
+            ReconciliationException.ThrowUnless(attempt < 200, $"submit {key} kept failing");
             await Task.Delay(100, CancellationToken.None);
         }
     }
@@ -143,13 +141,13 @@ public sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) : 
             while (!task.IsFinished && DateTime.UtcNow < deadline);
 
             var node = Nodes.Single(n => n.NodeId == nodeId);
-            Check(task.State == TaskState.Succeeded, $"{taskId} on {nodeId} ended {task.State} ({task.Result?.Error}); the node opened {node.Connections} streams, " +
+            ReconciliationException.ThrowUnless(task.State == TaskState.Succeeded, $"{taskId} on {nodeId} ended {task.State} ({task.Result?.Error}); the node opened {node.Connections} streams, " +
                 $"last welcomed {node.LastWelcomeAt:HH:mm:ss.fff}, last stream ended with {node.LastError}{Environment.NewLine}nginx error log (tail):{Environment.NewLine}" +
                 string.Join(Environment.NewLine, (cluster.Nginx?.ErrorLog ?? "").Split('\n').Where(l => !l.Contains("no live upstreams")).TakeLast(60)));
-            Check(task.Result!.ExitCode == 0, $"{taskId} exited with {task.Result.ExitCode}");
+            ReconciliationException.ThrowUnless(task.Result!.ExitCode == 0, $"{taskId} exited with {task.Result.ExitCode}");
             var stdout = await api.GetStringAsync($"/api/v1/tasks/{taskId}/logs?format=raw");
-            Check(stdout == PoolWorkerNode.ExpectedOutput(taskId, outputChunks), $"{taskId}: the journal's stdout is not what the node wrote:{Environment.NewLine}{stdout}");
-            Check(task.AckedSequence >= node.Acknowledged[taskId], $"{taskId}: the hub acknowledged {node.Acknowledged[taskId]} but kept {task.AckedSequence}");
+            ReconciliationException.ThrowUnless(stdout == PoolWorkerNode.ExpectedOutput(taskId, outputChunks), $"{taskId}: the journal's stdout is not what the node wrote:{Environment.NewLine}{stdout}");
+            ReconciliationException.ThrowUnless(task.AckedSequence >= node.Acknowledged[taskId], $"{taskId}: the hub acknowledged {node.Acknowledged[taskId]} but kept {task.AckedSequence}");
         }
     }
 
@@ -175,11 +173,11 @@ public sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) : 
             after = page.NextAfter;
         }
 
-        Check(_poolKeys.Keys.Order().SequenceEqual(items.Select(i => i.IdempotencyKey!).Order()),
+        ReconciliationException.ThrowUnless(_poolKeys.Keys.Order().SequenceEqual(items.Select(i => i.IdempotencyKey!).Order()),
             $"{_poolKeys.Count} keys were submitted, the pool holds {items.Count} items with {items.Select(i => i.IdempotencyKey).Distinct().Count()} distinct keys");
         foreach (var i in items)
         {
-            Check(i.State == PoolItemState.Done, $"{i.ItemId} ({i.IdempotencyKey}) is {i.State}: {i.LastError}");
+            ReconciliationException.ThrowUnless(i.State == PoolItemState.Done, $"{i.ItemId} ({i.IdempotencyKey}) is {i.State}: {i.LastError}");
         }
 
         foreach (var runs in Nodes.SelectMany(n => n.Executions.Select(e => (n.NodeId, e))).Where(r => !_taskNodes.ContainsKey(r.e.TaskId)).GroupBy(r => r.e.TaskId[..r.e.TaskId.LastIndexOf('.')]))
@@ -187,21 +185,12 @@ public sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) : 
             var ordered = runs.OrderBy(r => r.e.Start).ToList();
             for (var i = 1; i < ordered.Count; i++)
             {
-                Check(ordered[i].e.Start >= ordered[i - 1].e.End,
+                ReconciliationException.ThrowUnless(ordered[i].e.Start >= ordered[i - 1].e.End,
                     $"Item {runs.Key} ran as {ordered[i - 1].e.TaskId} on {ordered[i - 1].NodeId} and {ordered[i].e.TaskId} on {ordered[i].NodeId} at once.");
             }
         }
 
         return (items.Count, items.Count(i => i.Attempts > 1));
-    }
-
-    /// <summary>A failed reconciliation: what the hub acknowledged or accepted is not what it holds.</summary>
-    private static void Check(bool condition, string message)
-    {
-        if (!condition)
-        {
-            throw new ReconciliationException(message);
-        }
     }
 
     public static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
@@ -240,4 +229,13 @@ public sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) : 
 }
 
 /// <summary>What the hub acknowledged or accepted is not what it holds.</summary>
-public sealed class ReconciliationException(string message) : Exception(message);
+public sealed class ReconciliationException(string message) : Exception(message)
+{
+    public static void ThrowUnless(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ReconciliationException(message);
+        }
+    }
+}

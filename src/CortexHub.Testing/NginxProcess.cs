@@ -104,7 +104,7 @@ public sealed partial class NginxProcess : IAsyncDisposable
                 {
                     foreach (var silo in silos)
                     {
-                        output.Append(CultureInfoInvariant($"    server 127.0.0.1:{(upstream == "grpc" ? silo.GrpcPort : silo.HttpPort)}{server.Groups[1].Value}\n"));
+                        output.Append(FormattableString.Invariant($"    server 127.0.0.1:{(upstream == "grpc" ? silo.GrpcPort : silo.HttpPort)}{server.Groups[1].Value}\n"));
                     }
                 }
 
@@ -164,8 +164,6 @@ public sealed partial class NginxProcess : IAsyncDisposable
             // A worker may still be closing its log; the temp folder is left behind.
         }
     }
-
-    private static string CultureInfoInvariant(FormattableString text) => FormattableString.Invariant(text);
 
     [GeneratedRegex(@"^upstream\s+cortexhub_(grpc|http)\s*\{")]
     private static partial Regex UpstreamStart();

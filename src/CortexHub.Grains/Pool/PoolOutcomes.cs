@@ -107,15 +107,7 @@ public sealed partial class PoolOutcomes : IAsyncDisposable
             PoolItemState.Dead => "dead",
             _ => "retry",
         };
-        _events.PublishInBackground(_logger, HubEventKinds.PoolItem, "pool:" + item.ItemId, item.ClaimedBy, item.CreatedBy, item.TaskId, new
-        {
-            itemId = item.ItemId,
-            change,
-            state = RelationalPoolStore.StateText(item.State),
-            priority = item.Priority,
-            attempts = item.Attempts,
-            error = item.LastError,
-        });
+        PoolItemEvents.Publish(_events, _logger, item, change);
     }
 
     public ValueTask DisposeAsync() => _queue.DisposeAsync();

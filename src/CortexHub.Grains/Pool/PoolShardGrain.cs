@@ -88,15 +88,7 @@ public sealed class PoolShardGrain(
             dispatcher.AnnounceWork();
         }
 
-        events.PublishInBackground(logger, HubEventKinds.PoolItem, "pool:" + item.ItemId, item.ClaimedBy, item.CreatedBy, item.TaskId, new
-        {
-            itemId = item.ItemId,
-            change,
-            state = RelationalPoolStore.StateText(item.State),
-            priority = item.Priority,
-            attempts = item.Attempts,
-            error = item.LastError,
-        });
+        PoolItemEvents.Publish(events, logger, item, change);
         return Task.CompletedTask;
     }
 }

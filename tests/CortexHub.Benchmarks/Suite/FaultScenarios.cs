@@ -137,7 +137,7 @@ public static class FaultScenarios
                 foreach (var (node, i) in hung.Select((n, i) => (n, i)))
                 {
                     var ack = await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Ack && m.Ack.TaskId == $"slow-{i}", TimeSpan.FromSeconds(30));
-                    Check(ack.Ack.Sequence == 1, $"slow-{i} was acknowledged up to {ack.Ack.Sequence}, expected 1");
+                    ReconciliationException.ThrowUnless(ack.Ack.Sequence == 1, $"slow-{i} was acknowledged up to {ack.Ack.Sequence}, expected 1");
                 }
 
                 var store = cluster[0].Services.GetRequiredService<ITaskEventStore>();
@@ -146,8 +146,8 @@ public static class FaultScenarios
                     for (var i = 0; i < count; i++)
                     {
                         var journal = await store.TaskEventsReadAsync($"{prefix}{i}", 0, 10_000);
-                        Check(journal.Select(e => e.Sequence).SequenceEqual(Enumerable.Range(1, last).Select(k => (long)k)), $"{prefix}{i}: the journal holds sequences {string.Join(",", journal.Select(e => e.Sequence).Take(20))}..., expected 1..{last} once each");
-                        Check(journal.All(e => Encoding.UTF8.GetString(e.Data) == $"line {e.Sequence}\n"), $"{prefix}{i}: an event's data differs from what the node sent");
+                        ReconciliationException.ThrowUnless(journal.Select(e => e.Sequence).SequenceEqual(Enumerable.Range(1, last).Select(k => (long)k)), $"{prefix}{i}: the journal holds sequences {string.Join(",", journal.Select(e => e.Sequence).Take(20))}..., expected 1..{last} once each");
+                        ReconciliationException.ThrowUnless(journal.All(e => Encoding.UTF8.GetString(e.Data) == $"line {e.Sequence}\n"), $"{prefix}{i}: an event's data differs from what the node sent");
                     }
                 }
 
@@ -186,14 +186,6 @@ public static class FaultScenarios
             }
         }));
         return nodes.Count * (to - from + 1) / clock.Elapsed.TotalSeconds;
-    }
-
-    private static void Check(bool condition, string message)
-    {
-        if (!condition)
-        {
-            throw new ReconciliationException(message);
-        }
     }
 
     private static async Task<FaultResult> ReconcileAsync(string scenario, ClusterWorkload? load, Func<Dictionary<string, double>, Task<string>> run)

@@ -127,8 +127,8 @@ public static class SuiteRunner
         var targets = new List<Target>();
         foreach (var backend in new[] { "sqlite", "postgres" })
         {
-            var echo = Find(all, m => m.Scenario.StartsWith($"echo ({backend})", StringComparison.Ordinal) && m.Scenario.Contains("pipelined") && m.Scenario.EndsWith("100 stream(s)", StringComparison.Ordinal));
-            var ingest = Find(all, m => m.Scenario.StartsWith($"gateway ({backend})", StringComparison.Ordinal) && m.Scenario.Contains("pipelined") && m.Scenario.EndsWith("100 stream(s)", StringComparison.Ordinal));
+            var echo = Pipelined(all, "echo", backend);
+            var ingest = Pipelined(all, "gateway", backend);
             targets.Add(new Target($"durable ingest / transport limit ({backend}, 100 streams)", Ratio(ingest, echo), 0.5, "ratio", true,
                 "each event is journaled durably before its ack: one group-committed write per stream batch, on 2 cores shared with the load generator"));
 
@@ -157,6 +157,10 @@ public static class SuiteRunner
     }
 
     private static Measurement? Find(List<Measurement> all, Func<Measurement, bool> match) => all.FirstOrDefault(match);
+
+    /// <summary>The gateway benchmark's pipelined run with 100 streams of <paramref name="target"/> (echo or gateway) on a backend.</summary>
+    private static Measurement? Pipelined(List<Measurement> all, string target, string backend) =>
+        Find(all, m => m.Scenario.StartsWith($"{target} ({backend})", StringComparison.Ordinal) && m.Scenario.Contains("pipelined") && m.Scenario.EndsWith("100 stream(s)", StringComparison.Ordinal));
 
     private static double Ratio(Measurement? a, Measurement? b) => a is null || b is null || b.PerSecond <= 0 ? 0 : a.PerSecond / b.PerSecond;
 
@@ -202,8 +206,8 @@ public static class SuiteRunner
         var chart = new SvgBarChart("Throughput: CortexHub beside its baseline, same run", "operations/s", ["CortexHub", "baseline"], logScale: true);
         foreach (var backend in new[] { "sqlite", "postgres" })
         {
-            var echo = Find(all, m => m.Scenario.StartsWith($"echo ({backend})", StringComparison.Ordinal) && m.Scenario.Contains("pipelined") && m.Scenario.EndsWith("100 stream(s)", StringComparison.Ordinal));
-            var ingest = Find(all, m => m.Scenario.StartsWith($"gateway ({backend})", StringComparison.Ordinal) && m.Scenario.Contains("pipelined") && m.Scenario.EndsWith("100 stream(s)", StringComparison.Ordinal));
+            var echo = Pipelined(all, "echo", backend);
+            var ingest = Pipelined(all, "gateway", backend);
             chart.Add($"{backend}: durable ingest vs echo (100 streams)", ingest?.PerSecond ?? 0, echo?.PerSecond ?? 0);
             var raw = Find(all, m => m.Backend == backend && m.Scenario.StartsWith("raw SQL", StringComparison.Ordinal));
             foreach (var pool in all.Where(m => m.Backend == backend && m.Scenario.StartsWith("pool claim+complete", StringComparison.Ordinal)))
