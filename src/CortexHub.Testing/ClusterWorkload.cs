@@ -26,7 +26,7 @@ public sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) : 
     private readonly ConcurrentDictionary<string, string> _taskNodes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _poolKeys = new(StringComparer.Ordinal);
 
-    public List<PoolWorkerNode> Nodes { get; } = [];
+    public List<SimulatedNode> Nodes { get; } = [];
 
     /// <summary>
     /// Provisions <paramref name="count"/> nodes through the API (silos in turn) and connects them:
@@ -45,7 +45,7 @@ public sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) : 
 
         foreach (var (id, i) in ids.Select((id, i) => (id, i)))
         {
-            var node = new PoolWorkerNode(id, tokens[id], addresses ?? [cluster.GrpcAddress], poolSlots, workTime, firstSilo: firstAddress?.Invoke(i) ?? 0, outputChunks: outputChunks);
+            var node = new SimulatedNode(id, tokens[id], addresses ?? [cluster.GrpcAddress], poolSlots, workTime, firstSilo: firstAddress?.Invoke(i) ?? 0, outputChunks: outputChunks);
             node.Start();
             Nodes.Add(node);
         }
@@ -146,7 +146,7 @@ public sealed class ClusterWorkload(ProcessCluster cluster, int outputChunks) : 
                 string.Join(Environment.NewLine, (cluster.Nginx?.ErrorLog ?? "").Split('\n').Where(l => !l.Contains("no live upstreams")).TakeLast(60)));
             ReconciliationException.ThrowUnless(task.Result!.ExitCode == 0, $"{taskId} exited with {task.Result.ExitCode}");
             var stdout = await api.GetStringAsync($"/api/v1/tasks/{taskId}/logs?format=raw");
-            ReconciliationException.ThrowUnless(stdout == PoolWorkerNode.ExpectedOutput(taskId, outputChunks), $"{taskId}: the journal's stdout is not what the node wrote:{Environment.NewLine}{stdout}");
+            ReconciliationException.ThrowUnless(stdout == SimulatedNode.ExpectedOutput(taskId, outputChunks), $"{taskId}: the journal's stdout is not what the node wrote:{Environment.NewLine}{stdout}");
             ReconciliationException.ThrowUnless(task.AckedSequence >= node.Acknowledged[taskId], $"{taskId}: the hub acknowledged {node.Acknowledged[taskId]} but kept {task.AckedSequence}");
         }
     }

@@ -58,11 +58,11 @@ public static class PoolBenchmark
         using var storage = await TestStorage.CreateAsync(backend);
         await using var cluster = await TestCluster.StartAsync(new TestClusterOptions { Storage = storage.Borrow(), InitialSilos = silos });
         var addresses = cluster.Silos.Select(s => s.GrpcAddress).ToList();
-        var nodes = new List<PoolWorkerNode>();
+        var nodes = new List<SimulatedNode>();
         for (var i = 0; i < 30; i++)
         {
             var token = await cluster.GetGrain<INodeGrain>($"w{i}").ProvisionAsync(new NodeProvisionRequest($"w{i}", "bench"));
-            var node = new PoolWorkerNode($"w{i}", token, addresses, slots: 4, _ => TimeSpan.Zero, firstSilo: i % silos);
+            var node = new SimulatedNode($"w{i}", token, addresses, slots: 4, _ => TimeSpan.Zero, firstSilo: i % silos);
             node.Start();
             nodes.Add(node);
         }

@@ -49,12 +49,12 @@ public sealed class PoolProcessKillTests(ITestOutputHelper output)
             }
 
             var addresses = grpcPorts.Select(p => new Uri($"http://127.0.0.1:{p}")).ToList();
-            var nodes = new List<PoolWorkerNode>();
+            var nodes = new List<SimulatedNode>();
             for (var i = 0; i < 50; i++)
             {
                 var id = $"w{i:00}";
                 var token = await cluster.GetGrain<INodeGrain>(id).ProvisionAsync(new NodeProvisionRequest(id, "e2e"));
-                var node = new PoolWorkerNode(id, token, addresses, slots: 4, _ => TimeSpan.FromMilliseconds(Random.Shared.Next(5, 40)), firstSilo: i % 3);
+                var node = new SimulatedNode(id, token, addresses, slots: 4, _ => TimeSpan.FromMilliseconds(Random.Shared.Next(5, 40)), firstSilo: i % 3);
                 node.Start();
                 nodes.Add(node);
             }

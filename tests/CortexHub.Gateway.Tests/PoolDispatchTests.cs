@@ -183,14 +183,14 @@ public sealed class PoolDispatchTests(ITestOutputHelper output)
             o.Configuration["CortexHub:Silo:SiloTtl"] = "00:00:05";
         });
 
-    private static async Task<List<PoolWorkerNode>> StartWorkersAsync(TestCluster cluster, int count, Func<string, TimeSpan>? work = null)
+    private static async Task<List<SimulatedNode>> StartWorkersAsync(TestCluster cluster, int count, Func<string, TimeSpan>? work = null)
     {
         var silos = cluster.Silos.Select(s => s.GrpcAddress).ToList();
-        var nodes = new List<PoolWorkerNode>();
+        var nodes = new List<SimulatedNode>();
         for (var i = 0; i < count; i++)
         {
             var id = $"w{i:00}";
-            var node = new PoolWorkerNode(id, await cluster.ProvisionAsync(id, i % silos.Count), silos, slots: 4, work, firstSilo: i % silos.Count);
+            var node = new SimulatedNode(id, await cluster.ProvisionAsync(id, i % silos.Count), silos, slots: 4, work, firstSilo: i % silos.Count);
             node.Start();
             nodes.Add(node);
         }
@@ -229,7 +229,7 @@ public sealed class PoolDispatchTests(ITestOutputHelper output)
         return all;
     }
 
-    private static async Task StopAsync(IEnumerable<PoolWorkerNode> nodes)
+    private static async Task StopAsync(IEnumerable<SimulatedNode> nodes)
     {
         foreach (var node in nodes)
         {

@@ -13,7 +13,7 @@ namespace CortexHub.Testing;
 /// <see cref="Crash"/> simulates the node process dying (running work and unsent events are lost).
 /// Every execution is recorded so tests can check that no item ran on two nodes at once.
 /// </summary>
-public sealed class PoolWorkerNode : IAsyncDisposable
+public sealed class SimulatedNode : IAsyncDisposable
 {
     private readonly string _token;
     private readonly IReadOnlyList<Uri> _silos;
@@ -32,7 +32,7 @@ public sealed class PoolWorkerNode : IAsyncDisposable
 
     /// <param name="workTime">How long a task runs (by task id).</param>
     /// <param name="outputChunks">Output chunks a task writes, spread evenly over its run (see <see cref="ExpectedOutput"/>).</param>
-    public PoolWorkerNode(string nodeId, string token, IReadOnlyList<Uri> silos, int slots, Func<string, TimeSpan>? workTime = null,
+    public SimulatedNode(string nodeId, string token, IReadOnlyList<Uri> silos, int slots, Func<string, TimeSpan>? workTime = null,
         IReadOnlyDictionary<string, string>? labels = null, int firstSilo = 0, int outputChunks = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(outputChunks, 1);
