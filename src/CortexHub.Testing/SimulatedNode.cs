@@ -24,6 +24,7 @@ public sealed class SimulatedNode : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private ConcurrentDictionary<string, RunningWork> _tasks = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, byte> _commandIds = new(StringComparer.Ordinal); // like the agent: a redelivered command is only acknowledged
     private CancellationTokenSource _life = new();
     private TestNode? _node;
     private TestNode? _welcomed; // the current stream once its Welcome was handled: where events go
@@ -75,6 +76,7 @@ public sealed class SimulatedNode : IAsyncDisposable
     public void Crash()
     {
         var old = Interlocked.Exchange(ref _tasks, new ConcurrentDictionary<string, RunningWork>(StringComparer.Ordinal));
+        _commandIds = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         var now = DateTimeOffset.UtcNow;
         foreach (var work in old.Values)
         {
@@ -175,7 +177,7 @@ public sealed class SimulatedNode : IAsyncDisposable
                 {
                     case HubMessage.BodyOneofCase.Dispatch:
                         await SendAsync(node, new NodeMessage { CommandAck = new CommandAck { CommandId = message.Dispatch.CommandId } }, session.Token);
-                        if (tasks.TryAdd(message.Dispatch.TaskId, new RunningWork(message.Dispatch.TaskId)))
+                        if (_commandIds.TryAdd(message.Dispatch.CommandId, 0) && tasks.TryAdd(message.Dispatch.TaskId, new RunningWork(message.Dispatch.TaskId)))
                         {
                             _ = RunWorkAsync(tasks, tasks[message.Dispatch.TaskId], life);
                         }

@@ -120,6 +120,39 @@ public sealed class NodeLinkTests
     }
 
     [Fact]
+    public async Task Dispatch_UnconfirmedButReportedOn_NotRedeliveredAfterReconnect()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);
+        var token = await cluster.ProvisionAsync("n1");
+        var (first, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await cluster.DispatchAsync("t-ran", "n1");
+        await first.ReadDispatchAsync("t-ran");
+        // Its CommandAck is lost with the stream, but its events show the node had it: it ran and finished.
+        await first.SendEventAsync("t-ran", 1, e => e.Accepted = new TaskAccepted());
+        await first.SendResultAsync("t-ran", 2, exitCode: 0);
+        await first.ReadAckAsync("t-ran", 2);
+        await first.DisposeAsync();
+
+        var (second, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await using var _ = second;
+        await cluster.DispatchAsync("t-next", "n1");
+
+        var delivered = new List<string>();
+        HubMessage message;
+        do
+        {
+            message = await second.ReadAsync(Wait);
+            if (message.BodyCase == HubMessage.BodyOneofCase.Dispatch)
+            {
+                delivered.Add(message.Dispatch.TaskId);
+            }
+        }
+        while (message.BodyCase != HubMessage.BodyOneofCase.Dispatch || message.Dispatch.TaskId != "t-next");
+
+        Assert.Equal(["t-next"], delivered); // a node that forgot t-ran would have run it again
+    }
+
+    [Fact]
     public async Task Events_GapInSequence_AcksOnlyTheContiguousPrefix()
     {
         await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);

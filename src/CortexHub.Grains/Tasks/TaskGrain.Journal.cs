@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using CortexHub.Grains.Events;
 using CortexHub.Grains.Journal;
+using CortexHub.Runtime;
+using CortexHub.Runtime.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CortexHub.Grains.Tasks;
@@ -82,6 +84,11 @@ public sealed partial class TaskGrain
             throw;
         }
 
+        if (before is TaskState.Queued or TaskState.Dispatched && State.State != before)
+        {
+            await ForgetDispatchAsync(nodeId);
+        }
+
         outputSignals.Pulse(GrainKey);
         var outputBytes = fresh.Where(e => e.Kind == TaskEventKind.Output).Sum(e => (long)e.Data.Length);
         await hub.PublishBestEffortAsync(logger, HubEventKinds.TaskOutput, "task:" + GrainKey, State.Spec.NodeId, State.Spec.CreatedBy, GrainKey,
@@ -97,6 +104,23 @@ public sealed partial class TaskGrain
         }
 
         return new AppendResult(State.AckedSequence, gapAfter, fresh.Count, duplicates);
+    }
+
+    /// <summary>
+    /// The node's own events prove it has the dispatch, even when its CommandAck was lost with a
+    /// stream: the outbox must not send it again (a node that already finished the task and forgot it
+    /// would run it twice). Best effort: if storage fails here, the node dedupes by command id.
+    /// </summary>
+    private async Task ForgetDispatchAsync(string nodeId)
+    {
+        try
+        {
+            await outbox.NodeCommandDeleteAsync(nodeId, DispatchCommandId(GrainKey));
+        }
+        catch (StorageUnavailableException ex)
+        {
+            LogForgetDispatchFailed(ex, GrainKey, ErrorId.New());
+        }
     }
 
     /// <summary>Folds events into buffers, thoughts, counters and the state machine; returns the rows to store.</summary>
@@ -256,6 +280,9 @@ public sealed partial class TaskGrain
 
     [LoggerMessage(4101, LogLevel.Warning, "Task {TaskId}: ignored a node event that would move it from {From} to {To}")]
     private partial void LogIgnoredTransition(string taskId, TaskState from, TaskState to);
+
+    [LoggerMessage(4105, LogLevel.Warning, "Task {TaskId}: could not remove its delivered dispatch from the node's outbox (error id {ErrorId}); the node dedupes a redelivery by command id")]
+    private partial void LogForgetDispatchFailed(Exception exception, string taskId, string errorId);
 
     private sealed record ProgressBody(double Fraction, string? Message);
 }
