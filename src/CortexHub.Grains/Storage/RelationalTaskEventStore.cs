@@ -6,65 +6,83 @@ namespace CortexHub.Grains.Storage;
 
 /// <summary>
 /// Task events on any <see cref="RelationalDatabase"/>. Appends are group-committed across tasks
-/// (<see cref="GroupCommitQueue{T}"/>); where the provider supports <see cref="DbBatch"/> (Npgsql)
-/// a transaction's inserts also travel in one round trip.
+/// (<see cref="GroupCommitQueue{T}"/>): one transaction per batch, written as one statement of
+/// parallel arrays where the backend defines <c>TaskEventInsertMany</c> (PostgreSQL), otherwise
+/// as one prepared INSERT repeated (SQLite, where that is the fast way).
 /// </summary>
 public sealed class RelationalTaskEventStore : ITaskEventStore, IAsyncDisposable
 {
     private readonly RelationalDatabase _database;
     private readonly GroupCommitQueue<PendingAppend> _groupCommit;
+    private readonly bool _insertMany;
 
     public RelationalTaskEventStore(RelationalDatabase database)
     {
         _database = database;
+        _insertMany = database.HasQuery("TaskEventInsertMany");
         _groupCommit = new GroupCommitQueue<PendingAppend>(WriteAsync);
     }
 
     public Task TaskEventsAppendAsync(string taskId, IReadOnlyList<TaskEventRecord> events, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         _groupCommit.CommitAsync(new PendingAppend(taskId, events, now), cancellationToken);
 
-    /// <summary>One transaction for every pending append (one round trip with <see cref="DbBatch"/>).</summary>
     private Task WriteAsync(IReadOnlyList<PendingAppend> appends) =>
         _database.RunAsync(async connection =>
         {
-            await using var transaction = await connection.BeginTransactionAsync();
-            if (connection.CanCreateBatch)
+            if (_insertMany)
             {
-                await using var batch = connection.CreateBatch();
-                batch.Transaction = transaction;
-                foreach (var append in appends)
-                {
-                    var time = _database.ToDbTime(append.Now);
-                    foreach (var e in append.Events)
-                    {
-                        var command = batch.CreateBatchCommand();
-                        command.CommandText = _database.QueryText("TaskEventInsert");
-                        BindEvent(command.Parameters, command.CreateParameter, append.TaskId, e, time);
-                        batch.BatchCommands.Add(command);
-                    }
-                }
-
-                await batch.ExecuteNonQueryAsync();
+                await InsertManyAsync(connection, appends);
+                return appends.Count;
             }
-            else
+
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var command = _database.Command(connection, "TaskEventInsert");
+            command.Transaction = transaction;
+            foreach (var append in appends)
             {
-                await using var command = _database.Command(connection, "TaskEventInsert");
-                command.Transaction = transaction;
-                foreach (var append in appends)
+                var time = _database.ToDbTime(append.Now);
+                foreach (var e in append.Events)
                 {
-                    var time = _database.ToDbTime(append.Now);
-                    foreach (var e in append.Events)
-                    {
-                        command.Parameters.Clear();
-                        BindEvent(command.Parameters, command.CreateParameter, append.TaskId, e, time);
-                        await command.ExecuteNonQueryAsync();
-                    }
+                    command.Parameters.Clear();
+                    BindEvent(command.Parameters, command.CreateParameter, append.TaskId, e, time);
+                    await command.ExecuteNonQueryAsync();
                 }
             }
 
             await transaction.CommitAsync();
             return appends.Count;
         }, CancellationToken.None);
+
+    /// <summary>Every event of the batch in one statement (one implicit transaction, one round trip).</summary>
+    private async Task InsertManyAsync(DbConnection connection, IReadOnlyList<PendingAppend> appends)
+    {
+        var count = appends.Sum(a => a.Events.Count);
+        var tasks = new string[count];
+        var sequences = new long[count];
+        var kinds = new int[count];
+        var streams = new int[count];
+        var data = new byte[count][];
+        var times = new DateTimeOffset[count]; // an array parameter takes the provider's own type (timestamptz: UTC)
+        var i = 0;
+        foreach (var append in appends)
+        {
+            var time = append.Now.ToUniversalTime();
+            foreach (var e in append.Events)
+            {
+                (tasks[i], sequences[i], kinds[i], streams[i], data[i], times[i]) = (append.TaskId, e.Sequence, (int)e.Kind, (int)e.Stream, e.Data, time);
+                i++;
+            }
+        }
+
+        await using var command = _database.Command(connection, "TaskEventInsertMany");
+        RelationalDatabase.Bind(command, "@tasks", tasks);
+        RelationalDatabase.Bind(command, "@sequences", sequences);
+        RelationalDatabase.Bind(command, "@kinds", kinds);
+        RelationalDatabase.Bind(command, "@streams", streams);
+        RelationalDatabase.Bind(command, "@data", data);
+        RelationalDatabase.Bind(command, "@times", times);
+        await command.ExecuteNonQueryAsync();
+    }
 
     public Task TaskEventsDeleteAsync(string taskId, CancellationToken cancellationToken = default) =>
         _database.ExecuteAsync("TaskEventsDelete", command => RelationalDatabase.Bind(command, "@task", taskId), cancellationToken);

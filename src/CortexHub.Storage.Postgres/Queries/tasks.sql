@@ -3,6 +3,12 @@ INSERT INTO task_events (task_id, sequence, kind, stream, data, created_at)
 VALUES (@task, @sequence, @kind, @stream, @data, @now)
 ON CONFLICT (task_id, sequence) DO NOTHING;
 
+-- name: TaskEventInsertMany
+-- A whole group commit in one statement: parallel arrays, one element per event.
+INSERT INTO task_events (task_id, sequence, kind, stream, data, created_at)
+SELECT * FROM unnest(@tasks::text[], @sequences::bigint[], @kinds::smallint[], @streams::smallint[], @data::bytea[], @times::timestamptz[])
+ON CONFLICT (task_id, sequence) DO NOTHING;
+
 -- name: TaskEventsRead
 SELECT sequence, kind, stream, data, created_at FROM task_events
 WHERE task_id = @task AND sequence > @after

@@ -74,6 +74,9 @@ public abstract class RelationalDatabase
         return command;
     }
 
+    /// <summary>True when this backend defines the named query (for optional, dialect-specific fast paths).</summary>
+    public bool HasQuery(string queryName) => _queries.ContainsKey(queryName);
+
     /// <summary>The SQL of a named query of this backend.</summary>
     public string QueryText(string queryName) =>
         _queries.TryGetValue(queryName, out var sql)
