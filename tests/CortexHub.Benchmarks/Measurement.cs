@@ -12,13 +12,13 @@ public sealed record Measurement(string Scenario, string Backend, int Concurrenc
 
     /// <summary>
     /// Runs <paramref name="operation"/> from <paramref name="concurrency"/> callers for <paramref name="duration"/>
-    /// after a warm-up, recording every operation's latency.
+    /// after a warm-up of <paramref name="warmUp"/> operations per caller, recording every operation's latency.
     /// </summary>
-    public static async Task<Measurement> RunAsync(string scenario, string backend, int concurrency, TimeSpan duration, Func<int, long, Task> operation)
+    public static async Task<Measurement> RunAsync(string scenario, string backend, int concurrency, TimeSpan duration, Func<int, long, Task> operation, int warmUp = 200)
     {
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
         {
-            for (var i = 0; i < 200; i++)
+            for (var i = 0; i < warmUp; i++)
             {
                 await operation(worker, i);
             }

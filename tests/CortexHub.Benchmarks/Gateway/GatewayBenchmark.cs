@@ -9,8 +9,9 @@ namespace CortexHub.Benchmarks.Gateway;
 
 /// <summary>
 /// Task events through the gateway (read, journaled durably, acknowledged) against the bare echo
-/// service on the same framing, in the same run: ping-pong round trips (latency) and a pipelined
-/// window (throughput), with 1 and 100 streams.
+/// service on the same framing (the transport limit) and raw batched INSERTs on the same database
+/// (the storage limit), in the same run: ping-pong round trips (latency) and a pipelined window
+/// (throughput), with 1 and 100 streams.
 /// </summary>
 public static class GatewayBenchmark
 {
@@ -60,7 +61,26 @@ public static class GatewayBenchmark
             }
         }
 
-        return results;
+        // The storage limit, on the same database: the same rows written with no hub in between.
+        var rawInsert = await RawInsertBaseline.RunAsync(storage, duration, payloadBytes, writers: 100, batch: Window);
+        results.Add(rawInsert);
+
+        // Every gateway figure is also a ratio to the transport limit; throughput also to the storage limit.
+        return [.. results.Select(m =>
+        {
+            if (!m.Scenario.StartsWith("gateway", StringComparison.Ordinal))
+            {
+                return m;
+            }
+
+            var extra = new Dictionary<string, double> { ["% of echo"] = 100 * m.PerSecond / results.Single(e => e.Scenario == m.Scenario.Replace("gateway", "echo", StringComparison.Ordinal)).PerSecond };
+            if (m.Scenario.Contains("pipelined", StringComparison.Ordinal))
+            {
+                extra["% of raw INSERT"] = 100 * m.PerSecond / rawInsert.PerSecond;
+            }
+
+            return m with { Extra = extra };
+        })];
     }
 
     internal static Task<Measurement> PingPongAsync(string name, List<EventStream> streams, TimeSpan duration) =>
