@@ -390,6 +390,31 @@ public sealed class WorkPoolTests
     [Theory]
     [InlineData(StorageKind.Sqlite)]
     [InlineData(StorageKind.Postgres)]
+    public async Task Reaper_SettlesClaimsLeftUndispatched_WithoutWaitingForTheirLease(StorageKind kind)
+    {
+        await using var cluster = await StartAsync(kind, configure: o => o.Configuration["CortexHub:Pool:DispatchGrace"] = "00:00:00.300");
+        var pool = Pool(cluster);
+        var store = Store(cluster);
+        var neverSent = (await pool.SubmitAsync(Work("its silo died before dispatching it"))).Item.ItemId;
+        var sentUnmarked = (await pool.SubmitAsync(Work("dispatched, but the mark was lost"))).Item.ItemId;
+        var first = await ClaimEventuallyAsync(store, neverSent);
+        var second = await ClaimEventuallyAsync(store, sentUnmarked);
+        await cluster.GetGrain<ITaskGrain>(second.TaskId!).DispatchAsync(PoolDispatcher.TaskSpecFor(second, "n1"));
+
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        await cluster[0].Services.GetRequiredService<PoolReaper>().SweepAsync(CancellationToken.None);
+
+        var returned = await pool.GetAsync(neverSent);
+        Assert.Equal((PoolItemState.Available, 1), (returned!.State, returned.Attempts));
+        Assert.Contains("never dispatched", returned.LastError);
+        Assert.Equal(TaskState.Lost, (await cluster.GetGrain<ITaskGrain>(first.TaskId!).GetAsync()).State); // and it never will run
+        var kept = await pool.GetAsync(sentUnmarked);
+        Assert.Equal((PoolItemState.Claimed, true, 1), (kept!.State, kept.Dispatched, kept.Attempts)); // still its first attempt; heartbeats renew it from now on
+    }
+
+    [Theory]
+    [InlineData(StorageKind.Sqlite)]
+    [InlineData(StorageKind.Postgres)]
     public async Task Pool_SiloKilledAndRestarted_ItemsInEveryStateSurvive(StorageKind kind)
     {
         await using var cluster = await StartAsync(kind, configure: o => o.Configuration["CortexHub:Pool:RetryBaseDelay"] = "00:10:00");

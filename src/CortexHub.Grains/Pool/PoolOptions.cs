@@ -26,6 +26,13 @@ public sealed class PoolOptions
     /// <summary>How long the reaper's lease lasts without renewal (the failover time when its silo dies).</summary>
     public TimeSpan ReaperLeaseDuration { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// A claim still not marked dispatched this long after it was made (its silo died, or storage
+    /// failed, between claim and dispatch) is settled by the reaper against its task, instead of
+    /// waiting for its lease: marked if the task went out, given back if it never did.
+    /// </summary>
+    public TimeSpan DispatchGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Claims older than this are checked against their task (a result that never reached the pool is re-sent).</summary>
     public TimeSpan StaleClaimAudit { get; set; } = TimeSpan.FromMinutes(10);
 

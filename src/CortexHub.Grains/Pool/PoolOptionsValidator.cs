@@ -23,6 +23,7 @@ internal sealed class PoolOptionsValidator : IValidateOptions<PoolOptions>
         OptionChecks.Positive(errors, section, nameof(options.RetryBaseDelay), options.RetryBaseDelay);
         OptionChecks.Positive(errors, section, nameof(options.RetryMaxDelay), options.RetryMaxDelay);
         OptionChecks.Positive(errors, section, nameof(options.OrphanGrace), options.OrphanGrace);
+        OptionChecks.Positive(errors, section, nameof(options.DispatchGrace), options.DispatchGrace);
         OptionChecks.Positive(errors, section, nameof(options.ReaperInterval), options.ReaperInterval);
         OptionChecks.Positive(errors, section, nameof(options.StaleClaimAudit), options.StaleClaimAudit);
         OptionChecks.Positive(errors, section, nameof(options.DispatchPollInterval), options.DispatchPollInterval);

@@ -15,7 +15,8 @@ namespace CortexHub.Grains.Pool;
 /// <c>pool-reaper</c> database lease sweeps; if its silo dies, another takes the lease when it
 /// expires (or at once when the silo is declared dead). A sweep: claims past their lease or whose
 /// node's stream has been gone past <see cref="PoolOptions.OrphanGrace"/> fail (the attempt counts,
-/// so they retry or dead-letter) and their tasks are asked to stop; once a minute, old claims are
+/// so they retry or dead-letter) and their tasks are asked to stop; claims left unmarked past
+/// <see cref="PoolOptions.DispatchGrace"/> are settled against their tasks; once a minute, old claims are
 /// checked against their tasks; finished items past retention are deleted; the pool gauges refresh.
 /// </summary>
 public sealed partial class PoolReaper(
@@ -97,6 +98,11 @@ public sealed partial class PoolReaper(
             await ReturnAsync(lapsed);
         }
 
+        foreach (var unmarked in await store.PoolUndispatchedAsync(now - _options.DispatchGrace, BatchSize, cancellationToken))
+        {
+            await SettleUndispatchedAsync(unmarked, cancellationToken);
+        }
+
         if (sweep % Math.Max(1, (int)(TimeSpan.FromMinutes(1) / _options.ReaperInterval)) == 1)
         {
             foreach (var claimed in await store.PoolStaleClaimsAsync(now - _options.StaleClaimAudit, 100, cancellationToken))
@@ -115,9 +121,12 @@ public sealed partial class PoolReaper(
 
     private async Task ReturnAsync(PoolLapsedClaim lapsed)
     {
-        var reason = lapsed.Reason == "expired"
-            ? $"The lease of node {lapsed.ClaimedBy} expired."
-            : $"Node {lapsed.ClaimedBy}'s stream has been gone longer than {_options.OrphanGrace}.";
+        var reason = lapsed.Reason switch
+        {
+            "expired" => $"The lease of node {lapsed.ClaimedBy} expired.",
+            "undispatched" => $"The claim by node {lapsed.ClaimedBy} was never dispatched (its silo failed between claim and dispatch).",
+            _ => $"Node {lapsed.ClaimedBy}'s stream has been gone longer than {_options.OrphanGrace}.",
+        };
         // First make sure the old claimer never works on it again (its dispatch, if still undelivered,
         // is withdrawn; a running task is cancelled; a task not created yet never will be). Only then
         // may the item be claimed again: never two runs at once. A lost pool task fails its own claim.
@@ -136,6 +145,34 @@ public sealed partial class PoolReaper(
 
         metrics.Returned(lapsed.Reason);
         LogReturned(lapsed.ItemId, lapsed.ClaimedBy, lapsed.Reason, item.State == PoolItemState.Dead);
+    }
+
+    /// <summary>
+    /// A claim left unmarked by a silo that died or failed between claim and dispatch: if its task
+    /// went out (the node has it or will), mark it so heartbeats renew the lease; if it finished,
+    /// tell the pool; if it never got that far, give the claim back now rather than at lease expiry.
+    /// </summary>
+    private async Task SettleUndispatchedAsync(PoolLapsedClaim claim, CancellationToken cancellationToken)
+    {
+        if (claim.TaskId is not { } taskId)
+        {
+            return;
+        }
+
+        var task = grains.GetGrain<ITaskGrain>(taskId);
+        var snapshot = await task.GetAsync();
+        if (snapshot.Exists && snapshot.IsFinished)
+        {
+            await task.SyncPoolAsync();
+        }
+        else if (snapshot.Exists && snapshot.State is TaskState.Dispatched or TaskState.Running)
+        {
+            await store.PoolMarkDispatchedAsync([new PoolClaimRef(claim.ItemId, claim.LeaseTerm)], [taskId], cancellationToken);
+        }
+        else
+        {
+            await ReturnAsync(claim);
+        }
     }
 
     private async Task DelayQuietlyAsync(CancellationToken token)

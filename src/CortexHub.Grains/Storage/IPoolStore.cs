@@ -55,6 +55,9 @@ public interface IPoolStore
     /// <summary>Claims past their lease, or whose node has not been seen since <paramref name="orphanCutoff"/>.</summary>
     Task<IReadOnlyList<PoolLapsedClaim>> PoolLapsedAsync(DateTimeOffset now, DateTimeOffset orphanCutoff, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>Claims made before <paramref name="claimedBefore"/> that are still not marked dispatched.</summary>
+    Task<IReadOnlyList<PoolLapsedClaim>> PoolUndispatchedAsync(DateTimeOffset claimedBefore, int limit, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<PoolClaimedTask>> PoolStaleClaimsAsync(DateTimeOffset claimedBefore, int limit, CancellationToken cancellationToken = default);
 
     Task<int> PoolPurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default);

@@ -217,6 +217,13 @@ public sealed class RelationalPoolStore(RelationalDatabase database) : IPoolStor
             Bind(command, "@limit", limit);
         }, reader => new PoolLapsedClaim(reader.GetString(0), reader.GetInt64(1), NullableString(reader, 2), NullableString(reader, 3), reader.GetString(4)), cancellationToken);
 
+    public Task<IReadOnlyList<PoolLapsedClaim>> PoolUndispatchedAsync(DateTimeOffset claimedBefore, int limit, CancellationToken cancellationToken = default) =>
+        database.QueryAsync("PoolUndispatched", command =>
+        {
+            Bind(command, "@cutoff", database.ToDbTime(claimedBefore));
+            Bind(command, "@limit", limit);
+        }, reader => new PoolLapsedClaim(reader.GetString(0), reader.GetInt64(1), NullableString(reader, 2), NullableString(reader, 3), "undispatched"), cancellationToken);
+
     public Task<IReadOnlyList<PoolClaimedTask>> PoolStaleClaimsAsync(DateTimeOffset claimedBefore, int limit, CancellationToken cancellationToken = default) =>
         database.QueryAsync("PoolStaleClaims", command =>
         {

@@ -125,6 +125,13 @@ WHERE i.state = 'claimed'
        OR (i.claimed_at < @orphan_cutoff AND (p.node_id IS NULL OR p.last_seen_at < @orphan_cutoff)))
 LIMIT @limit;
 
+-- name: PoolUndispatched
+-- Claims still unmarked long after they were made: their silo failed between claim and dispatch.
+SELECT item_id, lease_term, task_id, claimed_by FROM pool_items
+WHERE state = 'claimed' AND dispatched = 0 AND claimed_at < @cutoff
+ORDER BY claimed_at
+LIMIT @limit;
+
 -- name: PoolStaleClaims
 SELECT item_id, task_id FROM pool_items
 WHERE state = 'claimed' AND claimed_at < @cutoff
