@@ -18,6 +18,9 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<AgentArchive>();
         services.AddSingleton<ApiAuthentication>();
         services.AddProblemDetails();
+        // A body or query value that does not bind throws, so ApiExceptionHandler answers it with a
+        // problem and an error id; by default only Development throws, elsewhere the answer is an empty 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi("v1");
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddExceptionHandler<ApiExceptionHandler>();

@@ -9,6 +9,9 @@ namespace CortexHub.Api;
 /// <summary>/api/v1/pool: submit, get, list by state, cancel, requeue or delete dead letters, stats.</summary>
 internal static class PoolApi
 {
+    /// <summary>The longest timeout, visibility timeout or delay a submit may ask for: 365 days.</summary>
+    public const double MaxDurationSeconds = 365 * 24 * 3600;
+
     public sealed record SubmitRequest(
         string? Command, string? WorkingDirectory, Dictionary<string, string>? Environment, double? TimeoutSeconds, int? Priority,
         Dictionary<string, string>? RequiredLabels, string? IdempotencyKey, int? MaxAttempts, double? VisibilityTimeoutSeconds, double? DelaySeconds);
@@ -29,9 +32,26 @@ internal static class PoolApi
         pool.MapGet("/stats", StatsAsync);
     }
 
-    private static async Task<Results<Created<PoolItem>, Ok<PoolItem>>> SubmitAsync(SubmitRequest request, HttpContext http, WorkPool pool)
+    private static async Task<Results<Created<PoolItem>, Ok<PoolItem>, ValidationProblem>> SubmitAsync(SubmitRequest request, HttpContext http, WorkPool pool)
     {
-        // WorkPool validates (InvalidRequestException → 400 naming the fields).
+        // Bounded here, in the request's own units: a huge number of seconds does not fit a TimeSpan
+        // (an overflow, answered 500), and a lease ending past year 9999 could not be read back once
+        // a node claimed the item.
+        var errors = new Dictionary<string, string[]>();
+        foreach (var (field, seconds) in new[] { ("timeoutSeconds", request.TimeoutSeconds), ("visibilityTimeoutSeconds", request.VisibilityTimeoutSeconds), ("delaySeconds", request.DelaySeconds) })
+        {
+            if (seconds is > MaxDurationSeconds or < -MaxDurationSeconds)
+            {
+                errors[field] = [$"Must be within {MaxDurationSeconds} seconds (365 days)."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblem.Validation(errors);
+        }
+
+        // WorkPool validates the rest (InvalidRequestException → 400 naming the fields).
         var result = await pool.SubmitAsync(new PoolSubmitRequest(
             new PoolWork(request.Command ?? "", request.WorkingDirectory, request.Environment, Seconds(request.TimeoutSeconds)),
             ApiCaller.From(http).UserId, request.Priority ?? 0, request.RequiredLabels, request.IdempotencyKey, request.MaxAttempts,

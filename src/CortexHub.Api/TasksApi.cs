@@ -62,9 +62,14 @@ internal static class TasksApi
             errors["timeoutSeconds"] = ["Must be positive and at most 7 days."];
         }
 
-        if (request.HeadBytes is < 0 or > JournalOptions.MaxBufferBytes || request.TailBytes is < 0 or > JournalOptions.MaxBufferBytes)
+        if (request.HeadBytes is < 0 or > JournalOptions.MaxBufferBytes)
         {
-            errors["headBytes"] = [$"headBytes and tailBytes must be between 0 and {JournalOptions.MaxBufferBytes}."];
+            errors["headBytes"] = [$"Must be between 0 and {JournalOptions.MaxBufferBytes}."];
+        }
+
+        if (request.TailBytes is < 0 or > JournalOptions.MaxBufferBytes)
+        {
+            errors["tailBytes"] = [$"Must be between 0 and {JournalOptions.MaxBufferBytes}."];
         }
 
         if (errors.Count > 0)
@@ -108,7 +113,7 @@ internal static class TasksApi
     private static async Task<Results<Ok<TaskSnapshot>, ValidationProblem, ProblemHttpResult>> WaitAsync(
         string id, double? timeoutSeconds, HttpContext http, IGrainFactory grains, TaskWaiter waiter, CancellationToken cancellationToken)
     {
-        if (timeoutSeconds is < 0 or > 300)
+        if (timeoutSeconds is not (null or (>= 0 and <= 300))) // NaN fails both bounds
         {
             return ApiProblem.Field("timeoutSeconds", "Must be between 0 and 300.");
         }

@@ -9,6 +9,9 @@ namespace CortexHub.Api;
 /// <summary>/api/v1/me and /api/v1/users (admins create users; each new key is shown once).</summary>
 internal static class UsersApi
 {
+    /// <summary>The longest label a new API key may carry.</summary>
+    public const int MaxKeyLabelLength = 128;
+
     public sealed record CreateUserRequest(string? Id, string? Name, string? Role);
 
     public sealed record CreatedUser(UserSnapshot User, string ApiKey);
@@ -21,12 +24,20 @@ internal static class UsersApi
     {
         api.MapGet("/me", async (HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok(await grains.GetGrain<IUserGrain>(ApiCaller.From(http).UserId).GetAsync())).WithTags("users");
-        api.MapPost("/me/keys", async (CreateKeyRequest? request, HttpContext http, IGrainFactory grains) =>
-        {
-            var caller = ApiCaller.From(http);
-            return TypedResults.Ok(new CreatedKey(caller.UserId, await grains.GetGrain<IUserGrain>(caller.UserId).CreateKeyAsync(request?.Label ?? "key")));
-        }).WithTags("users");
+        api.MapPost("/me/keys", CreateKeyAsync).WithTags("users");
         api.MapPost("/users", CreateAsync).WithTags("users");
+    }
+
+    private static async Task<Results<Ok<CreatedKey>, ValidationProblem>> CreateKeyAsync(CreateKeyRequest? request, HttpContext http, IGrainFactory grains)
+    {
+        // The label is kept in the user's state beside every key, so it is bounded like node labels.
+        if (request?.Label is { Length: > MaxKeyLabelLength })
+        {
+            return ApiProblem.Field("label", $"At most {MaxKeyLabelLength} characters.");
+        }
+
+        var caller = ApiCaller.From(http);
+        return TypedResults.Ok(new CreatedKey(caller.UserId, await grains.GetGrain<IUserGrain>(caller.UserId).CreateKeyAsync(request?.Label ?? "key")));
     }
 
     private static async Task<Results<Created<CreatedUser>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateUserRequest request, HttpContext http, IGrainFactory grains)

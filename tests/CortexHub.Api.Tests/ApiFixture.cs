@@ -10,11 +10,13 @@ public static class ApiFixture
 {
     public const string AdminKey = "chk.admin.testkey.admin-secret-for-tests";
 
-    public static async Task<TestCluster> StartAsync(StorageKind kind = StorageKind.Sqlite)
+    /// <param name="configure">Changes the silo's options (configuration, services) before it starts.</param>
+    public static async Task<TestCluster> StartAsync(StorageKind kind = StorageKind.Sqlite, Action<TestClusterOptions>? configure = null)
     {
         var options = new TestClusterOptions { Storage = await TestStorage.CreateAsync(kind) };
         options.Configuration["CortexHub:Api:AdminKey"] = AdminKey;
         options.Configuration["CortexHub:Gateway:OutboxPollInterval"] = "00:00:00.200";
+        configure?.Invoke(options);
         return await TestCluster.StartAsync(options);
     }
 
@@ -56,6 +58,44 @@ public static class ApiFixture
         }
 
         return problem;
+    }
+
+    /// <summary>
+    /// Every /api/v1 route as "METHOD /pattern"; <c>EndpointErrorTests</c> checks that the silo maps
+    /// exactly these, so a new route cannot go without its tests unnoticed.
+    /// </summary>
+    public static readonly string[] ApiRoutes =
+    [
+        "GET /api/v1/me", "POST /api/v1/me/keys", "POST /api/v1/users",
+        "GET /api/v1/nodes", "POST /api/v1/nodes", "GET /api/v1/nodes/{id}",
+        "POST /api/v1/nodes/{id}/token", "DELETE /api/v1/nodes/{id}/token", "GET /api/v1/nodes/{id}/terminal",
+        "GET /api/v1/tasks", "POST /api/v1/tasks", "GET /api/v1/tasks/{id}", "GET /api/v1/tasks/{id}/wait",
+        "POST /api/v1/tasks/{id}/cancel", "GET /api/v1/tasks/{id}/logs", "GET /api/v1/tasks/{id}/events",
+        "GET /api/v1/events",
+        "POST /api/v1/pool/items", "GET /api/v1/pool/items", "GET /api/v1/pool/items/{id}", "POST /api/v1/pool/items/{id}/cancel",
+        "POST /api/v1/pool/items/{id}/requeue", "DELETE /api/v1/pool/items/{id}", "GET /api/v1/pool/stats",
+    ];
+
+    /// <summary>Sends "METHOD /path"; a POST carries <paramref name="json"/> (default an empty object, which every route binds).</summary>
+    public static Task<HttpResponseMessage> SendRouteAsync(this HttpClient client, string route, object? json = null)
+    {
+        var (method, path) = (route.Split(' ', 2)[0], route.Split(' ', 2)[1]);
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST")
+        {
+            request.Content = JsonContent.Create(json ?? new { });
+        }
+
+        return client.SendAsync(request);
+    }
+
+    /// <summary><see cref="AssertProblemAsync"/> for a route, saying which route answered what when it fails.</summary>
+    public static async Task<JsonObject> AssertProblemAsync(this HttpClient client, string route, int status, params string[] fields)
+    {
+        var response = await client.SendRouteAsync(route);
+        Assert.True((int)response.StatusCode == status,
+            $"{route}: expected {status}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.AssertProblemAsync(status, fields);
     }
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

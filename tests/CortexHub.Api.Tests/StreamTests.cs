@@ -5,7 +5,7 @@ using CortexHub.Protocol.V1;
 
 namespace CortexHub.Api.Tests;
 
-/// <summary>Server-Sent Events (task follow resumable by Last-Event-ID, the event bus), task listing, OpenAPI and /metrics.</summary>
+/// <summary>Server-Sent Events (task follow and the event bus, both resumable by Last-Event-ID), task listing, OpenAPI and /metrics.</summary>
 public sealed class StreamTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
@@ -59,6 +59,34 @@ public sealed class StreamTests
         var seen = await adminEvents.NextAsync(Wait);
         Assert.Equal(("node.status", "alice-node", "online"), (seen.Event, seen.Data["nodeId"]!.GetValue<string>(), seen.Data["payload"]!["status"]!.GetValue<string>()));
         Assert.Null(await bobEvents.NextOrEndAsync(TimeSpan.FromSeconds(1), endIsTimeout: true));
+    }
+
+    [Fact]
+    public async Task HubEvents_ResumeByLastEventId_ReplaysWhatTheUserMissed_AndNothingElse()
+    {
+        await using var cluster = await ApiFixture.StartAsync();
+        using var alice = await cluster.UserAsync("alice");
+        using var bob = await cluster.UserAsync("bob");
+        string item, lastSeen;
+        using (var live = await SseReader.OpenAsync(alice, "/api/v1/events"))
+        {
+            item = (await (await alice.PostAsJsonAsync("/api/v1/pool/items", new { command = "train" })).JsonAsync())["itemId"]!.GetValue<string>();
+            var submitted = await live.NextAsync(Wait);
+            Assert.Equal(("pool.item", item, "submitted"), Summarize(submitted));
+            lastSeen = submitted.Id!;
+        }
+
+        // Missed while away, in this order (one silo publishes in order): bob's submit, then her cancel.
+        await bob.PostAsJsonAsync("/api/v1/pool/items", new { command = "bob's" });
+        await alice.PostAsJsonAsync($"/api/v1/pool/items/{item}/cancel", new { });
+
+        using var resumed = await SseReader.OpenAsync(alice, "/api/v1/events", lastEventId: lastSeen);
+        var missed = await resumed.NextAsync(Wait);
+        Assert.Equal(("pool.item", item, "cancelled"), Summarize(missed));
+        Assert.True(long.Parse(missed.Id!) > long.Parse(lastSeen));
+
+        static (string Event, string ItemId, string Change) Summarize(SseReader.Message m) =>
+            (m.Event, m.Data["payload"]!["itemId"]!.GetValue<string>(), m.Data["payload"]!["change"]!.GetValue<string>());
     }
 
     [Fact]
