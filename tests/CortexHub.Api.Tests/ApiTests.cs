@@ -166,4 +166,29 @@ public sealed class ApiTests
         var stats = await alice.GetFromJsonAsync<JsonObject>("/api/v1/pool/stats");
         Assert.NotNull(stats!["counts"]);
     }
+
+    [Fact]
+    public async Task Pool_DeadLetterFromAFailingNode_RequeuedWithFreshAttempts_InFlightShownOnlyToTheNodesOwner()
+    {
+        await using var cluster = await ApiFixture.StartAsync();
+        using var alice = await cluster.UserAsync("alice");
+        using var bob = await cluster.UserAsync("bob");
+        var token = (await (await alice.PostAsJsonAsync("/api/v1/nodes", new { id = "a-node" })).JsonAsync())["token"]!.GetValue<string>();
+        await using var node = await TestNode.OpenAsync(cluster[0].GrpcAddress, new Hello { NodeId = "a-node", Token = token, PoolSlots = 1 });
+        Assert.Equal(HubMessage.BodyOneofCase.Welcome, (await node.ReadAsync(TimeSpan.FromSeconds(10))).BodyCase);
+        var id = (await (await alice.PostAsJsonAsync("/api/v1/pool/items", new { command = "flaky", maxAttempts = 1 })).JsonAsync())["itemId"]!.GetValue<string>();
+
+        var dispatch = (await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Dispatch, TimeSpan.FromSeconds(10))).Dispatch;
+        Assert.Equal(1, (await alice.GetFromJsonAsync<JsonObject>("/api/v1/pool/stats"))!["inFlightByNode"]!["a-node"]!.GetValue<long>());
+        Assert.Empty((await bob.GetFromJsonAsync<JsonObject>("/api/v1/pool/stats"))!["inFlightByNode"]!.AsObject());
+        await node.SendAsync(new NodeMessage { CommandAck = new CommandAck { CommandId = dispatch.CommandId } });
+        await node.SendResultAsync(dispatch.TaskId, 1, exitCode: 1);
+        await TestCluster.WaitUntilAsync(async () => (await alice.GetFromJsonAsync<JsonObject>($"/api/v1/pool/items/{id}"))!["state"]!.GetValue<string>() == "dead",
+            TimeSpan.FromSeconds(10), "the failed item is a dead letter");
+
+        var requeued = await alice.PostAsync($"/api/v1/pool/items/{id}/requeue", null);
+        Assert.Equal(HttpStatusCode.OK, requeued.StatusCode);
+        var item = await requeued.JsonAsync();
+        Assert.Equal(("available", 0), (item["state"]!.GetValue<string>(), item["attempts"]!.GetValue<int>()));
+    }
 }
