@@ -1,3 +1,4 @@
+using CortexHub.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,7 +18,8 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ProvisioningScript>();
         services.AddSingleton<AgentArchive>();
         services.AddSingleton<ApiAuthentication>();
-        services.AddProblemDetails();
+        // Every problem written by the framework too (routing's 404/405/415, /readyz) carries an error id.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context => context.ProblemDetails.Extensions.TryAdd("errorId", ErrorId.New()));
         // A body or query value that does not bind throws, so ApiExceptionHandler answers it with a
         // problem and an error id; by default only Development throws, elsewhere the answer is an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

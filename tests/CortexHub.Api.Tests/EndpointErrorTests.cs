@@ -145,7 +145,7 @@ public sealed class EndpointErrorTests
     }
 
     [Fact]
-    public async Task BodyThatIsNotTheExpectedJson_Is400Problem_OtherContentType415()
+    public async Task BodyThatIsNotTheExpectedJson_Is400Problem_OtherContentType415_WrongMethod405_UnknownPath404()
     {
         await using var cluster = await ApiFixture.StartAsync();
         using var admin = cluster.Client(ApiFixture.AdminKey);
@@ -168,9 +168,10 @@ public sealed class EndpointErrorTests
         await (await admin.PostAsync("/api/v1/nodes", null)).AssertProblemAsync(400);
         await (await admin.PostAsync("/api/v1/tasks", new StringContent("null", Encoding.UTF8, "application/json"))).AssertProblemAsync(400);
 
-        // Another content type is turned away by routing before the API runs: a bare status, no problem body.
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType,
-            (await admin.PostAsync("/api/v1/nodes", new StringContent("""{"id":"n1"}""", Encoding.UTF8, "text/plain"))).StatusCode);
+        // What routing turns away before the API runs answers a problem too: another content type, a wrong method, an unknown path.
+        await (await admin.PostAsync("/api/v1/nodes", new StringContent("""{"id":"n1"}""", Encoding.UTF8, "text/plain"))).AssertProblemAsync(415);
+        await (await admin.PutAsync("/api/v1/nodes", null)).AssertProblemAsync(405);
+        await (await admin.GetAsync("/api/v1/no-such-thing")).AssertProblemAsync(404);
     }
 
     [Fact]

@@ -25,9 +25,7 @@ public sealed class PublicEndpointTests
         var alive = await http.GetAsync("/healthz");
         outage.IsDown = false;
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
-        Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(503, (await down.JsonAsync())["status"]!.GetValue<int>());
+        await down.AssertProblemAsync(503);
         Assert.Equal("ok", await alive.Content.ReadAsStringAsync()); // liveness does not depend on storage
         Assert.Equal("ready", await http.GetStringAsync("/readyz"));
     }
