@@ -30,14 +30,23 @@ public static class ApiServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Maps /api/v1 (every route authenticated); needs <c>app.UseExceptionHandler()</c> for the problem responses.</summary>
+    /// <summary>
+    /// Authenticates every request under /api/v1 (answering 401 itself); goes before the endpoints,
+    /// so nothing of an unauthenticated request is read or bound.
+    /// </summary>
+    public static IApplicationBuilder UseCortexHubApiAuthentication(this IApplicationBuilder app)
+    {
+        var authentication = app.ApplicationServices.GetRequiredService<ApiAuthentication>();
+        return app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), api => api.Use(next => context => authentication.InvokeAsync(context, next)));
+    }
+
+    /// <summary>Maps /api/v1 (authenticated by <see cref="UseCortexHubApiAuthentication"/>); needs <c>app.UseExceptionHandler()</c> for the problem responses.</summary>
     public static RouteGroupBuilder MapCortexHubApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi("/openapi/{documentName}.json");
         AgentArchive.Map(endpoints);
         DashboardApi.Map(endpoints);
         var api = endpoints.MapGroup("/api/v1");
-        api.AddEndpointFilter<ApiAuthentication>();
         UsersApi.Map(api);
         NodesApi.Map(api);
         TasksApi.Map(api);

@@ -15,7 +15,7 @@ namespace CortexHub.Api.Tests;
 public sealed class EndpointErrorTests
 {
     [Fact]
-    public async Task EveryApiRoute_WithoutAKey_Is401Problem()
+    public async Task EveryApiRoute_WithoutAKey_Is401Problem_BeforeAnythingIsRead()
     {
         await using var cluster = await ApiFixture.StartAsync();
         var mapped = cluster[0].Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -31,6 +31,10 @@ public sealed class EndpointErrorTests
             await anonymous.AssertProblemAsync(route, 401);
             await forged.AssertProblemAsync(route, 401);
         }
+
+        // Nothing of an unauthenticated request is read: a malformed body or an unknown route is still a 401.
+        await (await anonymous.PostAsync("/api/v1/tasks", new StringContent("{", Encoding.UTF8, "application/json"))).AssertProblemAsync(401);
+        await (await anonymous.GetAsync("/api/v1/no-such-thing")).AssertProblemAsync(401);
     }
 
     [Fact]
