@@ -10,6 +10,7 @@ using CortexHub.Testing;
 //   dotnet run -c Release --project tests/CortexHub.Benchmarks -- gateway [--backend ...] [--seconds N] [--payload BYTES]
 //   dotnet run -c Release --project tests/CortexHub.Benchmarks -- pool [--backend ...] [--seconds N]
 //   dotnet run -c Release --project tests/CortexHub.Benchmarks -- suite [--seconds N] [--only SECTION]
+//   dotnet run -c Release --project tests/CortexHub.Benchmarks -- suite --render RUN.json   (summary and plots again, no measuring)
 //     the standard suite: every scenario beside its baseline, fault scenarios with reconciliation,
 //     JSON + Markdown + SVG plots in artifacts/bench/suite (latest copy in tests/CortexHub.Benchmarks/results)
 // PostgreSQL: the server named by CORTEXHUB_TEST_PG, else a throwaway one started from Debian's packages.
@@ -18,6 +19,11 @@ if (suite is not ("suite" or "runtime" or "gateway" or "journal" or "registry" o
 {
     Console.Error.WriteLine("usage: CortexHub.Benchmarks suite|runtime|gateway|journal|registry|pool [--backend sqlite|postgres|both] [--seconds N] [--payload BYTES] [--nodes N]");
     return 2;
+}
+
+if (suite == "suite" && Option("--render") is { } recorded)
+{
+    return await CortexHub.Benchmarks.Suite.SuiteRunner.RenderAsync(recorded);
 }
 
 if (suite == "suite")

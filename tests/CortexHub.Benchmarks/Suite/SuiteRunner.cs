@@ -17,8 +17,10 @@ public sealed record Target(string Name, double Measured, double Goal, string Un
     /// <summary>"met" or how far off, e.g. "missed by 31% (needs 1.4x)".</summary>
     public string Verdict => Measured <= 0 ? "not measured"
         : Met ? "met"
-        : HigherIsBetter ? string.Create(CultureInfo.InvariantCulture, $"missed by {100 * (Goal - Measured) / Goal:F0}% (needs {Goal / Measured:F1}x)")
-        : string.Create(CultureInfo.InvariantCulture, $"missed by {100 * (Measured - Goal) / Goal:F0}% ({Measured / Goal:F1}x the goal)");
+        : HigherIsBetter ? string.Create(CultureInfo.InvariantCulture, $"missed by {Percent(100 * (Goal - Measured) / Goal)}% (needs {Goal / Measured:F2}x)")
+        : string.Create(CultureInfo.InvariantCulture, $"missed by {Percent(100 * (Measured - Goal) / Goal)}% ({Measured / Goal:F1}x the goal)");
+
+    private static string Percent(double value) => value.ToString(value < 10 ? "F1" : "F0", CultureInfo.InvariantCulture);
 }
 
 /// <summary>One run of the standard suite, as written to JSON.</summary>
@@ -74,38 +76,53 @@ public static class SuiteRunner
 
         var run = new SuiteRun(DateTimeOffset.UtcNow, Machine(), clock.Elapsed.TotalMinutes, measurements, Targets(measurements, faults), faults, failed);
         var output = Path.Combine(RepoPaths.Root, "artifacts", "bench", "suite");
-        Directory.CreateDirectory(output);
         var stamp = run.At.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        var files = new Dictionary<string, string>
-        {
-            [$"run-{stamp}.json"] = JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = true }),
-            ["summary.md"] = Summary(run),
-            ["throughput.svg"] = ThroughputChart(measurements),
-            ["latency.svg"] = LatencyChart(measurements),
-        };
-        foreach (var (name, text) in files)
-        {
-            await File.WriteAllTextAsync(Path.Combine(output, name), text);
-        }
-
-        Console.WriteLine(files["summary.md"]);
+        await WriteAsync(run, output, $"run-{stamp}.json");
         if (only is not null)
         {
             Console.WriteLine($"written: {output} (a partial run: tests/CortexHub.Benchmarks/results keeps the last full run)");
-            return faults.All(f => f.Passed) && failed.Count == 0 ? 0 : 1;
         }
-
-        // The latest full run's summary and plots are kept in the repository (the README links them).
-        var kept = Path.Combine(RepoPaths.Root, "tests", "CortexHub.Benchmarks", "results");
-        Directory.CreateDirectory(kept);
-        foreach (var name in new[] { "summary.md", "throughput.svg", "latency.svg" })
+        else
         {
-            File.Copy(Path.Combine(output, name), Path.Combine(kept, name), overwrite: true);
+            // The latest full run's summary and plots are kept in the repository (the README links them).
+            await WriteAsync(run, KeptResults, "latest.json");
+            Console.WriteLine($"written: {output} (run-{stamp}.json, summary.md, throughput.svg, latency.svg) and {KeptResults}");
         }
 
-        await File.WriteAllTextAsync(Path.Combine(kept, "latest.json"), files[$"run-{stamp}.json"]);
-        Console.WriteLine($"written: {output} (run-{stamp}.json, summary.md, throughput.svg, latency.svg) and {kept}");
         return faults.All(f => f.Passed) && failed.Count == 0 ? 0 : 1;
+    }
+
+    private static string KeptResults => Path.Combine(RepoPaths.Root, "tests", "CortexHub.Benchmarks", "results");
+
+    /// <summary>
+    /// Renders a recorded run again (targets, summary, plots) next to its JSON, without measuring:
+    /// for when the report's format changes.
+    /// </summary>
+    public static async Task<int> RenderAsync(string jsonPath)
+    {
+        var recorded = JsonSerializer.Deserialize<SuiteRun>(await File.ReadAllTextAsync(jsonPath))
+            ?? throw new InvalidDataException($"{jsonPath} is not a suite run.");
+        var run = recorded with { Targets = Targets([.. recorded.Measurements], [.. recorded.Faults]) };
+        await WriteAsync(run, Path.GetDirectoryName(Path.GetFullPath(jsonPath))!, Path.GetFileName(jsonPath));
+        return 0;
+    }
+
+    private static async Task WriteAsync(SuiteRun run, string directory, string jsonName)
+    {
+        Directory.CreateDirectory(directory);
+        var files = new Dictionary<string, string>
+        {
+            [jsonName] = JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = true }),
+            ["summary.md"] = Summary(run),
+            ["throughput.svg"] = ThroughputChart([.. run.Measurements]),
+            ["latency.svg"] = LatencyChart([.. run.Measurements]),
+        };
+        foreach (var (name, text) in files)
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory, name), text);
+        }
+
+        Console.WriteLine(files["summary.md"]);
     }
 
     /// <summary>A fault scenario whose setup failed is a failed scenario in the report, not a crash of the suite.</summary>
@@ -146,6 +163,10 @@ public static class SuiteRunner
             targets.Add(new Target($"dispatch p99, one silo ({backend})", dispatch?.P99Ms ?? 0, 5, "ms", false,
                 "before the node sees the task: the new task grain's state is read and written and the outbox row written and read back by the node's session, on a store shared with the previous task's completion writes"));
         }
+
+        var pool3 = Find(all, m => m.Backend == "postgres" && m.Scenario.StartsWith("pool claim+complete, 3 silo", StringComparison.Ordinal));
+        targets.Add(new Target("pool claims / raw SKIP LOCKED loop (postgres, 3 silos)", pool3?.Extra.GetValueOrDefault("% of raw loop") / 100 ?? 0, 0.7, "ratio", true,
+            "three silos' work (each its own claim statements, grain turns and outcome batches, so smaller batches) on the same 2 cores as the database"));
 
         var across = Find(all, m => m.Scenario.StartsWith("dispatch round trip", StringComparison.Ordinal) && m.Scenario.Contains("3 silos"));
         targets.Add(new Target("dispatch p99 across silos (postgres, 3 silos)", across?.P99Ms ?? 0, 25, "ms", false,
@@ -217,10 +238,18 @@ public static class SuiteRunner
             chart.Add($"{backend}: durable ingest vs echo (100 streams)", ingest?.PerSecond ?? 0, echo?.PerSecond ?? 0);
             var rawInsert = Find(all, m => m.Backend == backend && m.Scenario.StartsWith("raw batched INSERT", StringComparison.Ordinal));
             chart.Add($"{backend}: durable ingest vs raw batched INSERT", ingest?.PerSecond ?? 0, rawInsert?.PerSecond ?? 0);
-            var raw = Find(all, m => m.Backend == backend && m.Scenario.StartsWith("raw SQL", StringComparison.Ordinal));
-            foreach (var pool in all.Where(m => m.Backend == backend && m.Scenario.StartsWith("pool claim+complete", StringComparison.Ordinal)))
+            // Each pool run beside the raw loop measured just before it, on the same database.
+            Measurement? raw = null;
+            foreach (var m in all.Where(m => m.Backend == backend))
             {
-                chart.Add($"{backend}: {pool.Scenario.Split('(')[0].Trim()} vs raw SQL loop", pool.PerSecond, raw?.PerSecond ?? 0);
+                if (m.Scenario.StartsWith("raw SQL", StringComparison.Ordinal))
+                {
+                    raw = m;
+                }
+                else if (m.Scenario.StartsWith("pool claim+complete", StringComparison.Ordinal))
+                {
+                    chart.Add($"{backend}: {m.Scenario.Split(" (")[0].Replace("1 silo(s)", "1 silo", StringComparison.Ordinal).Replace("silo(s)", "silos", StringComparison.Ordinal)} vs raw SQL loop", m.PerSecond, raw?.PerSecond ?? 0);
+                }
             }
         }
 
@@ -233,7 +262,8 @@ public static class SuiteRunner
         foreach (var m in all.Where(m => m.P99Ms > 0 && (m.Scenario.StartsWith("dispatch", StringComparison.Ordinal) || m.Scenario.StartsWith("submit-to-claim", StringComparison.Ordinal)
             || (m.Scenario.Contains("ping-pong") && m.Scenario.EndsWith("1 stream(s)", StringComparison.Ordinal)))))
         {
-            var label = m.Scenario.Length > 60 ? m.Scenario[..57] + "..." : m.Scenario;
+            var scenario = m.Scenario.Replace(": API POST to Dispatch on the node's stream", "", StringComparison.Ordinal).Replace(" than the node's", "", StringComparison.Ordinal);
+            var label = scenario.Length > 60 ? scenario[..57] + "..." : scenario;
             chart.Add($"{(m.Backend == "-" ? "" : m.Backend + ": ")}{label}", m.P50Ms, m.P99Ms);
         }
 
