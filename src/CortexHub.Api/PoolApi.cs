@@ -1,3 +1,4 @@
+using CortexHub.Grains;
 using CortexHub.Grains.Pool;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,6 +12,15 @@ internal static class PoolApi
 {
     /// <summary>The longest timeout, visibility timeout or delay a submit may ask for: 365 days.</summary>
     public const double MaxDurationSeconds = 365 * 24 * 3600;
+
+    /// <summary>WorkPool's field names for what this API's submit request calls otherwise.</summary>
+    private static readonly Dictionary<string, string> RequestFields = new(StringComparer.Ordinal)
+    {
+        ["work.command"] = "command",
+        ["work.timeout"] = "timeoutSeconds",
+        ["visibilityTimeout"] = "visibilityTimeoutSeconds",
+        ["delay"] = "delaySeconds",
+    };
 
     public sealed record SubmitRequest(
         string? Command, string? WorkingDirectory, Dictionary<string, string>? Environment, double? TimeoutSeconds, int? Priority,
@@ -51,11 +61,20 @@ internal static class PoolApi
             return ApiProblem.Validation(errors);
         }
 
-        // WorkPool validates the rest (InvalidRequestException → 400 naming the fields).
-        var result = await pool.SubmitAsync(new PoolSubmitRequest(
-            new PoolWork(request.Command ?? "", request.WorkingDirectory, request.Environment, Seconds(request.TimeoutSeconds)),
-            ApiCaller.From(http).UserId, request.Priority ?? 0, request.RequiredLabels, request.IdempotencyKey, request.MaxAttempts,
-            Seconds(request.VisibilityTimeoutSeconds), Seconds(request.DelaySeconds)));
+        // WorkPool validates the rest; its field names become this request's.
+        PoolSubmitResult result;
+        try
+        {
+            result = await pool.SubmitAsync(new PoolSubmitRequest(
+                new PoolWork(request.Command ?? "", request.WorkingDirectory, request.Environment, Seconds(request.TimeoutSeconds)),
+                ApiCaller.From(http).UserId, request.Priority ?? 0, request.RequiredLabels, request.IdempotencyKey, request.MaxAttempts,
+                Seconds(request.VisibilityTimeoutSeconds), Seconds(request.DelaySeconds)));
+        }
+        catch (InvalidRequestException invalid)
+        {
+            return ApiProblem.Validation(invalid.Errors.ToDictionary(e => RequestFields.GetValueOrDefault(e.Key, e.Key), e => e.Value));
+        }
+
         return result.Created
             ? TypedResults.Created($"/api/v1/pool/items/{result.Item.ItemId}", result.Item)
             : TypedResults.Ok(result.Item); // an idempotent repeat: the first submit's item

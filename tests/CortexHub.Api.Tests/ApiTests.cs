@@ -145,7 +145,7 @@ public sealed class ApiTests
         var id = (await first.JsonAsync())["itemId"]!.GetValue<string>();
         Assert.Equal(id, (await again.JsonAsync())["itemId"]!.GetValue<string>());
         await (await alice.PostAsJsonAsync("/api/v1/pool/items", new { command = "", maxAttempts = 0, visibilityTimeoutSeconds = 0.1 }))
-            .AssertProblemAsync(400, "work.command", "maxAttempts", "visibilityTimeout");
+            .AssertProblemAsync(400, "command", "maxAttempts", "visibilityTimeoutSeconds");
 
         var listed = await alice.GetFromJsonAsync<JsonObject>("/api/v1/pool/items?state=available");
         Assert.Equal(id, listed!["items"]![0]!["itemId"]!.GetValue<string>());
