@@ -202,6 +202,34 @@ public sealed class TaskJournalTests
     }
 
     [Fact]
+    public async Task LongRunningTask_ReactivatedOnAnotherSilo_WhileItsNodeReconnects_NotLost()
+    {
+        // Found by the rolling-restart test: a task running longer than the grace, reactivated on
+        // another silo while its node was between streams, was declared lost at the first check
+        // (its stored NodeSeenAt was as old as its start).
+        await using var cluster = await StartAsync(StorageKind.Postgres, o =>
+        {
+            o.InitialSilos = 2;
+            o.Configuration["CortexHub:Journal:LostGrace"] = "00:00:06";
+        });
+        var token = await cluster.GetGrain<INodeGrain>("n1", silo: 1).ProvisionAsync(new NodeProvisionRequest("n1", "tester"));
+        var (first, _) = await TestNode.ConnectAsync(cluster[1].GrpcAddress, "n1", token);
+        var task = cluster.GetGrain<ITaskGrain>("t-long", silo: 0);
+        await task.DispatchAsync(new TaskSpec("n1", "sleep 1000", "tester"));
+        await task.AppendEventsAsync("n1", [Events.Started(1)]);
+        await Task.Delay(TimeSpan.FromSeconds(8)); // longer than the grace, the node there all along
+
+        await first.DisposeAsync(); // the node's stream drops...
+        await cluster.StopSiloAsync(0); // ...while the task's silo drains: the task reactivates on silo 1
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var (again, _) = await TestNode.ConnectAsync(cluster[1].GrpcAddress, "n1", token); // back well within the grace
+        await using var reconnected = again;
+        await Task.Delay(TimeSpan.FromSeconds(7));
+
+        Assert.Equal(TaskState.Running, (await cluster.GetGrain<ITaskGrain>("t-long", silo: 1).GetAsync()).State);
+    }
+
+    [Fact]
     public async Task Waiter_OnSiloB_WokenByResultStoredOnSiloA()
     {
         // Rechecks every minute: only the cross-silo hint can wake the waiter within the test's time.

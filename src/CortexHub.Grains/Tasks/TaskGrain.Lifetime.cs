@@ -17,6 +17,8 @@ public sealed partial class TaskGrain
     private const string LivenessReminder = "liveness";
     private const string PurgeReminder = "purge";
 
+    private DateTimeOffset _activatedAt;
+
     private TimeSpan LivenessPeriod => TimeSpan.FromTicks(Math.Clamp(_options.LostGrace.Ticks / 3, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromSeconds(30).Ticks));
 
     public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
@@ -132,7 +134,11 @@ public sealed partial class TaskGrain
         }
 
         // Only a started task is bound to its node's process; a dispatched one waits in the outbox for the node.
-        var away = now - (State.NodeSeenAt ?? now);
+        // The stored NodeSeenAt can be old (sightings between saves live only in memory), so a fresh
+        // activation (after a drain or a silo's death) counts the absence from no earlier than its own
+        // start: it may declare a task lost up to one grace late, never while its node is merely reconnecting.
+        var seen = State.NodeSeenAt is { } at && at > _activatedAt ? at : _activatedAt;
+        var away = now - seen;
         if (State.State == TaskState.Running && away >= _options.LostGrace)
         {
             LogLost(GrainKey, State.Spec.NodeId, away);

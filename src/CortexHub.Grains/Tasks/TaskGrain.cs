@@ -31,6 +31,7 @@ public sealed partial class TaskGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _activatedAt = Time.GetUtcNow();
         await CatchUpWithJournalAsync(cancellationToken);
 
         // A silo may have died between recording a pool task's result and telling the pool; telling it again is harmless.
