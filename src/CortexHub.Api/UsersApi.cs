@@ -53,6 +53,11 @@ internal static class UsersApi
             errors["id"] = ["Required: 1 to 64 of a-z, 0-9, '-' and '_'."];
         }
 
+        if (request.Name is { Length: > MaxKeyLabelLength })
+        {
+            errors["name"] = [$"At most {MaxKeyLabelLength} characters."];
+        }
+
         UserRole role = UserRole.User;
         if (request.Role is not null && (!Enum.TryParse(request.Role, ignoreCase: true, out role) || int.TryParse(request.Role, out _)))
         {

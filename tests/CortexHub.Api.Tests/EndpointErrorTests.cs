@@ -107,6 +107,7 @@ public sealed class EndpointErrorTests
         await (await admin.SendRouteAsync("POST /api/v1/me/keys", new { label = new string('k', 129) })).AssertProblemAsync(400, "label"); // 128 allowed
         await (await admin.SendRouteAsync("POST /api/v1/users", new { id = "carol", role = "1" })).AssertProblemAsync(400, "role");
         await (await admin.SendRouteAsync("POST /api/v1/users", new { name = "no id" })).AssertProblemAsync(400, "id");
+        await (await admin.SendRouteAsync("POST /api/v1/users", new { id = "dave", name = new string('d', 129) })).AssertProblemAsync(400, "name");
         var tooManyLabels = Enumerable.Range(0, 33).ToDictionary(i => $"k{i}", i => "v");
         await (await admin.SendRouteAsync("POST /api/v1/nodes", new { id = "n2", labels = tooManyLabels })).AssertProblemAsync(400, "labels");
         await (await admin.SendRouteAsync("POST /api/v1/nodes", new { id = "has space" })).AssertProblemAsync(400, "id");
