@@ -110,6 +110,11 @@ internal static class NodesApi
     }
 
     /// <summary>The node if it exists and the caller may see it (another user's node is "not found", not "forbidden").</summary>
+    /// <summary>True if the caller may dispatch to the node (it exists and is theirs, or the caller is an admin).</summary>
+    internal static async Task<bool> CanDispatchToAsync(IGrainFactory grains, HttpContext http, string id) =>
+        !string.IsNullOrWhiteSpace(id) && id.Length <= 128
+        && await grains.GetGrain<INodeGrain>(id).GetOwnerAsync() is { } owner && ApiCaller.From(http).Owns(owner);
+
     internal static async Task<NodeSnapshot?> FindAsync(IGrainFactory grains, HttpContext http, string id)
     {
         if (string.IsNullOrWhiteSpace(id) || id.Length > 128)

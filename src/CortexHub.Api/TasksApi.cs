@@ -78,7 +78,7 @@ internal static class TasksApi
         }
 
         // Dispatching to someone else's node looks the same as to a missing one.
-        if (await NodesApi.FindAsync(grains, http, request.NodeId!) is null)
+        if (!await NodesApi.CanDispatchToAsync(grains, http, request.NodeId!))
         {
             return ApiProblem.Validation(new Dictionary<string, string[]> { ["nodeId"] = [$"No node '{request.NodeId}' you can dispatch to."] });
         }

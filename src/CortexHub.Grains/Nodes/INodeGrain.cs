@@ -32,4 +32,10 @@ public interface INodeGrain : IGrain
     Task<IReadOnlyList<TerminalChunk>> GetTerminalAsync();
 
     Task<NodeSnapshot> GetAsync();
+
+    /// <summary>
+    /// The node's owner, or null if it is not provisioned. An owner never changes, so an activation
+    /// that knows the node answers without a storage round trip (used on every dispatch).
+    /// </summary>
+    Task<string?> GetOwnerAsync();
 }

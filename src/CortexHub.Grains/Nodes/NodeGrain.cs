@@ -158,6 +158,16 @@ public sealed class NodeGrain(
         return Snapshot();
     }
 
+    public async Task<string?> GetOwnerAsync()
+    {
+        if (!State.Provisioned)
+        {
+            await RefreshStateAsync(); // provisioned through another silo since this activation loaded
+        }
+
+        return State.Provisioned ? State.Owner : null;
+    }
+
     private NodeSnapshot Snapshot() =>
         new(GrainKey, State.Provisioned, State.Name, State.Owner, State.Labels, State.AgentVersion, State.Hostname,
             State.Status, State.SiloId, State.ConnectionId, State.ConnectedAt, State.LastSeenAt, State.Address);
