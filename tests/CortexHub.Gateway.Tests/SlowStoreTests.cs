@@ -61,8 +61,9 @@ public sealed class SlowStoreTests(ITestOutputHelper output)
         var registry = cluster[0].Services.GetRequiredService<NodeRegistry>();
         await TestCluster.WaitUntilAsync(async () => (await registry.ListAsync()).Count(n => n.Status == NodeStatus.Online) == Stuck + Fast,
             TimeSpan.FromSeconds(15), "every node, hung or not, shows online");
-        // No thread per hung stream: far fewer new threads than hung streams.
-        Assert.True(threadsAfter - threadsBefore < Stuck / 2, $"threads grew from {threadsBefore} to {threadsAfter} with {Stuck} hung streams");
+        // No thread per hung stream: fewer new threads than hung streams. (Here it is 0-6; a machine
+        // stalled for many seconds by other work makes the thread pool inject about one thread a second.)
+        Assert.True(threadsAfter - threadsBefore < Stuck, $"threads grew from {threadsBefore} to {threadsAfter} with {Stuck} hung streams");
 
         // The hung nodes got no acknowledgement; once storage recovers, each gets its ack.
         gate.SetResult();
