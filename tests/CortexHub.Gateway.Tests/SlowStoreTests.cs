@@ -7,7 +7,15 @@ using Xunit.Abstractions;
 
 namespace CortexHub.Gateway.Tests;
 
+/// <summary>
+/// Runs alone: it measures the process's thread count and the healthy nodes' pace, which other
+/// test classes running in parallel in the same process (10,000-item pool runs) would distort.
+/// </summary>
+[CollectionDefinition(nameof(SlowStoreTests), DisableParallelization = true)]
+public sealed class SlowStoreRunsAlone;
+
 /// <summary>Storage that hangs for some nodes' tasks must not slow anyone else, nor cost a thread per hung stream.</summary>
+[Collection(nameof(SlowStoreTests))]
 public sealed class SlowStoreTests(ITestOutputHelper output)
 {
     private const int Stuck = 30;
@@ -61,9 +69,8 @@ public sealed class SlowStoreTests(ITestOutputHelper output)
         var registry = cluster[0].Services.GetRequiredService<NodeRegistry>();
         await TestCluster.WaitUntilAsync(async () => (await registry.ListAsync()).Count(n => n.Status == NodeStatus.Online) == Stuck + Fast,
             TimeSpan.FromSeconds(15), "every node, hung or not, shows online");
-        // No thread per hung stream: fewer new threads than hung streams. (Here it is 0-6; a machine
-        // stalled for many seconds by other work makes the thread pool inject about one thread a second.)
-        Assert.True(threadsAfter - threadsBefore < Stuck, $"threads grew from {threadsBefore} to {threadsAfter} with {Stuck} hung streams");
+        // No thread per hung stream: far fewer new threads than hung streams.
+        Assert.True(threadsAfter - threadsBefore < Stuck / 2, $"threads grew from {threadsBefore} to {threadsAfter} with {Stuck} hung streams");
 
         // The hung nodes got no acknowledgement; once storage recovers, each gets its ack.
         gate.SetResult();
