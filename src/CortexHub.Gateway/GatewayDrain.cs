@@ -16,15 +16,5 @@ internal sealed class GatewayDrain(NodeSessionRegistry registry, IHostApplicatio
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _drain.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Out of shutdown time: the nodes were told to drain; streams still open end with the process.
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _drain.WaitAsync(cancellationToken);
 }

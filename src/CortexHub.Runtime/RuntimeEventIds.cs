@@ -25,5 +25,4 @@ internal static class RuntimeEventIds
     public const int SiloStarted = 1302;
     public const int SiloStopping = 1303;
     public const int SiloStopped = 1304;
-    public const int SiloStopTimedOut = 1305;
 }

@@ -61,7 +61,4 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(RuntimeEventIds.SiloStopped, LogLevel.Information, "Silo {SiloId} stopped")]
     public static partial void SiloStopped(this ILogger logger, string siloId);
-
-    [LoggerMessage(RuntimeEventIds.SiloStopTimedOut, LogLevel.Warning, "Silo {SiloId} did not finish stopping in time; exiting anyway (what it still held returns when its leases expire)")]
-    public static partial void SiloStopTimedOut(this ILogger logger, string siloId);
 }

@@ -127,15 +127,7 @@ public sealed partial class EventHub : IHostedService, IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        try
-        {
-            await _loops.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            LogStopTimedOut(); // the host's shutdown time ran out: end the subscriptions without waiting
-        }
-
+        await _loops.WaitAsync(cancellationToken);
         foreach (var subscription in _all.Keys)
         {
             subscription.End();
@@ -283,9 +275,6 @@ public sealed partial class EventHub : IHostedService, IAsyncDisposable
 
     [LoggerMessage(4201, LogLevel.Warning, "Reading new events failed (error id {ErrorId}); retrying on the next poll")]
     private partial void LogTailFailed(Exception exception, string errorId);
-
-    [LoggerMessage(4204, LogLevel.Warning, "The event bus's loops did not stop within the shutdown time; ending its subscriptions anyway")]
-    private partial void LogStopTimedOut();
 
     [LoggerMessage(4202, LogLevel.Warning, "Pruning old events failed (error id {ErrorId})")]
     private partial void LogPruneFailed(Exception exception, string errorId);

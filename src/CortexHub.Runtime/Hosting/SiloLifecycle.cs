@@ -58,19 +58,10 @@ internal sealed class SiloLifecycle(
 
         // Stop claiming reminders first, so nothing new activates while we drain.
         await _stopping.CancelAsync();
-        try
-        {
-            await _loops.WaitAsync(deadline.Token);
-            await runtime.DeactivateAllAsync(deadline.Token);
-            await membership.LeaveAsync(deadline.Token);
-            logger.SiloStopped(silo.SiloId);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            // Out of time (a starved machine, a stuck store): a stop that ends in an unhandled
-            // exception would abort the process; every acknowledged write is durable already.
-            logger.SiloStopTimedOut(silo.SiloId);
-        }
+        await _loops.WaitAsync(deadline.Token);
+        await runtime.DeactivateAllAsync(deadline.Token);
+        await membership.LeaveAsync(deadline.Token);
+        logger.SiloStopped(silo.SiloId);
     }
 
     /// <summary>Crash emulation: stop every loop, fail queued calls, drop activations; no hooks, no saves, no goodbye.</summary>
