@@ -31,16 +31,20 @@ public static class ApiServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Authenticates every request under /api/v1 (answering 401 itself); goes before the endpoints,
-    /// so nothing of an unauthenticated request is read or bound.
+    /// The middleware for requests under /api, before the endpoints: what routing turns away
+    /// (unknown path, wrong method, wrong content type) answers a problem rather than a bare
+    /// status, and every /api/v1 request is authenticated (401 answered here), so nothing of an
+    /// unauthenticated request is read or bound.
     /// </summary>
-    public static IApplicationBuilder UseCortexHubApiAuthentication(this IApplicationBuilder app)
+    public static IApplicationBuilder UseCortexHubApi(this IApplicationBuilder app)
     {
         var authentication = app.ApplicationServices.GetRequiredService<ApiAuthentication>();
-        return app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), api => api.Use(next => context => authentication.InvokeAsync(context, next)));
+        return app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api
+            .UseStatusCodePages()
+            .UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), v1 => v1.Use(next => context => authentication.InvokeAsync(context, next))));
     }
 
-    /// <summary>Maps /api/v1 (authenticated by <see cref="UseCortexHubApiAuthentication"/>); needs <c>app.UseExceptionHandler()</c> for the problem responses.</summary>
+    /// <summary>Maps /api/v1 (authenticated by <see cref="UseCortexHubApi"/>); needs <c>app.UseExceptionHandler()</c> for the problem responses.</summary>
     public static RouteGroupBuilder MapCortexHubApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi("/openapi/{documentName}.json");

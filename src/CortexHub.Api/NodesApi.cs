@@ -109,15 +109,14 @@ internal static class NodesApi
         };
     }
 
-    /// <summary>The node if it exists and the caller may see it (another user's node is "not found", not "forbidden").</summary>
     /// <summary>True if the caller may dispatch to the node (it exists and is theirs, or the caller is an admin).</summary>
     internal static async Task<bool> CanDispatchToAsync(IGrainFactory grains, HttpContext http, string id) =>
-        !string.IsNullOrWhiteSpace(id) && id.Length <= 128
-        && await grains.GetGrain<INodeGrain>(id).GetOwnerAsync() is { } owner && ApiCaller.From(http).Owns(owner);
+        IsNodeId(id) && await grains.GetGrain<INodeGrain>(id).GetOwnerAsync() is { } owner && ApiCaller.From(http).Owns(owner);
 
+    /// <summary>The node if it exists and the caller may see it (another user's node is "not found", not "forbidden").</summary>
     internal static async Task<NodeSnapshot?> FindAsync(IGrainFactory grains, HttpContext http, string id)
     {
-        if (string.IsNullOrWhiteSpace(id) || id.Length > 128)
+        if (!IsNodeId(id))
         {
             return null;
         }
@@ -125,4 +124,6 @@ internal static class NodesApi
         var node = await grains.GetGrain<INodeGrain>(id).GetAsync();
         return node.Provisioned && ApiCaller.From(http).Owns(node.Owner) ? node : null;
     }
+
+    private static bool IsNodeId(string? id) => !string.IsNullOrWhiteSpace(id) && id.Length <= 128;
 }

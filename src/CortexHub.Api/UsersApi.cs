@@ -9,8 +9,8 @@ namespace CortexHub.Api;
 /// <summary>/api/v1/me and /api/v1/users (admins create users; each new key is shown once).</summary>
 internal static class UsersApi
 {
-    /// <summary>The longest label a new API key may carry.</summary>
-    public const int MaxKeyLabelLength = 128;
+    /// <summary>The longest key label or user name (both kept in the user's state).</summary>
+    public const int MaxTextLength = 128;
 
     public sealed record CreateUserRequest(string? Id, string? Name, string? Role);
 
@@ -31,9 +31,9 @@ internal static class UsersApi
     private static async Task<Results<Ok<CreatedKey>, ValidationProblem>> CreateKeyAsync(CreateKeyRequest? request, HttpContext http, IGrainFactory grains)
     {
         // The label is kept in the user's state beside every key, so it is bounded like node labels.
-        if (request?.Label is { Length: > MaxKeyLabelLength })
+        if (request?.Label is { Length: > MaxTextLength })
         {
-            return ApiProblem.Field("label", $"At most {MaxKeyLabelLength} characters.");
+            return ApiProblem.Field("label", $"At most {MaxTextLength} characters.");
         }
 
         var caller = ApiCaller.From(http);
@@ -53,9 +53,9 @@ internal static class UsersApi
             errors["id"] = ["Required: 1 to 64 of a-z, 0-9, '-' and '_'."];
         }
 
-        if (request.Name is { Length: > MaxKeyLabelLength })
+        if (request.Name is { Length: > MaxTextLength })
         {
-            errors["name"] = [$"At most {MaxKeyLabelLength} characters."];
+            errors["name"] = [$"At most {MaxTextLength} characters."];
         }
 
         UserRole role = UserRole.User;

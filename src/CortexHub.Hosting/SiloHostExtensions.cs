@@ -75,9 +75,7 @@ public static class SiloHostExtensions
             await next(context);
         });
         app.UseExceptionHandler();
-        // What routing turns away under /api (unknown path, wrong method, wrong content type) answers a problem, not a bare status.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
-        app.UseCortexHubApiAuthentication();
+        app.UseCortexHubApi();
         app.MapHealthApi();
         app.MapPrometheusMetrics();
         app.MapCortexHubApi();
