@@ -161,17 +161,17 @@ public sealed partial class PoolReaper(
 
         var task = grains.GetGrain<ITaskGrain>(taskId);
         var snapshot = await task.GetAsync();
-        if (snapshot.Exists && snapshot.IsFinished)
+        if (!snapshot.Exists || snapshot.State == TaskState.Queued)
+        {
+            await ReturnAsync(claim); // never went out (a tombstone counts as never)
+        }
+        else if (snapshot.IsFinished)
         {
             await task.SyncPoolAsync();
         }
-        else if (snapshot.Exists && snapshot.State is TaskState.Dispatched or TaskState.Running)
-        {
-            await store.PoolMarkDispatchedAsync([new PoolClaimRef(claim.ItemId, claim.LeaseTerm)], [taskId], cancellationToken);
-        }
         else
         {
-            await ReturnAsync(claim);
+            await store.PoolMarkDispatchedAsync([new PoolClaimRef(claim.ItemId, claim.LeaseTerm)], [taskId], cancellationToken);
         }
     }
 
