@@ -1,8 +1,6 @@
-using System.Data.Common;
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
-using CortexHub.Storage.Sqlite;
 using CortexHub.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -130,27 +128,10 @@ public static class PoolBenchmark
     /// The storage limit: a minimal queue table and the textbook claim (one row, SKIP LOCKED on
     /// PostgreSQL; one writer at a time on SQLite, gated in-process like the silo's own writes) and complete.
     /// </summary>
-    private sealed class RawQueue : IAsyncDisposable
+    private sealed class RawQueue(RawDatabase database) : IAsyncDisposable
     {
-        private readonly TestStorage _storage;
-        private readonly NpgsqlDataSource? _postgres;
-        private readonly SemaphoreSlim _sqliteGate = new(1, 1);
-
-        private RawQueue(TestStorage storage, NpgsqlDataSource? postgres)
-        {
-            _storage = storage;
-            _postgres = postgres;
-        }
-
         public static async Task<RawQueue> CreateAsync(TestStorage storage)
         {
-            NpgsqlDataSource? postgres = null;
-            if (storage.Kind == StorageKind.Postgres)
-            {
-                postgres = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(storage.ConnectionString) { SearchPath = storage.Schema, MaxPoolSize = 64 }.ConnectionString).Build();
-            }
-
-            var queue = new RawQueue(storage, postgres);
             var ddl = storage.Kind == StorageKind.Postgres
                 ? $"""
                   CREATE TABLE raw_queue (id bigserial PRIMARY KEY, priority int NOT NULL, state text NOT NULL, payload text NOT NULL, claimed_by text, claimed_at timestamptz);
@@ -164,21 +145,21 @@ public static class PoolBenchmark
                   INSERT INTO raw_queue (priority, state, payload) SELECT i % 3, 'available', 'x' FROM n;
                   """;
             await storage.ExecuteScalarAsync(ddl);
-            return queue;
+            return new RawQueue(new RawDatabase(storage));
         }
 
         public async Task ClaimAndCompleteAsync()
         {
-            if (_postgres is not null)
+            if (database.Postgres is { } postgres)
             {
-                await using var claim = _postgres.CreateCommand("""
+                await using var claim = postgres.CreateCommand("""
                     UPDATE raw_queue SET state = 'claimed', claimed_by = 'raw', claimed_at = now()
                     WHERE id = (SELECT id FROM raw_queue WHERE state = 'available' ORDER BY priority DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED)
                     RETURNING id
                     """);
                 if (await claim.ExecuteScalarAsync() is long id)
                 {
-                    await using var complete = _postgres.CreateCommand("UPDATE raw_queue SET state = 'done' WHERE id = $1 AND state = 'claimed'");
+                    await using var complete = postgres.CreateCommand("UPDATE raw_queue SET state = 'done' WHERE id = $1 AND state = 'claimed'");
                     complete.Parameters.Add(new NpgsqlParameter { Value = id });
                     await complete.ExecuteNonQueryAsync();
                 }
@@ -197,17 +178,10 @@ public static class PoolBenchmark
             }
         }
 
-        private async Task<object?> SqliteAsync(string sql, long? id)
-        {
-            await _sqliteGate.WaitAsync();
-            try
+        private Task<object?> SqliteAsync(string sql, long? id) =>
+            database.SqliteAsync(async connection =>
             {
-                await using var connection = new SqliteConnection($"Data Source={Path.Combine(_storage.DataDirectory!, SqliteStorageOptions.DefaultFileName)};Pooling=True");
-                await connection.OpenAsync();
-                await using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA synchronous = NORMAL;";
-                await pragma.ExecuteNonQueryAsync();
-                await using DbCommand command = connection.CreateCommand();
+                await using var command = connection.CreateCommand();
                 command.CommandText = sql;
                 if (id is { } value)
                 {
@@ -215,19 +189,8 @@ public static class PoolBenchmark
                 }
 
                 return await command.ExecuteScalarAsync();
-            }
-            finally
-            {
-                _sqliteGate.Release();
-            }
-        }
+            });
 
-        public async ValueTask DisposeAsync()
-        {
-            if (_postgres is not null)
-            {
-                await _postgres.DisposeAsync();
-            }
-        }
+        public ValueTask DisposeAsync() => database.DisposeAsync();
     }
 }

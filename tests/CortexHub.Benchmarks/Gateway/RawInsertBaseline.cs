@@ -1,4 +1,3 @@
-using CortexHub.Storage.Sqlite;
 using CortexHub.Testing;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -13,28 +12,14 @@ namespace CortexHub.Benchmarks.Gateway;
 /// unnested); on SQLite a prepared INSERT repeated inside the transaction, one writer at a time
 /// (gated in-process, as the silo gates its own writes).
 /// </summary>
-public sealed class RawInsertBaseline : IAsyncDisposable
+public static class RawInsertBaseline
 {
-    private readonly TestStorage _storage;
-    private readonly NpgsqlDataSource? _postgres;
-    private readonly SemaphoreSlim _sqliteGate = new(1, 1);
-    private readonly byte[] _payload;
-
-    private RawInsertBaseline(TestStorage storage, int payloadBytes)
-    {
-        _storage = storage;
-        _payload = new byte[payloadBytes];
-        Random.Shared.NextBytes(_payload);
-        if (storage.Kind == StorageKind.Postgres)
-        {
-            _postgres = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(storage.ConnectionString) { SearchPath = storage.Schema, MaxPoolSize = 64 }.ConnectionString).Build();
-        }
-    }
-
     /// <summary>Rows per second with <paramref name="writers"/> writers inserting <paramref name="batch"/> rows per transaction.</summary>
     public static async Task<Measurement> RunAsync(TestStorage storage, TimeSpan duration, int payloadBytes, int writers, int batch)
     {
-        await using var baseline = new RawInsertBaseline(storage, payloadBytes);
+        await using var database = new RawDatabase(storage);
+        var payload = new byte[payloadBytes];
+        Random.Shared.NextBytes(payload);
         await storage.ExecuteScalarAsync(storage.Kind == StorageKind.Postgres
             ? "CREATE TABLE raw_events (task_id text NOT NULL, sequence bigint NOT NULL, kind smallint NOT NULL, stream smallint NOT NULL, data bytea NOT NULL, created_at timestamptz NOT NULL, PRIMARY KEY (task_id, sequence));"
             : "CREATE TABLE raw_events (task_id TEXT NOT NULL, sequence INTEGER NOT NULL, kind INTEGER NOT NULL, stream INTEGER NOT NULL, data BLOB NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (task_id, sequence)) WITHOUT ROWID;");
@@ -45,40 +30,31 @@ public sealed class RawInsertBaseline : IAsyncDisposable
             {
                 var first = sequences[worker];
                 sequences[worker] += batch;
-                return baseline.InsertAsync($"raw-{worker}", first, batch);
+                return InsertAsync(database, $"raw-{worker}", first, batch, payload);
             }, warmUp: 5);
 
         // Operations counted transactions; the figure is rows, like the ingest's events.
         return transactions with { Operations = transactions.Operations * batch };
     }
 
-    private async Task InsertAsync(string taskId, long firstSequence, int count)
+    private static async Task InsertAsync(RawDatabase database, string taskId, long firstSequence, int count, byte[] payload)
     {
-        if (_postgres is not null)
+        if (database.Postgres is { } postgres)
         {
-            await using var command = _postgres.CreateCommand("""
+            await using var command = postgres.CreateCommand("""
                 INSERT INTO raw_events (task_id, sequence, kind, stream, data, created_at)
                 SELECT $1, s, 2, 1, d, now() FROM unnest($2::bigint[], $3::bytea[]) AS r(s, d)
                 ON CONFLICT (task_id, sequence) DO NOTHING
                 """);
             command.Parameters.Add(new NpgsqlParameter { Value = taskId });
             command.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Range(0, count).Select(i => firstSequence + i).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-            command.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Repeat(_payload, count).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+            command.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Repeat(payload, count).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
             await command.ExecuteNonQueryAsync();
             return;
         }
 
-        await _sqliteGate.WaitAsync();
-        try
+        await database.SqliteAsync(async connection =>
         {
-            await using var connection = new SqliteConnection($"Data Source={Path.Combine(_storage.DataDirectory!, SqliteStorageOptions.DefaultFileName)};Pooling=True");
-            await connection.OpenAsync();
-            await using (var pragma = connection.CreateCommand())
-            {
-                pragma.CommandText = "PRAGMA synchronous = NORMAL;";
-                await pragma.ExecuteNonQueryAsync();
-            }
-
             await using var transaction = await connection.BeginTransactionAsync();
             await using var command = connection.CreateCommand();
             command.Transaction = (SqliteTransaction)transaction;
@@ -86,7 +62,7 @@ public sealed class RawInsertBaseline : IAsyncDisposable
             var sequence = new SqliteParameter("$sequence", 0L);
             command.Parameters.Add(new SqliteParameter("$task", taskId));
             command.Parameters.Add(sequence);
-            command.Parameters.Add(new SqliteParameter("$data", _payload));
+            command.Parameters.Add(new SqliteParameter("$data", payload));
             command.Parameters.Add(new SqliteParameter("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
             for (var i = 0; i < count; i++)
             {
@@ -95,19 +71,7 @@ public sealed class RawInsertBaseline : IAsyncDisposable
             }
 
             await transaction.CommitAsync();
-        }
-        finally
-        {
-            _sqliteGate.Release();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _sqliteGate.Dispose();
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
-        }
+            return count;
+        });
     }
 }
