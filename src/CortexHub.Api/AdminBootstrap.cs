@@ -8,9 +8,9 @@ namespace CortexHub.Api;
 /// <summary>
 /// On start, makes sure the <c>admin</c> user exists: with <see cref="ApiOptions.AdminKey"/> when
 /// configured, else with a new key printed once to standard output (and never again: only its
-/// hash is stored). Silos starting together race safely (the state write is version-checked).
+/// hash is stored). Silos starting together race safely: the user grain has one activation, so one creates and the other is told it exists.
 /// </summary>
-internal sealed partial class AdminBootstrap(IGrainFactory grains, IOptions<ApiOptions> options, ILogger<AdminBootstrap> logger) : IHostedService
+internal sealed partial class AdminBootstrap(Orleans.IGrainFactory grains, IOptions<ApiOptions> options, ILogger<AdminBootstrap> logger) : IHostedService
 {
     public const string AdminUserId = "admin";
 
@@ -40,7 +40,7 @@ internal sealed partial class AdminBootstrap(IGrainFactory grains, IOptions<ApiO
 
             LogAdminCreated(options.Value.AdminKey is null ? "printed once to standard output" : "from configuration");
         }
-        catch (Exception ex) when (ex is InvalidOperationException or GrainVersionConflictException)
+        catch (InvalidOperationException)
         {
             // Another silo created it at the same moment.
         }

@@ -9,7 +9,7 @@ namespace CortexHub.Api;
 /// Failure is 401 with a problem body; the same answer for an unknown user, key or secret, a
 /// malformed body or an unknown route.
 /// </summary>
-internal sealed class ApiAuthentication(IGrainFactory grains)
+internal sealed class ApiAuthentication(Orleans.IGrainFactory grains)
 {
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {

@@ -22,13 +22,13 @@ internal static class UsersApi
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/me", async (HttpContext http, IGrainFactory grains) =>
+        api.MapGet("/me", async (HttpContext http, Orleans.IGrainFactory grains) =>
             TypedResults.Ok(await grains.GetGrain<IUserGrain>(ApiCaller.From(http).UserId).GetAsync())).WithTags("users");
         api.MapPost("/me/keys", CreateKeyAsync).WithTags("users");
         api.MapPost("/users", CreateAsync).WithTags("users");
     }
 
-    private static async Task<Results<Ok<CreatedKey>, ValidationProblem>> CreateKeyAsync(CreateKeyRequest? request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<CreatedKey>, ValidationProblem>> CreateKeyAsync(CreateKeyRequest? request, HttpContext http, Orleans.IGrainFactory grains)
     {
         // The label is kept in the user's state beside every key, so it is bounded like node labels.
         if (request?.Label is { Length: > MaxTextLength })
@@ -40,7 +40,7 @@ internal static class UsersApi
         return TypedResults.Ok(new CreatedKey(caller.UserId, await grains.GetGrain<IUserGrain>(caller.UserId).CreateKeyAsync(request?.Label ?? "key")));
     }
 
-    private static async Task<Results<Created<CreatedUser>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateUserRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Created<CreatedUser>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateUserRequest request, HttpContext http, Orleans.IGrainFactory grains)
     {
         if (!ApiCaller.From(http).IsAdmin)
         {

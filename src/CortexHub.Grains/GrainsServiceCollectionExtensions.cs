@@ -53,7 +53,6 @@ public static class GrainsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PoolReaper>());
         services.AddGrain<PoolShardGrain>();
         services.AddGrain<NodeGrain>();
-        services.AddGrain<Users.UserGrain>();
         services.AddGrain<TaskGrain>();
         return services;
     }

@@ -3,18 +3,18 @@ using CortexHub.Api;
 using CortexHub.Gateway;
 using CortexHub.Grains;
 using CortexHub.Grpc;
+using CortexHub.Hosting.Cluster;
 using CortexHub.Hosting.Metrics;
 using CortexHub.Runtime;
 using CortexHub.Runtime.Hosting;
 using CortexHub.Runtime.Membership;
-using CortexHub.Storage.Postgres;
-using CortexHub.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,26 +24,22 @@ namespace CortexHub.Hosting;
 public static class SiloHostExtensions
 {
     /// <summary>
-    /// Composes the silo: the configured storage backend, the grain runtime, the hub's grains, the
-    /// gRPC gateway, and Kestrel with separate HTTP and gRPC ports.
+    /// Composes the silo: the configured storage backend, the Orleans silo (clustering, grain state and
+    /// reminders on that storage), the grain runtime, the hub's grains, the gRPC gateway, and Kestrel
+    /// with separate HTTP and gRPC ports.
     /// </summary>
     public static WebApplicationBuilder AddCortexHubSilo(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var provider = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.Provider ?? StorageOptions.Sqlite;
-        switch (provider.ToLowerInvariant())
-        {
-            case StorageOptions.Sqlite:
-                builder.Services.AddCortexHubSqliteStorage(configuration);
-                break;
-            case StorageOptions.Postgres:
-                builder.Services.AddCortexHubPostgresStorage(configuration);
-                break;
-            default:
-                throw new OptionsValidationException(StorageOptions.SectionName, typeof(StorageOptions),
-                    [$"{StorageOptions.SectionName}:Provider '{provider}' is not known; use '{StorageOptions.Sqlite}' or '{StorageOptions.Postgres}'."]);
-        }
 
+        // Storage opens and migrates first: the Orleans providers read their SQL from it at start.
+        builder.Services.TryAddSingleton<StorageStartup>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageStartup>());
+        builder.UseOrleans(silo => silo.AddCortexHubCluster(configuration));
+
+        // Orleans reports every start step (and its placement retries, through Polly) at Information.
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Services.AddCortexHubRuntime(configuration);
         builder.Services.AddCortexHubGrains(configuration);
         builder.Services.AddCortexHubGateway(configuration);

@@ -15,7 +15,28 @@ public sealed partial class PostgresStorageBackend(PostgresDatabase database, Po
 
     public bool IsSingleSilo => false;
 
+    private readonly SemaphoreSlim _startGate = new(1, 1);
+    private bool _started;
+
+    /// <summary>Migrates and starts listening once; later calls (the Orleans silo's and the host's) return at once.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _startGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_started)
+            {
+                await StartOnceAsync(cancellationToken);
+                _started = true;
+            }
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+    }
+
+    private async Task StartOnceAsync(CancellationToken cancellationToken)
     {
         await database.RunAsync(async connection =>
         {

@@ -17,7 +17,28 @@ public sealed partial class SqliteStorageBackend(SqliteDatabase database, ILogge
 
     public bool IsSingleSilo => true;
 
+    private readonly SemaphoreSlim _startGate = new(1, 1);
+    private bool _started;
+
+    /// <summary>Locks and migrates once; later calls (the Orleans silo's and the host's) return at once.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _startGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_started)
+            {
+                await StartOnceAsync(cancellationToken);
+                _started = true;
+            }
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+    }
+
+    private async Task StartOnceAsync(CancellationToken cancellationToken)
     {
         var folder = System.IO.Path.GetDirectoryName(database.Path)!;
         try

@@ -23,6 +23,9 @@ public sealed class TestSilo
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>References to the silo's Orleans grains (calls go wherever Orleans placed the activation).</summary>
+    public Orleans.IGrainFactory Cluster => Services.GetRequiredService<Orleans.IGrainFactory>();
+
     /// <summary>The silo's HTTP address (API, health).</summary>
     public Uri HttpAddress => Services.GetRequiredService<SiloEndpoints>().HttpAddress;
 
@@ -54,6 +57,17 @@ public sealed class TestSilo
 
         IsRunning = false;
         Services.GetRequiredService<SiloLifecycle>().Kill();
+
+        // Orleans' ungraceful stop (what TestingHost's KillSiloAsync does): no deactivations or
+        // state saves; the silo still marks itself dead, so a real crash needs a real process.
+        try
+        {
+            Services.GetRequiredService<Orleans.Runtime.Silo>().StopAsync(new CancellationToken(canceled: true)).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
         Host.Dispose();
     }
 }

@@ -1,63 +1,66 @@
 using CortexHub.Grains.Nodes;
-using CortexHub.Runtime;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CortexHub.Grains.Users;
 
-[GrainType("user")]
-public sealed class UserGrain : Grain<UserState>, IUserGrain
+/// <summary>
+/// One user's profile and API keys. Orleans keeps one activation per user in the cluster, so
+/// reads need no refresh; each change is written before it is acknowledged.
+/// </summary>
+[Orleans.GrainType("user")]
+public sealed class UserGrain(
+    [PersistentState("user", GrainStorage.Name)] IPersistentState<UserState> user,
+    TimeProvider time) : Grain, IUserGrain
 {
+    private string UserId => this.GetPrimaryKeyString();
+
     public async Task<string> CreateAsync(string name, UserRole role, string? presetKey = null)
     {
-        await RefreshStateAsync();
-        if (State.Exists)
+        if (user.State.Exists)
         {
-            throw new InvalidOperationException($"User {GrainKey} already exists.");
+            throw new InvalidOperationException($"User {UserId} already exists.");
         }
 
-        var (keyId, key, hash) = ApiKeys.Create(GrainKey);
+        var (keyId, key, hash) = ApiKeys.Create(UserId);
         if (presetKey is not null)
         {
             // A key from configuration (e.g. the first admin's): it must name this user.
-            if (!ApiKeys.TryParse(presetKey, out var userId, out keyId, out var secret) || userId != GrainKey)
+            if (!ApiKeys.TryParse(presetKey, out var userId, out keyId, out var secret) || userId != UserId)
             {
-                throw new ArgumentException($"The preset key must have the form {ApiKeys.Prefix}{GrainKey}.<key id>.<secret>.", nameof(presetKey));
+                throw new ArgumentException($"The preset key must have the form {ApiKeys.Prefix}{UserId}.<key id>.<secret>.", nameof(presetKey));
             }
 
             (key, hash) = (presetKey, NodeTokens.Hash(secret));
         }
 
-        var now = Time.GetUtcNow();
-        State = new UserState { Exists = true, Name = name, Role = role, CreatedAt = now, Keys = [new ApiKeyRecord(keyId, hash, "first key", now)] };
-        await WriteStateAsync();
+        var now = time.GetUtcNow();
+        user.State = new UserState { Exists = true, Name = name, Role = role, CreatedAt = now, Keys = [new ApiKeyRecord(keyId, hash, "first key", now)] };
+        await user.WriteStateAsync();
         return key;
     }
 
     public async Task<string> CreateKeyAsync(string label)
     {
-        await RefreshStateAsync();
-        if (!State.Exists)
+        if (!user.State.Exists)
         {
-            throw new InvalidOperationException($"User {GrainKey} does not exist.");
+            throw new InvalidOperationException($"User {UserId} does not exist.");
         }
 
-        var (keyId, key, hash) = ApiKeys.Create(GrainKey);
-        State = State with { Keys = [.. State.Keys, new ApiKeyRecord(keyId, hash, label, Time.GetUtcNow())] };
-        await WriteStateAsync();
+        var (keyId, key, hash) = ApiKeys.Create(UserId);
+        user.State = user.State with { Keys = [.. user.State.Keys, new ApiKeyRecord(keyId, hash, label, time.GetUtcNow())] };
+        await user.WriteStateAsync();
         return key;
     }
 
-    public async Task<UserSnapshot?> AuthenticateAsync(string keyId, string secret)
+    public Task<UserSnapshot?> AuthenticateAsync(string keyId, string secret)
     {
-        await RefreshStateAsync();
-        var record = State.Keys.FirstOrDefault(k => k.KeyId == keyId);
-        return State.Exists && record is not null && NodeTokens.Matches(secret, record.SecretHash) ? Snapshot() : null;
+        var record = user.State.Keys.FirstOrDefault(k => k.KeyId == keyId);
+        return Task.FromResult(user.State.Exists && record is not null && NodeTokens.Matches(secret, record.SecretHash) ? Snapshot() : null);
     }
 
-    public async Task<UserSnapshot> GetAsync()
-    {
-        await RefreshStateAsync();
-        return Snapshot();
-    }
+    public Task<UserSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
-    private UserSnapshot Snapshot() => new(GrainKey, State.Exists, State.Name, State.Role, State.CreatedAt, [.. State.Keys.Select(k => k.KeyId)]);
+    private UserSnapshot Snapshot() =>
+        new(UserId, user.State.Exists, user.State.Name, user.State.Role, user.State.CreatedAt, [.. user.State.Keys.Select(k => k.KeyId)]);
 }

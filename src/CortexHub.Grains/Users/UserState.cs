@@ -1,21 +1,23 @@
+using Orleans;
+
 namespace CortexHub.Grains.Users;
 
 /// <summary>A user's persisted state: profile and API keys (only SHA-256 hashes are kept).</summary>
+[GenerateSerializer, Alias("cortexhub.UserState")]
 public sealed record UserState
 {
+    [Id(0)]
     public bool Exists { get; init; }
 
+    [Id(1)]
     public string Name { get; init; } = "";
 
+    [Id(2)]
     public UserRole Role { get; init; }
 
+    [Id(3)]
     public DateTimeOffset CreatedAt { get; init; }
 
-    public IReadOnlyList<ApiKeyRecord> Keys { get; init; } = [];
+    [Id(4)]
+    public ApiKeyRecord[] Keys { get; init; } = [];
 }
-
-/// <summary>One API key: its id (part of the key text), the hash of its secret, and a label.</summary>
-public sealed record ApiKeyRecord(string KeyId, string SecretHash, string Label, DateTimeOffset CreatedAt);
-
-/// <summary>A user as callers see it (no hashes).</summary>
-public sealed record UserSnapshot(string UserId, bool Exists, string Name, UserRole Role, DateTimeOffset CreatedAt, IReadOnlyList<string> KeyIds);

@@ -1,0 +1,63 @@
+namespace CortexHub.Hosting.Cluster;
+
+/// <summary>
+/// The Orleans silo inside <c>cortexhub-silo</c>. Bound from <c>CortexHub:Orleans</c>. The defaults
+/// suit small clusters on one network: a SIGKILLed silo is declared dead in about 1–2 seconds.
+/// </summary>
+public sealed class OrleansSiloOptions
+{
+    public const string SectionName = "CortexHub:Orleans";
+
+    public const string DefaultClusterId = "cortexhub";
+    public const string DefaultServiceId = "cortexhub";
+    public static readonly TimeSpan DefaultResponseTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultProbeTimeout = TimeSpan.FromSeconds(1);
+    public const int DefaultMissedProbesLimit = 2;
+    public const int DefaultVotesForDeathDeclaration = 1;
+    public static readonly TimeSpan DefaultTableRefreshTimeout = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan DefaultIAmAlivePublishTimeout = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan DefaultDeathVoteExpiration = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultMinimumReminderPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>Silos with the same cluster id (and database) form one cluster. Default <c>cortexhub</c>.</summary>
+    public string ClusterId { get; set; } = DefaultClusterId;
+
+    /// <summary>Names the service's grain state and reminders in storage; keep it across deployments. Default <c>cortexhub</c>.</summary>
+    public string ServiceId { get; set; } = DefaultServiceId;
+
+    /// <summary>
+    /// Silo-to-silo port. 0 (the default) takes a free port at start and records it in the
+    /// membership table; set a fixed port where firewalls or containers need one.
+    /// </summary>
+    public int SiloPort { get; set; }
+
+    /// <summary>Port for external Orleans clients; 0 (the default) runs no gateway (the hub's own APIs call grains in-process).</summary>
+    public int GatewayPort { get; set; }
+
+    /// <summary>
+    /// Longest wait for a grain call's answer. A call in flight to a silo that just died waits this
+    /// long, so it is short; Orleans' own default is 30 seconds. Default 10 seconds.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = DefaultResponseTimeout;
+
+    /// <summary>How long a silo waits for a probe answer before counting it missed. Default 1 second (Orleans: 5).</summary>
+    public TimeSpan ProbeTimeout { get; set; } = DefaultProbeTimeout;
+
+    /// <summary>Missed probes before a silo suspects another. Default 2 (Orleans: 3).</summary>
+    public int MissedProbesLimit { get; set; } = DefaultMissedProbesLimit;
+
+    /// <summary>Suspicions needed to declare a silo dead. Default 1 (Orleans: 2); raise it for clusters of five or more.</summary>
+    public int VotesForDeathDeclaration { get; set; } = DefaultVotesForDeathDeclaration;
+
+    /// <summary>How often each silo re-reads the membership table. Default 2 seconds (Orleans: 60).</summary>
+    public TimeSpan TableRefreshTimeout { get; set; } = DefaultTableRefreshTimeout;
+
+    /// <summary>How often each silo writes its heartbeat to the table. Default 2 seconds (Orleans: 30).</summary>
+    public TimeSpan IAmAlivePublishTimeout { get; set; } = DefaultIAmAlivePublishTimeout;
+
+    /// <summary>How long a suspicion counts. Default 10 seconds (Orleans: 2 minutes).</summary>
+    public TimeSpan DeathVoteExpiration { get; set; } = DefaultDeathVoteExpiration;
+
+    /// <summary>Shortest reminder period accepted. Default 1 second (Orleans: 1 minute).</summary>
+    public TimeSpan MinimumReminderPeriod { get; set; } = DefaultMinimumReminderPeriod;
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+
+namespace CortexHub.Hosting.Cluster;
+
+internal sealed class OrleansSiloOptionsValidator : IValidateOptions<OrleansSiloOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OrleansSiloOptions options)
+    {
+        var failures = new List<string>();
+        var section = OrleansSiloOptions.SectionName;
+        if (string.IsNullOrWhiteSpace(options.ClusterId))
+        {
+            failures.Add($"{section}:ClusterId must not be empty.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ServiceId))
+        {
+            failures.Add($"{section}:ServiceId must not be empty.");
+        }
+
+        if (options.SiloPort is < 0 or > 65535 || options.GatewayPort is < 0 or > 65535)
+        {
+            failures.Add($"{section}:SiloPort and GatewayPort must be between 0 and 65535.");
+        }
+
+        if (options.ResponseTimeout <= TimeSpan.Zero || options.ProbeTimeout <= TimeSpan.Zero || options.TableRefreshTimeout <= TimeSpan.Zero
+            || options.IAmAlivePublishTimeout <= TimeSpan.Zero || options.DeathVoteExpiration <= TimeSpan.Zero || options.MinimumReminderPeriod <= TimeSpan.Zero)
+        {
+            failures.Add($"{section}: every timeout and period must be positive.");
+        }
+
+        if (options.MissedProbesLimit < 1 || options.VotesForDeathDeclaration < 1)
+        {
+            failures.Add($"{section}:MissedProbesLimit and VotesForDeathDeclaration must be at least 1.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
