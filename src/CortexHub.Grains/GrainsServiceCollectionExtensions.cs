@@ -50,7 +50,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PoolDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolDispatcher>());
         services.TryAddSingleton<PoolReaper>();
-        services.AddHostedService(sp => sp.GetRequiredService<PoolReaper>());
+        services.AddHostedService<PoolReaperStarter>();
         services.AddGrain<PoolShardGrain>();
         services.AddGrain<NodeGrain>();
         services.AddGrain<TaskGrain>();

@@ -1,6 +1,5 @@
 using CortexHub.Runtime.Activation;
 using CortexHub.Runtime.Hosting;
-using CortexHub.Runtime.Leases;
 using CortexHub.Runtime.Membership;
 using CortexHub.Runtime.Reminders;
 using Microsoft.Extensions.Configuration;
@@ -34,7 +33,6 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<ReminderRegistry>();
         services.TryAddSingleton<ReminderService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISiloDeathHandler, ReminderService>(sp => sp.GetRequiredService<ReminderService>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISiloDeathHandler, ClusterLeaseReleaser>());
         services.TryAddSingleton<MembershipService>();
         services.TryAddSingleton<ActivationCollector>();
         services.TryAddSingleton<SiloLifecycle>();

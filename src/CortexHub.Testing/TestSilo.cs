@@ -23,6 +23,9 @@ public sealed class TestSilo
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>This silo's Orleans address (as grains report where they run).</summary>
+    public string OrleansSilo => Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToString();
+
     /// <summary>References to the silo's Orleans grains (calls go wherever Orleans placed the activation).</summary>
     public Orleans.IGrainFactory Cluster => Services.GetRequiredService<Orleans.IGrainFactory>();
 

@@ -20,11 +20,8 @@ public sealed class PoolOptions
     /// <summary>A claim whose node's stream has been gone this long returns to the pool (the attempt counts).</summary>
     public TimeSpan OrphanGrace { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How often the reaper (on the one silo holding its lease) sweeps lapsed claims.</summary>
+    /// <summary>How often the reaper (one grain in the cluster) sweeps lapsed claims.</summary>
     public TimeSpan ReaperInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How long the reaper's lease lasts without renewal (the failover time when its silo dies).</summary>
-    public TimeSpan ReaperLeaseDuration { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
     /// A claim still not marked dispatched this long after it was made (its silo died, or storage

@@ -29,11 +29,6 @@ internal sealed class PoolOptionsValidator : IValidateOptions<PoolOptions>
         OptionChecks.Positive(errors, section, nameof(options.DispatchPollInterval), options.DispatchPollInterval);
         OptionChecks.Positive(errors, section, nameof(options.Retention), options.Retention);
         OptionChecks.Positive(errors, section, nameof(options.DispatchParallelism), options.DispatchParallelism);
-        if (options.ReaperLeaseDuration <= options.ReaperInterval)
-        {
-            errors.Add($"{section}:ReaperLeaseDuration ({options.ReaperLeaseDuration}) must be longer than ReaperInterval ({options.ReaperInterval}), or the lease lapses between sweeps.");
-        }
-
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -1,94 +1,36 @@
 using CortexHub.Grains.Storage;
 using CortexHub.Grains.Tasks;
-using CortexHub.Runtime;
-using CortexHub.Runtime.Hosting;
-using CortexHub.Runtime.Leases;
-using CortexHub.Runtime.Membership;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CortexHub.Grains.Pool;
 
 /// <summary>
-/// Returns lapsed claims to the pool. Every silo runs this loop, but only the holder of the
-/// <c>pool-reaper</c> database lease sweeps; if its silo dies, another takes the lease when it
-/// expires (or at once when the silo is declared dead). A sweep: claims past their lease or whose
-/// node's stream has been gone past <see cref="PoolOptions.OrphanGrace"/> fail (the attempt counts,
-/// so they retry or dead-letter) and their tasks are asked to stop; claims left unmarked past
+/// Returns lapsed claims to the pool. <see cref="PoolReaperGrain"/> (one activation in the
+/// cluster) runs a sweep every <see cref="PoolOptions.ReaperInterval"/>: claims past their lease or
+/// whose node's stream has been gone past <see cref="PoolOptions.OrphanGrace"/> fail (the attempt
+/// counts, so they retry or dead-letter) and their tasks are asked to stop; claims left unmarked past
 /// <see cref="PoolOptions.DispatchGrace"/> are settled against their tasks; once a minute, old claims are
 /// checked against their tasks; finished items past retention are deleted; the pool gauges refresh.
 /// </summary>
 public sealed partial class PoolReaper(
     IPoolStore store,
-    IClusterLeaseStore leases,
     IGrainFactory grains,
     WorkPool pool,
-    SiloIdentity silo,
-    SiloKillSwitch killSwitch,
     PoolMetrics metrics,
     IOptions<PoolOptions> options,
     TimeProvider time,
-    ILogger<PoolReaper> logger) : BackgroundService
+    ILogger<PoolReaper> logger)
 {
-    public const string LeaseName = "pool-reaper";
     private const int BatchSize = 500;
 
     private readonly PoolOptions _options = options.Value;
-    private ClusterLease? _lease;
     private int _sweeps;
 
-    /// <summary>True while this silo holds the reaper lease.</summary>
-    public bool IsLeader => _lease?.IsHeld == true;
-
-    /// <summary>Sweeps done by this silo (for tests and diagnostics).</summary>
+    /// <summary>Sweeps done on this silo (for tests and diagnostics).</summary>
     public int Sweeps => Volatile.Read(ref _sweeps);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        _lease = new ClusterLease(leases, silo, time, LeaseName, _options.ReaperLeaseDuration);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, killSwitch.Token);
-        var token = linked.Token;
-        while (!token.IsCancellationRequested)
-        {
-            try
-            {
-                if (await _lease.TryAcquireAsync(token))
-                {
-                    await SweepAsync(token);
-                }
-                else
-                {
-                    metrics.Observe(null); // another silo reports the pool gauges
-                }
-
-                await Task.Delay(_options.ReaperInterval, time, token);
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex) when (ex is not SiloKilledException)
-            {
-                LogSweepFailed(ex, ErrorId.New());
-                await DelayQuietlyAsync(token);
-            }
-        }
-
-        if (!killSwitch.IsKilled)
-        {
-            try
-            {
-                await _lease.ReleaseAsync(CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is StorageUnavailableException)
-            {
-                LogSweepFailed(ex, ErrorId.New()); // it expires on its own
-            }
-        }
-    }
-
-    /// <summary>One sweep (public for tests that drive the reaper without waiting for its interval).</summary>
+    /// <summary>One sweep (public for tests that drive the reaper without waiting for its grain).</summary>
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -174,21 +116,6 @@ public sealed partial class PoolReaper(
             await store.PoolMarkDispatchedAsync([new PoolClaimRef(claim.ItemId, claim.LeaseTerm)], [taskId], cancellationToken);
         }
     }
-
-    private async Task DelayQuietlyAsync(CancellationToken token)
-    {
-        try
-        {
-            await Task.Delay(_options.ReaperInterval, time, token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
-    }
-
-    [LoggerMessage(4404, LogLevel.Warning, "Pool reaper sweep failed (error id {ErrorId}); retrying next interval")]
-    private partial void LogSweepFailed(Exception exception, string errorId);
 
     [LoggerMessage(4405, LogLevel.Information, "Pool item {ItemId} returned from node {NodeId} ({Reason}); dead-lettered: {Dead}")]
     private partial void LogReturned(string itemId, string? nodeId, string reason, bool dead);

@@ -63,6 +63,9 @@ CREATE TABLE orleans_reminder (
 
 CREATE INDEX orleans_reminder_ring ON orleans_reminder (service_id, grain_hash);
 
+-- The pool reaper is a grain now (one activation, kept alive by a reminder): its lease table goes.
+DROP TABLE cluster_leases;
+
 INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES
 
 -- ---- grain state ---------------------------------------------------------------------------

@@ -148,18 +148,3 @@ UNION ALL
 SELECT 'p', NULL, priority, count(*), min(created_at) FROM pool_items WHERE state = 'available' GROUP BY priority
 UNION ALL
 SELECT 'n', claimed_by, NULL, count(*), NULL FROM pool_items WHERE state = 'claimed' GROUP BY claimed_by;
-
--- name: LeaseAcquire
--- Taken when free or expired, renewed by its holder; a new holder gets the next term.
-INSERT INTO cluster_leases (name, holder, term, expires_at) VALUES (@name, @holder, 1, @expires)
-ON CONFLICT (name) DO UPDATE
-SET holder = excluded.holder, expires_at = excluded.expires_at,
-    term = cluster_leases.term + CASE WHEN cluster_leases.holder = excluded.holder THEN 0 ELSE 1 END
-WHERE cluster_leases.holder = excluded.holder OR cluster_leases.expires_at < @now
-RETURNING term;
-
--- name: LeaseRelease
-DELETE FROM cluster_leases WHERE name = @name AND holder = @holder;
-
--- name: LeaseReleaseHolders
-DELETE FROM cluster_leases WHERE holder IN (SELECT value FROM json_each(@holders));

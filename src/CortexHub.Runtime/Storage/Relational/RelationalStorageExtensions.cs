@@ -1,4 +1,3 @@
-using CortexHub.Runtime.Leases;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -14,7 +13,6 @@ public static class RelationalStorageExtensions
         services.TryAddSingleton<IGrainStateStore, RelationalGrainStateStore>();
         services.TryAddSingleton<IReminderStore, RelationalReminderStore>();
         services.TryAddSingleton<IMembershipStore, RelationalMembershipStore>();
-        services.TryAddSingleton<IClusterLeaseStore, RelationalClusterLeaseStore>();
         return services;
     }
 }
