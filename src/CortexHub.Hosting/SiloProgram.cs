@@ -47,6 +47,10 @@ public static class SiloProgram
         {
             return Fail(app, ExitCodes.StorageUnavailable, ex, $"cortexhub-silo: storage is unavailable: {ex.Message}");
         }
+        catch (StorageSchemaException ex)
+        {
+            return Fail(app, ExitCodes.StorageSchemaMismatch, ex, $"cortexhub-silo: the database schema does not match this version: {ex.Message}");
+        }
         catch (OptionsValidationException ex)
         {
             return Fail(app, ExitCodes.InvalidConfiguration, ex, $"cortexhub-silo: invalid configuration:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", ex.Failures)}");

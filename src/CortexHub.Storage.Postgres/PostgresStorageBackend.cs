@@ -41,6 +41,7 @@ public sealed partial class PostgresStorageBackend(PostgresDatabase database, Po
         await database.RunAsync(async connection =>
         {
             await MigrateAsync((NpgsqlConnection)connection, cancellationToken);
+            await VerifyOrleansQueriesAsync((NpgsqlConnection)connection, cancellationToken);
             return true;
         }, cancellationToken);
         notifier.Start();
@@ -59,17 +60,19 @@ public sealed partial class PostgresStorageBackend(PostgresDatabase database, Po
         await Execute(connection, $"SELECT pg_advisory_xact_lock(hashtext('cortexhub.migrate.{database.Schema}'))", cancellationToken);
         await Execute(connection, $"CREATE SCHEMA IF NOT EXISTS \"{database.Schema}\"", cancellationToken);
         await Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())", cancellationToken);
-        var applied = new HashSet<int>();
-        await using (var read = new NpgsqlCommand("SELECT version FROM schema_migrations", connection))
+        var applied = new Dictionary<int, string>();
+        await using (var read = new NpgsqlCommand("SELECT version, name FROM schema_migrations", connection))
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                applied.Add(reader.GetInt32(0));
+                applied[reader.GetInt32(0)] = reader.GetString(1);
             }
         }
 
-        foreach (var migration in EmbeddedSql.LoadMigrations(typeof(PostgresStorageBackend).Assembly).Where(m => !applied.Contains(m.Version)))
+        var known = EmbeddedSql.LoadMigrations(typeof(PostgresStorageBackend).Assembly);
+        EmbeddedSql.ThrowIfNewer(applied, known, $"Schema {database.Schema}");
+        foreach (var migration in known.Where(m => !applied.ContainsKey(m.Version)))
         {
             await Execute(connection, migration.Sql, cancellationToken);
             await using var record = new NpgsqlCommand("INSERT INTO schema_migrations (version, name) VALUES (@v, @n)", connection);
@@ -80,6 +83,37 @@ public sealed partial class PostgresStorageBackend(PostgresDatabase database, Po
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The statements Orleans' ADO.NET providers load at start (clustering, grain state, reminders).
+    /// Checked here because a missing one otherwise surfaces later as an unrelated-looking failure.
+    /// </summary>
+    public static readonly IReadOnlyList<string> OrleansQueryKeys =
+    [
+        "ReadFromStorageKey", "WriteToStorageKey", "ClearStorageKey", "DeleteStorageKey",
+        "InsertMembershipVersionKey", "InsertMembershipKey", "UpdateMembershipKey", "UpdateIAmAlivetimeKey",
+        "MembershipReadRowKey", "MembershipReadAllKey", "GatewaysQueryKey", "DeleteMembershipTableEntriesKey", "CleanupDefunctSiloEntriesKey",
+        "UpsertReminderRowKey", "ReadReminderRowsKey", "ReadReminderRowKey", "ReadRangeRows1Key", "ReadRangeRows2Key",
+        "DeleteReminderRowKey", "DeleteReminderRowsKey",
+    ];
+
+    private async Task VerifyOrleansQueriesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        await using var read = new NpgsqlCommand("SELECT QueryKey FROM OrleansQuery", connection);
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            present.Add(reader.GetString(0));
+        }
+
+        var missing = OrleansQueryKeys.Where(k => !present.Contains(k)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new StorageSchemaException(
+                $"Schema {database.Schema} lacks Orleans statements {string.Join(", ", missing)} in OrleansQuery (migration 6, 'orleans', writes them); the table was changed outside CortexHub's migrations.");
+        }
     }
 
     private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

@@ -60,6 +60,7 @@ public sealed partial class SqliteStorageBackend(SqliteDatabase database, ILogge
         {
             await Execute((SqliteConnection)connection, "PRAGMA journal_mode = WAL;", cancellationToken);
             await MigrateAsync((SqliteConnection)connection, cancellationToken);
+            await VerifyOrleansQueriesAsync((SqliteConnection)connection, cancellationToken);
             return true;
         }, cancellationToken);
     }
@@ -71,18 +72,20 @@ public sealed partial class SqliteStorageBackend(SqliteDatabase database, ILogge
     {
         await Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);", cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var applied = new HashSet<int>();
+        var applied = new Dictionary<int, string>();
         await using (var read = connection.CreateCommand())
         {
-            read.CommandText = "SELECT version FROM schema_migrations;";
+            read.CommandText = "SELECT version, name FROM schema_migrations;";
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                applied.Add(reader.GetInt32(0));
+                applied[reader.GetInt32(0)] = reader.GetString(1);
             }
         }
 
-        foreach (var migration in EmbeddedSql.LoadMigrations(typeof(SqliteStorageBackend).Assembly).Where(m => !applied.Contains(m.Version)))
+        var known = EmbeddedSql.LoadMigrations(typeof(SqliteStorageBackend).Assembly);
+        EmbeddedSql.ThrowIfNewer(applied, known, database.Path);
+        foreach (var migration in known.Where(m => !applied.ContainsKey(m.Version)))
         {
             await Execute(connection, migration.Sql, cancellationToken);
             await using var record = connection.CreateCommand();
@@ -94,6 +97,33 @@ public sealed partial class SqliteStorageBackend(SqliteDatabase database, ILogge
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The statements Orleans' ADO.NET providers load at start (grain state, reminders; one silo needs no membership table).</summary>
+    public static readonly IReadOnlyList<string> OrleansQueryKeys =
+    [
+        "ReadFromStorageKey", "WriteToStorageKey", "ClearStorageKey", "DeleteStorageKey",
+        "UpsertReminderRowKey", "ReadReminderRowsKey", "ReadReminderRowKey", "ReadRangeRows1Key", "ReadRangeRows2Key",
+        "DeleteReminderRowKey", "DeleteReminderRowsKey",
+    ];
+
+    private async Task VerifyOrleansQueriesAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        await using var read = connection.CreateCommand();
+        read.CommandText = "SELECT QueryKey FROM OrleansQuery;";
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            present.Add(reader.GetString(0));
+        }
+
+        var missing = OrleansQueryKeys.Where(k => !present.Contains(k)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new StorageSchemaException(
+                $"{database.Path} lacks Orleans statements {string.Join(", ", missing)} in OrleansQuery (migration 6, 'orleans', writes them); the table was changed outside CortexHub's migrations.");
+        }
     }
 
     private static async Task<int> Execute(SqliteConnection connection, string sql, CancellationToken cancellationToken)

@@ -155,7 +155,7 @@ public sealed class TaskJournalTests
     [Fact]
     public async Task Result_DaysLaterIsReadable_GoneAfterRetention()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new ShiftedTimeProvider(); // the silo's Orleans timers keep running on real time
         await using var cluster = await StartAsync(StorageKind.Sqlite, o => o.ConfigureServices += s => s.AddSingleton<TimeProvider>(clock));
         var task = await DispatchAsync(cluster, "t-keep");
         await task.AppendEventsAsync("n1", [Events.Started(1), Events.Out(2, "done\n"), Events.Exited(3, 0)]);

@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 
 namespace CortexHub.Silo.Tests;
 
@@ -82,6 +85,71 @@ public sealed class SiloProcessTests : IDisposable
 
         // The OS released the dead process's file lock, and the stale cluster row was declared dead at once.
         Assert.Contains("declared dead", next.Output);
+    }
+
+    [Fact]
+    public async Task Silo_EmbeddedKilledWithSigkill_RestartKeepsGrainStateAndReminders()
+    {
+        const string adminKey = "chk.admin.k1.first-admin-secret";
+        var environment = new Dictionary<string, string?> { ["CortexHub__Api__AdminKey"] = adminKey };
+        var port = FreePorts.Next();
+        string aliceKey;
+        await using (var crashed = SiloProcess.Start(_workDir, environment, Ports(port)))
+        {
+            await crashed.WaitForOutputAsync("Now listening on", StartTimeout);
+            using var admin = Client(port, adminKey);
+            var created = await admin.PostAsJsonAsync("/api/v1/users", new { id = "alice", name = "Alice" });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            aliceKey = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString()!;
+            crashed.KillHard();
+            await crashed.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        // What Orleans wrote through our schema is on disk: the users' state and the reaper's reminder.
+        var database = Path.Combine(_workDir, "data", "cortexhub.db");
+        Assert.Equal(2L, await SqliteScalarAsync(database, "SELECT count(*) FROM orleans_state WHERE grain_type = 'user' AND payload IS NOT NULL"));
+        Assert.Equal(1L, await SqliteScalarAsync(database, "SELECT count(*) FROM orleans_reminder WHERE grain_id LIKE 'pool-reaper/%'"));
+
+        await using var next = SiloProcess.Start(_workDir, environment, Ports(port));
+        await next.WaitForOutputAsync("Now listening on", StartTimeout);
+        using var alice = Client(port, aliceKey);
+        var me = await alice.GetFromJsonAsync<JsonElement>("/api/v1/me");
+        Assert.Equal("Alice", me.GetProperty("name").GetString());
+        Assert.DoesNotContain("created the admin user", next.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Silo_DatabaseFromANewerVersion_ExitsWithCode4NamingTheMigration()
+    {
+        await using (var first = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(FreePorts.Next())))
+        {
+            await first.WaitForOutputAsync("Now listening on", StartTimeout);
+            first.Terminate();
+            Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        var database = Path.Combine(_workDir, "data", "cortexhub.db");
+        await SqliteScalarAsync(database, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from_the_future', 0)");
+
+        await using var older = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(FreePorts.Next()));
+        Assert.Equal(4, await older.WaitForExitAsync(StartTimeout));
+        Assert.Contains("migration 99 (from_the_future)", older.Output);
+    }
+
+    private static HttpClient Client(int port, string apiKey)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    private static async Task<object?> SqliteScalarAsync(string database, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
     }
 
     private static string[] Ports(int httpPort) =>

@@ -45,13 +45,17 @@ public static class CortexHubClusterExtensions
         services.AddCortexHubStorage(provider, configuration);
         services.TryAddSingleton<SiloKillSwitch>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<CortexHub.Grains.Storage.LegacyGrainState>();
         services.TryAddSingleton<StorageStartup>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<StorageStartup>());
 
-        var siloPort = options.SiloPort != 0 ? options.SiloPort : FreeTcpPort();
+        if (!options.HostConfiguresEndpoints)
+        {
+            ConfigureEndpoints(silo, configuration, options, provider);
+        }
+
         if (provider == StorageOptions.Sqlite)
         {
-            silo.UseLocalhostClustering(siloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
             silo.AddAdoNetGrainStorage(GrainStorage.Name, o => o.Configure<SqliteDatabase>((storage, db) =>
             {
                 storage.Invariant = SqliteInvariant;
@@ -65,15 +69,6 @@ public static class CortexHubClusterExtensions
         }
         else
         {
-            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
-            silo.Configure<EndpointOptions>(o =>
-            {
-                o.SiloPort = siloPort;
-                o.GatewayPort = options.GatewayPort;
-                o.AdvertisedIPAddress = AdvertisedAddress(configuration);
-                o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, siloPort);
-                o.GatewayListeningEndpoint = options.GatewayPort == 0 ? null : new IPEndPoint(IPAddress.Any, options.GatewayPort);
-            });
             silo.UseAdoNetClustering(o => o.Configure<PostgresDatabase>((clustering, db) =>
             {
                 clustering.Invariant = PostgresInvariant;
@@ -108,6 +103,27 @@ public static class CortexHubClusterExtensions
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
         silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = options.MinimumReminderPeriod);
         return silo;
+    }
+
+    private static void ConfigureEndpoints(ISiloBuilder silo, IConfiguration configuration, OrleansSiloOptions options, string provider)
+    {
+        var siloPort = options.SiloPort != 0 ? options.SiloPort : FreeTcpPort();
+        if (provider == StorageOptions.Sqlite)
+        {
+            // One silo: it is its own primary; nothing else needs to find it.
+            silo.UseLocalhostClustering(siloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            return;
+        }
+
+        silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.SiloPort = siloPort;
+            o.GatewayPort = options.GatewayPort;
+            o.AdvertisedIPAddress = AdvertisedAddress(configuration);
+            o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, siloPort);
+            o.GatewayListeningEndpoint = options.GatewayPort == 0 ? null : new IPEndPoint(IPAddress.Any, options.GatewayPort);
+        });
     }
 
     /// <summary>The address other silos reach this one at: <c>CortexHub:Silo:AdvertisedAddress</c> (an IP or a host name), else this host's first IPv4 address.</summary>

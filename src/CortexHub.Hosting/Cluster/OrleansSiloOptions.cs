@@ -12,8 +12,8 @@ public sealed class OrleansSiloOptions
     public const string DefaultServiceId = "cortexhub";
     public static readonly TimeSpan DefaultResponseTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan DefaultProbeTimeout = TimeSpan.FromSeconds(1);
-    public const int DefaultMissedProbesLimit = 2;
-    public const int DefaultVotesForDeathDeclaration = 1;
+    public const int DefaultMissedProbesLimit = 3;
+    public const int DefaultVotesForDeathDeclaration = 2;
     public static readonly TimeSpan DefaultTableRefreshTimeout = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan DefaultIAmAlivePublishTimeout = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan DefaultDeathVoteExpiration = TimeSpan.FromSeconds(10);
@@ -31,6 +31,12 @@ public sealed class OrleansSiloOptions
     /// </summary>
     public int SiloPort { get; set; }
 
+    /// <summary>
+    /// True when the host configures the silo's endpoints and cluster ids itself (and, for SQLite, its
+    /// membership): Orleans' TestingHost does. Default false.
+    /// </summary>
+    public bool HostConfiguresEndpoints { get; set; }
+
     /// <summary>Port for external Orleans clients; 0 (the default) runs no gateway (the hub's own APIs call grains in-process).</summary>
     public int GatewayPort { get; set; }
 
@@ -43,10 +49,13 @@ public sealed class OrleansSiloOptions
     /// <summary>How long a silo waits for a probe answer before counting it missed. Default 1 second (Orleans: 5).</summary>
     public TimeSpan ProbeTimeout { get; set; } = DefaultProbeTimeout;
 
-    /// <summary>Missed probes before a silo suspects another. Default 2 (Orleans: 3).</summary>
+    /// <summary>Missed probes before a silo suspects another. Default 3 (as Orleans).</summary>
     public int MissedProbesLimit { get; set; } = DefaultMissedProbesLimit;
 
-    /// <summary>Suspicions needed to declare a silo dead. Default 1 (Orleans: 2); raise it for clusters of five or more.</summary>
+    /// <summary>
+    /// Suspicions needed to declare a silo dead (fewer when fewer silos are left to vote). Default 2
+    /// (as Orleans): with 1, one starved silo's view can kill a healthy one (seen on a loaded 2-core machine).
+    /// </summary>
     public int VotesForDeathDeclaration { get; set; } = DefaultVotesForDeathDeclaration;
 
     /// <summary>How often each silo re-reads the membership table. Default 2 seconds (Orleans: 60).</summary>

@@ -35,6 +35,23 @@ public static partial class EmbeddedSql
         return migrations;
     }
 
+    /// <summary>
+    /// Refuses a database migrated past what this binary knows (a newer CortexHub wrote it): running
+    /// old code on a newer schema could corrupt it. An older schema is simply migrated forward.
+    /// </summary>
+    /// <exception cref="StorageSchemaException">A migration this binary does not have was applied.</exception>
+    public static void ThrowIfNewer(IReadOnlyDictionary<int, string> applied, IReadOnlyList<SqlMigration> known, string where)
+    {
+        var latest = known.Count == 0 ? 0 : known[^1].Version;
+        var newer = applied.Where(m => m.Key > latest).OrderBy(m => m.Key).ToList();
+        if (newer.Count > 0)
+        {
+            var (version, name) = (newer[^1].Key, newer[^1].Value);
+            throw new StorageSchemaException(
+                $"{where} is at migration {version} ({name}), newer than this binary's last, {latest} ({known[^1].Name}): it was written by a newer CortexHub. Run that version (or newer), or restore a backup taken before the upgrade.");
+        }
+    }
+
     /// <summary>Every named query of every embedded <c>Queries/*.sql</c> file.</summary>
     public static IReadOnlyDictionary<string, string> LoadQueries(Assembly assembly)
     {
