@@ -36,7 +36,6 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<TaskDirectory>();
         services.TryAddSingleton<INodeOutboxStore, RelationalNodeOutboxStore>();
         services.TryAddSingleton<INodeDirectoryStore, RelationalNodeDirectoryStore>();
-        services.TryAddSingleton<LegacyGrainState>();
         services.TryAddSingleton<NodeHeartbeats>();
         services.TryAddSingleton<NodeRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeHeartbeats>());
@@ -52,6 +51,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PoolDispatcher>());
         services.TryAddSingleton<PoolReaper>();
         services.AddHostedService<PoolReaperStarter>();
+        services.AddGrain<PoolShardGrain>();
+        services.AddGrain<NodeGrain>();
         services.AddGrain<TaskGrain>();
         return services;
     }

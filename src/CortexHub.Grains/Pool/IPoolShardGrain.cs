@@ -1,5 +1,3 @@
-using Orleans;
-
 namespace CortexHub.Grains.Pool;
 
 /// <summary>
@@ -8,19 +6,14 @@ namespace CortexHub.Grains.Pool;
 /// in one statement so priority order is global (see <see cref="PoolDispatcher"/>), and lease
 /// outcomes are group-committed per silo (see <see cref="PoolOutcomes"/>).
 /// </summary>
-[Alias("cortexhub.IPoolShardGrain")]
-public interface IPoolShardGrain : IGrainWithStringKey
+public interface IPoolShardGrain : IGrain
 {
-    [Alias("Submit")]
     Task<PoolSubmitResult> SubmitAsync(string itemId, PoolSubmitRequest request);
 
     /// <summary>Cancels an available or claimed item (a running task is asked to stop).</summary>
-    [Alias("Cancel")]
     Task<PoolItem?> CancelAsync(string itemId, string reason);
 
-    [Alias("Requeue")]
     Task<PoolItem?> RequeueAsync(string itemId);
 
-    [Alias("Delete")]
     Task<bool> DeleteAsync(string itemId);
 }
