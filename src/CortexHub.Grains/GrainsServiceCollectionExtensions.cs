@@ -36,6 +36,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<TaskDirectory>();
         services.TryAddSingleton<INodeOutboxStore, RelationalNodeOutboxStore>();
         services.TryAddSingleton<INodeDirectoryStore, RelationalNodeDirectoryStore>();
+        services.TryAddSingleton<LegacyGrainState>();
         services.TryAddSingleton<NodeHeartbeats>();
         services.TryAddSingleton<NodeRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeHeartbeats>());

@@ -15,26 +15,10 @@ public sealed partial class PostgresStorageBackend(PostgresDatabase database, Po
 
     public bool IsSingleSilo => false;
 
-    private readonly SemaphoreSlim _startGate = new(1, 1);
-    private bool _started;
+    private readonly StartOnce _start = new();
 
     /// <summary>Migrates and starts listening once; later calls (the Orleans silo's and the host's) return at once.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await _startGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_started)
-            {
-                await StartOnceAsync(cancellationToken);
-                _started = true;
-            }
-        }
-        finally
-        {
-            _startGate.Release();
-        }
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => _start.RunAsync(StartOnceAsync, cancellationToken);
 
     private async Task StartOnceAsync(CancellationToken cancellationToken)
     {
@@ -100,7 +84,7 @@ public sealed partial class PostgresStorageBackend(PostgresDatabase database, Po
 
     private async Task VerifyOrleansQueriesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var present = new HashSet<string>(StringComparer.Ordinal);
+        var present = new List<string>();
         await using var read = new NpgsqlCommand("SELECT QueryKey FROM OrleansQuery", connection);
         await using var reader = await read.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -108,12 +92,7 @@ public sealed partial class PostgresStorageBackend(PostgresDatabase database, Po
             present.Add(reader.GetString(0));
         }
 
-        var missing = OrleansQueryKeys.Where(k => !present.Contains(k)).ToList();
-        if (missing.Count > 0)
-        {
-            throw new StorageSchemaException(
-                $"Schema {database.Schema} lacks Orleans statements {string.Join(", ", missing)} in OrleansQuery (migration 6, 'orleans', writes them); the table was changed outside CortexHub's migrations.");
-        }
+        EmbeddedSql.ThrowIfMissingOrleansQueries(present, OrleansQueryKeys, $"Schema {database.Schema}");
     }
 
     private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

@@ -17,26 +17,10 @@ public sealed partial class SqliteStorageBackend(SqliteDatabase database, ILogge
 
     public bool IsSingleSilo => true;
 
-    private readonly SemaphoreSlim _startGate = new(1, 1);
-    private bool _started;
+    private readonly StartOnce _start = new();
 
     /// <summary>Locks and migrates once; later calls (the Orleans silo's and the host's) return at once.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await _startGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_started)
-            {
-                await StartOnceAsync(cancellationToken);
-                _started = true;
-            }
-        }
-        finally
-        {
-            _startGate.Release();
-        }
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => _start.RunAsync(StartOnceAsync, cancellationToken);
 
     private async Task StartOnceAsync(CancellationToken cancellationToken)
     {
@@ -109,7 +93,7 @@ public sealed partial class SqliteStorageBackend(SqliteDatabase database, ILogge
 
     private async Task VerifyOrleansQueriesAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        var present = new HashSet<string>(StringComparer.Ordinal);
+        var present = new List<string>();
         await using var read = connection.CreateCommand();
         read.CommandText = "SELECT QueryKey FROM OrleansQuery;";
         await using var reader = await read.ExecuteReaderAsync(cancellationToken);
@@ -118,12 +102,7 @@ public sealed partial class SqliteStorageBackend(SqliteDatabase database, ILogge
             present.Add(reader.GetString(0));
         }
 
-        var missing = OrleansQueryKeys.Where(k => !present.Contains(k)).ToList();
-        if (missing.Count > 0)
-        {
-            throw new StorageSchemaException(
-                $"{database.Path} lacks Orleans statements {string.Join(", ", missing)} in OrleansQuery (migration 6, 'orleans', writes them); the table was changed outside CortexHub's migrations.");
-        }
+        EmbeddedSql.ThrowIfMissingOrleansQueries(present, OrleansQueryKeys, database.Path);
     }
 
     private static async Task<int> Execute(SqliteConnection connection, string sql, CancellationToken cancellationToken)

@@ -136,6 +136,23 @@ public sealed class SiloProcessTests : IDisposable
         Assert.Contains("migration 99 (from_the_future)", older.Output);
     }
 
+    [Fact]
+    public async Task Silo_OrleansStatementRemovedFromTheDatabase_ExitsWithCode4NamingIt()
+    {
+        await using (var first = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(FreePorts.Next())))
+        {
+            await first.WaitForOutputAsync("Now listening on", StartTimeout);
+            first.Terminate();
+            Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        await SqliteScalarAsync(Path.Combine(_workDir, "data", "cortexhub.db"), "DELETE FROM OrleansQuery WHERE QueryKey = 'WriteToStorageKey'");
+
+        await using var broken = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(FreePorts.Next()));
+        Assert.Equal(4, await broken.WaitForExitAsync(StartTimeout));
+        Assert.Contains("lacks Orleans statements WriteToStorageKey", broken.Output);
+    }
+
     private static HttpClient Client(int port, string apiKey)
     {
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };

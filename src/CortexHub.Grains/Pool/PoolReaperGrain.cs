@@ -30,6 +30,7 @@ public sealed partial class PoolReaperGrain(
     {
         var interval = options.Value.ReaperInterval;
         this.RegisterGrainTimer(SweepAsync, new GrainTimerCreationOptions(interval, interval) { KeepAlive = true });
+        LogStarted(silo.SiloAddress.ToString(), interval);
         return Task.CompletedTask;
     }
 
@@ -58,6 +59,9 @@ public sealed partial class PoolReaperGrain(
             LogSweepFailed(ex, CortexHub.Runtime.ErrorId.New()); // the next tick tries again
         }
     }
+
+    [LoggerMessage(4406, LogLevel.Information, "Pool reaper started on silo {Silo}, sweeping every {Interval}")]
+    private partial void LogStarted(string silo, TimeSpan interval);
 
     [LoggerMessage(4404, LogLevel.Warning, "Pool reaper sweep failed (error id {ErrorId}); retrying next interval")]
     private partial void LogSweepFailed(Exception exception, string errorId);

@@ -1,4 +1,5 @@
 using CortexHub.Grains.Nodes;
+using CortexHub.Grains.Storage;
 using Orleans;
 using Orleans.Runtime;
 
@@ -11,9 +12,19 @@ namespace CortexHub.Grains.Users;
 [Orleans.GrainType("user")]
 public sealed class UserGrain(
     [PersistentState("user", GrainStorage.Name)] IPersistentState<UserState> user,
+    LegacyGrainState legacy,
     TimeProvider time) : Grain, IUserGrain
 {
     private string UserId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!user.RecordExists && await legacy.ReadAsync<UserState>("user", UserId, cancellationToken) is { } saved)
+        {
+            user.State = saved; // created by an earlier CortexHub: its keys keep working
+            await user.WriteStateAsync();
+        }
+    }
 
     public async Task<string> CreateAsync(string name, UserRole role, string? presetKey = null)
     {

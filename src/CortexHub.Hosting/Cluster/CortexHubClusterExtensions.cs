@@ -46,6 +46,7 @@ public static class CortexHubClusterExtensions
         services.TryAddSingleton<SiloKillSwitch>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CortexHub.Grains.Storage.LegacyGrainState>();
+        services.TryAddSingleton<CortexHub.Grains.Storage.LegacyGrainState>();
         services.TryAddSingleton<StorageStartup>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<StorageStartup>());
 

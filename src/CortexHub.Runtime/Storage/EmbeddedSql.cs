@@ -52,6 +52,21 @@ public static partial class EmbeddedSql
         }
     }
 
+    /// <summary>
+    /// Orleans' ADO.NET providers load their statements by key from <c>OrleansQuery</c> at start; a
+    /// missing one otherwise surfaces later as an unrelated-looking failure.
+    /// </summary>
+    /// <exception cref="StorageSchemaException">A required key is missing.</exception>
+    public static void ThrowIfMissingOrleansQueries(IEnumerable<string> present, IReadOnlyList<string> required, string where)
+    {
+        var missing = required.Except(present, StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            throw new StorageSchemaException(
+                $"{where} lacks Orleans statements {string.Join(", ", missing)} in OrleansQuery (migration 6, 'orleans', writes them); the table was changed outside CortexHub's migrations.");
+        }
+    }
+
     /// <summary>Every named query of every embedded <c>Queries/*.sql</c> file.</summary>
     public static IReadOnlyDictionary<string, string> LoadQueries(Assembly assembly)
     {
