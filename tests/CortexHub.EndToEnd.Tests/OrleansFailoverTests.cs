@@ -21,7 +21,7 @@ public sealed class OrleansFailoverTests(ITestOutputHelper output)
             ConnectionString = storage.ConnectionString!,
             Schema = storage.Schema!,
             Nginx = false,
-            Environment = ProcessClusterOptions.FastFailover(),
+            Environment = new(ProcessClusterOptions.FastFailover()) { ["Logging__LogLevel__CortexHub.Grains.Pool.PoolReaperGrain"] = "Information" },
         });
 
         // The reaper's host: the latest start logged (lines begin with the time of day), once

@@ -91,7 +91,8 @@ public sealed class PoolDispatchTests(ITestOutputHelper output)
         var nodes = await StartWorkersAsync(cluster, 50);
         var ids = await SubmitAsync(cluster, 10_000);
 
-        await WaitForFinishedAsync(cluster, ids.Count, TimeSpan.FromMinutes(4));
+        // 1.7 min alone here; CI runs it beside another test project on the same 2 cores.
+        await WaitForFinishedAsync(cluster, ids.Count, TimeSpan.FromMinutes(8));
         await StopAsync(nodes);
 
         var items = await AllItemsAsync(cluster);
