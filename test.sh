@@ -62,7 +62,7 @@ shared_buffers = 256MB
 CONF
   runas "$pg_bin/pg_ctl" -D "$pg_root/data" -w -l "$pg_root/server.log" \
     -o "-p $port -k $pg_root/socket -c listen_addresses=127.0.0.1" start >/dev/null
-  export CORTEXHUB_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Timeout=5;Command Timeout=60"
+  export CORTEXHUB_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Timeout=30;Command Timeout=60"
   log "throwaway PostgreSQL on 127.0.0.1:$port"
 fi
 
@@ -73,8 +73,10 @@ fi
 
 # --- 3. Build and test ------------------------------------------------------------------
 dotnet build CortexHub.sln -c Release -nologo -v quiet -clp:ErrorsOnly
-# Each test project runs in its own process with its own results folder (two at a time on
-# this 2-core machine); its console output is printed when it ends.
+# Each test project runs in its own process with its own results folder, one after another:
+# with an Orleans silo in every test silo, two projects at once starved this 2-core machine
+# (silos missing their start deadlines, PostgreSQL connections timing out). Its console output
+# is printed when it ends.
 status=0
 projects=$(ls tests/*/*.Tests.csproj)
 run_one() {
@@ -83,7 +85,7 @@ run_one() {
     --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=true > "$results/$name.log" 2>&1
 }
 export -f run_one; export results
-printf '%s\n' $projects | xargs -P 2 -I{} bash -c 'run_one {}' || status=$?
+printf '%s\n' $projects | xargs -P 1 -I{} bash -c 'run_one {}' || status=$?
 for log in "$results"/*.log; do cat "$log"; done
 
 # --- 4. One summary line from the TRX files ---------------------------------------------

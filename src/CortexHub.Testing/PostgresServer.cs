@@ -33,7 +33,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public bool IsRunning { get; private set; }
 
     /// <summary>Connection string for the superuser on database <c>postgres</c>.</summary>
-    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Timeout=5;Command Timeout=30";
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Timeout=30;Command Timeout=30";
 
     /// <summary>Finds the PostgreSQL binaries or explains how to install them.</summary>
     public static string FindBinaries()

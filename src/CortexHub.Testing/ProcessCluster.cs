@@ -116,7 +116,8 @@ public sealed class ProcessCluster : IAsyncDisposable
         var process = SiloProcess.Start(_workDirectory, environment,
             "--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={http}", $"--CortexHub:Endpoints:GrpcPort={grpc}");
         _processes[silo] = process;
-        await WaitReadyAsync(silo, process, TimeSpan.FromSeconds(60));
+        // Generous: a silo joining an Orleans cluster on a starved 2-core machine can take a minute.
+        await WaitReadyAsync(silo, process, TimeSpan.FromSeconds(180));
     }
 
     /// <summary>SIGKILL: the silo process dies at once.</summary>
