@@ -121,12 +121,7 @@ public sealed class SiloProcessTests : IDisposable
     [Fact]
     public async Task Silo_DatabaseFromANewerVersion_ExitsWithCode4NamingTheMigration()
     {
-        await using (var first = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(FreePorts.Next())))
-        {
-            await first.WaitForOutputAsync("Now listening on", StartTimeout);
-            first.Terminate();
-            Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        }
+        await CreateDataOnceAsync();
 
         var database = Path.Combine(_workDir, "data", "cortexhub.db");
         await SqliteScalarAsync(database, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from_the_future', 0)");
@@ -139,18 +134,22 @@ public sealed class SiloProcessTests : IDisposable
     [Fact]
     public async Task Silo_OrleansStatementRemovedFromTheDatabase_ExitsWithCode4NamingIt()
     {
-        await using (var first = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(FreePorts.Next())))
-        {
-            await first.WaitForOutputAsync("Now listening on", StartTimeout);
-            first.Terminate();
-            Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        }
+        await CreateDataOnceAsync();
 
         await SqliteScalarAsync(Path.Combine(_workDir, "data", "cortexhub.db"), "DELETE FROM OrleansQuery WHERE QueryKey = 'WriteToStorageKey'");
 
         await using var broken = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(FreePorts.Next()));
         Assert.Equal(4, await broken.WaitForExitAsync(StartTimeout));
         Assert.Contains("lacks Orleans statements WriteToStorageKey", broken.Output);
+    }
+
+    /// <summary>Runs a silo until it listens, then stops it: the data folder holds a migrated database.</summary>
+    private async Task CreateDataOnceAsync()
+    {
+        await using var first = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(FreePorts.Next()));
+        await first.WaitForOutputAsync("Now listening on", StartTimeout);
+        first.Terminate();
+        Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 
     private static HttpClient Client(int port, string apiKey)
