@@ -13,7 +13,7 @@ public interface IPoolReaperGrain : IGrainWithStringKey
     [Alias("Start")]
     Task StartAsync();
 
-    /// <summary>Where the reaper runs and how many sweeps it has done there.</summary>
+    /// <summary>Where the reaper runs and how many sweeps that silo has done.</summary>
     [Alias("GetStatus")]
     Task<PoolReaperStatus> GetStatusAsync();
 }

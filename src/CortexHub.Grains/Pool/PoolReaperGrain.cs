@@ -24,8 +24,6 @@ public sealed partial class PoolReaperGrain(
     /// <summary>The reminder's period: after a crash the reaper is back within about this long (plus failure detection).</summary>
     public static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromSeconds(2);
 
-    private int _sweeps;
-
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var interval = options.Value.ReaperInterval;
@@ -42,7 +40,7 @@ public sealed partial class PoolReaperGrain(
 
     public async Task StartAsync() => await this.RegisterOrUpdateReminder(KeepAliveReminder, KeepAlivePeriod, KeepAlivePeriod);
 
-    public Task<PoolReaperStatus> GetStatusAsync() => Task.FromResult(new PoolReaperStatus(silo.SiloAddress.ToString(), _sweeps));
+    public Task<PoolReaperStatus> GetStatusAsync() => Task.FromResult(new PoolReaperStatus(silo.SiloAddress.ToString(), reaper.Sweeps));
 
     // Activation is all a tick is for.
     public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
@@ -52,7 +50,6 @@ public sealed partial class PoolReaperGrain(
         try
         {
             await reaper.SweepAsync(cancellationToken);
-            _sweeps++;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
