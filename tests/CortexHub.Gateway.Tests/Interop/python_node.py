@@ -66,21 +66,30 @@ def run(stub, node_id, token):
     return 1
 
 
-def expect_status(call):
+def expect_status(call, first):
+    """Runs call(q) with a request queue holding first; the queue is always ended afterwards, because
+    gRPC's request-consuming thread would otherwise wait on it forever and keep the process alive."""
+    q = queue.Queue()
+    q.put(first)
     try:
-        call()
+        call(q)
     except grpc.RpcError as error:
-        print("status=%s detail=%s" % (error.code().name, error.details()))
+        print("status=%s detail=%s" % (error.code().name, error.details()), flush=True)
         return 0
+    finally:
+        q.put(None)
     print("status=OK")
     return 1
 
 
 def main():
     address, node_id, token, mode = sys.argv[1:5]
-    channel = grpc.insecure_channel(address, options=[("grpc.enable_http_proxy", 0),
-                                                      ("grpc.max_send_message_length", 64 * 1024 * 1024)])
-    stub = rpc.NodeLinkStub(channel)
+    with grpc.insecure_channel(address, options=[("grpc.enable_http_proxy", 0),
+                                                 ("grpc.max_send_message_length", 64 * 1024 * 1024)]) as channel:
+        return run_mode(rpc.NodeLinkStub(channel), node_id, token, mode)
+
+
+def run_mode(stub, node_id, token, mode):
     if mode == "run":
         return run(stub, node_id, token)
     if mode == "info":
@@ -88,25 +97,21 @@ def main():
         print("ok info protocol=%s silo=%s" % (info.protocol, info.silo_id))
         return 0
     if mode == "badtoken":
-        return expect_status(lambda: next(stub.Connect(iter([hello(node_id, token)]), timeout=10)))
+        return expect_status(lambda q: next(stub.Connect(outgoing(q), timeout=10)), hello(node_id, token))
     if mode == "oversize":
-        def call():
-            q = queue.Queue()
-            q.put(hello(node_id, token))
+        def call(q):
             responses = stub.Connect(outgoing(q), timeout=20)
             next(responses)  # welcome
             q.put(pb.NodeMessage(terminal=pb.TerminalOutput(data=b"x" * (5 * 1024 * 1024))))
             for _ in responses:
                 pass
-        return expect_status(call)
+        return expect_status(call, hello(node_id, token))
     if mode == "deadline":
-        def call():
-            q = queue.Queue()
-            q.put(hello(node_id, token))
+        def call(q):
             responses = stub.Connect(outgoing(q), timeout=1.0)
             for _ in responses:
                 pass
-        return expect_status(call)
+        return expect_status(call, hello(node_id, token))
     print("unknown mode " + mode)
     return 2
 
