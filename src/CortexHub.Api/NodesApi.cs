@@ -31,11 +31,11 @@ internal static class NodesApi
         nodes.MapGet("/{id}/terminal", TerminalAsync);
     }
 
-    private static async Task<Results<Ok<NodeSnapshot>, ProblemHttpResult>> GetAsync(string id, HttpContext http, IGrainFactory grains) =>
+    private static async Task<Results<Ok<NodeSnapshot>, ProblemHttpResult>> GetAsync(string id, HttpContext http, Orleans.IGrainFactory grains) =>
         await FindAsync(grains, http, id) is { } node ? TypedResults.Ok(node) : ApiProblem.NotFound($"Node '{id}'");
 
     private static async Task<Results<Created<ProvisionedNode>, ValidationProblem, ProblemHttpResult>> ProvisionAsync(
-        ProvisionNodeRequest request, HttpContext http, IGrainFactory grains, ProvisioningScript scripts)
+        ProvisionNodeRequest request, HttpContext http, Orleans.IGrainFactory grains, ProvisioningScript scripts)
     {
         var caller = ApiCaller.From(http);
         var errors = new Dictionary<string, string[]>();
@@ -71,7 +71,7 @@ internal static class NodesApi
             new ProvisionedNode(snapshot, token, script, scripts.AgentCommand(http.Request, snapshot.NodeId, snapshot.Labels)));
     }
 
-    private static async Task<Results<Ok<NodeToken>, ProblemHttpResult>> RotateTokenAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<NodeToken>, ProblemHttpResult>> RotateTokenAsync(string id, HttpContext http, Orleans.IGrainFactory grains)
     {
         if (await FindAsync(grains, http, id) is null)
         {
@@ -81,7 +81,7 @@ internal static class NodesApi
         return TypedResults.Ok(new NodeToken(id, await grains.GetGrain<INodeGrain>(id).RotateTokenAsync()));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeTokenAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeTokenAsync(string id, HttpContext http, Orleans.IGrainFactory grains)
     {
         if (await FindAsync(grains, http, id) is null)
         {
@@ -93,7 +93,7 @@ internal static class NodesApi
     }
 
     private static async Task<Results<Ok<TerminalView>, ContentHttpResult, ProblemHttpResult>> TerminalAsync(
-        string id, string? format, HttpContext http, IGrainFactory grains)
+        string id, string? format, HttpContext http, Orleans.IGrainFactory grains)
     {
         if (await FindAsync(grains, http, id) is null)
         {
@@ -110,11 +110,11 @@ internal static class NodesApi
     }
 
     /// <summary>True if the caller may dispatch to the node (it exists and is theirs, or the caller is an admin).</summary>
-    internal static async Task<bool> CanDispatchToAsync(IGrainFactory grains, HttpContext http, string id) =>
+    internal static async Task<bool> CanDispatchToAsync(Orleans.IGrainFactory grains, HttpContext http, string id) =>
         IsNodeId(id) && await grains.GetGrain<INodeGrain>(id).GetOwnerAsync() is { } owner && ApiCaller.From(http).Owns(owner);
 
     /// <summary>The node if it exists and the caller may see it (another user's node is "not found", not "forbidden").</summary>
-    internal static async Task<NodeSnapshot?> FindAsync(IGrainFactory grains, HttpContext http, string id)
+    internal static async Task<NodeSnapshot?> FindAsync(Orleans.IGrainFactory grains, HttpContext http, string id)
     {
         if (!IsNodeId(id))
         {

@@ -37,7 +37,7 @@ internal static class TasksApi
     }
 
     private static async Task<Results<Created<TaskSnapshot>, ValidationProblem, ProblemHttpResult>> DispatchAsync(
-        DispatchRequest request, HttpContext http, IGrainFactory grains)
+        DispatchRequest request, HttpContext http, IGrainFactory grains, Orleans.IGrainFactory cluster)
     {
         var caller = ApiCaller.From(http);
         var id = string.IsNullOrWhiteSpace(request.Id) ? "t-" + Guid.CreateVersion7().ToString("N") : request.Id;
@@ -78,7 +78,7 @@ internal static class TasksApi
         }
 
         // Dispatching to someone else's node looks the same as to a missing one.
-        if (!await NodesApi.CanDispatchToAsync(grains, http, request.NodeId!))
+        if (!await NodesApi.CanDispatchToAsync(cluster, http, request.NodeId!))
         {
             return ApiProblem.Validation(new Dictionary<string, string[]> { ["nodeId"] = [$"No node '{request.NodeId}' you can dispatch to."] });
         }

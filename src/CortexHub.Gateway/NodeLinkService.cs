@@ -16,6 +16,7 @@ namespace CortexHub.Gateway;
 /// <summary>cortexhub.v1.NodeLink: authenticates each node stream and hands it to a <see cref="NodeSession"/>.</summary>
 internal sealed class NodeLinkService(
     IGrainFactory grains,
+    Orleans.IGrainFactory cluster,
     INodeOutboxStore outbox,
     IClusterNotifier notifier,
     NodeSessionRegistry registry,
@@ -37,13 +38,13 @@ internal sealed class NodeLinkService(
     {
         var hello = await ReadHelloAsync(reader, context);
         var token = hello.Token.Length > 0 ? hello.Token : BearerToken(context);
-        if (!await grains.GetGrain<INodeGrain>(hello.NodeId).AuthenticateAsync(token))
+        if (!await cluster.GetGrain<INodeGrain>(hello.NodeId).AuthenticateAsync(token))
         {
             // One message for unknown node and wrong token alike: do not reveal which node ids exist.
             throw new GrpcStatusException(StatusCode.Unauthenticated, "Unknown node id or invalid token.");
         }
 
-        var session = new NodeSession(hello.NodeId, grains, outbox, dispatcher, options.Value, time, logger, context.CancellationToken);
+        var session = new NodeSession(hello.NodeId, grains, cluster, outbox, dispatcher, options.Value, time, logger, context.CancellationToken);
         registry.Register(session);
         try
         {

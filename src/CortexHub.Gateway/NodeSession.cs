@@ -43,11 +43,11 @@ internal sealed partial class NodeSession
     /// <summary>Most pool items one node may run at once.</summary>
     public const int MaxPoolSlots = 1024;
 
-    public NodeSession(string nodeId, IGrainFactory grains, INodeOutboxStore outbox, PoolDispatcher pool, GatewayOptions options, TimeProvider time, ILogger logger, CancellationToken callToken)
+    public NodeSession(string nodeId, IGrainFactory grains, Orleans.IGrainFactory cluster, INodeOutboxStore outbox, PoolDispatcher pool, GatewayOptions options, TimeProvider time, ILogger logger, CancellationToken callToken)
     {
         NodeId = nodeId;
         _grains = grains;
-        Node = grains.GetGrain<INodeGrain>(nodeId); // one reference for the stream's life, not one per message
+        Node = cluster.GetGrain<INodeGrain>(nodeId); // one reference for the stream's life, not one per message
         _outbox = outbox;
         _pool = pool;
         _options = options;

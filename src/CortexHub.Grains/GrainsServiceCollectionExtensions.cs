@@ -52,8 +52,6 @@ public static class GrainsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PoolDispatcher>());
         services.TryAddSingleton<PoolReaper>();
         services.AddHostedService<PoolReaperStarter>();
-        services.AddGrain<PoolShardGrain>();
-        services.AddGrain<NodeGrain>();
         services.AddGrain<TaskGrain>();
         return services;
     }

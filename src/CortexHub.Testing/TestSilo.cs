@@ -23,6 +23,18 @@ public sealed class TestSilo
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>
+    /// A grain reference through this silo, whichever runtime the grain runs on while the move to
+    /// Orleans lasts: Orleans grains (string-keyed) through <see cref="Cluster"/>, the rest through the
+    /// home-made runtime's <see cref="Grains"/>.
+    /// </summary>
+    public TGrain GetGrain<TGrain>(string key) where TGrain : class =>
+        typeof(Orleans.IGrainWithStringKey).IsAssignableFrom(typeof(TGrain))
+            ? (TGrain)Cluster.GetGrain(typeof(TGrain), key)
+            : (TGrain)HomeMadeGetGrain.MakeGenericMethod(typeof(TGrain)).Invoke(Grains, [key])!;
+
+    private static readonly System.Reflection.MethodInfo HomeMadeGetGrain = typeof(IGrainFactory).GetMethod(nameof(IGrainFactory.GetGrain))!;
+
     /// <summary>This silo's Orleans address (as grains report where they run).</summary>
     public string OrleansSilo => Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToString();
 

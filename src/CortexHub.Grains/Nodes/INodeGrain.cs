@@ -1,41 +1,55 @@
+using Orleans;
+
 namespace CortexHub.Grains.Nodes;
 
 /// <summary>One node: registration, authentication, its live connection and terminal history. Key: node id.</summary>
-public interface INodeGrain : IGrain
+[Alias("cortexhub.INodeGrain")]
+public interface INodeGrain : IGrainWithStringKey
 {
     /// <summary>Registers the node and returns its token (the only time it is shown).</summary>
     /// <exception cref="InvalidOperationException">The node is already provisioned.</exception>
+    [Alias("Provision")]
     Task<string> ProvisionAsync(NodeProvisionRequest request);
 
     /// <summary>Replaces the token; the old one stops working at once and the node's open stream is closed.</summary>
+    [Alias("RotateToken")]
     Task<string> RotateTokenAsync();
 
     /// <summary>Removes the token: the node cannot connect until a new one is issued (rotate); its open stream is closed.</summary>
+    [Alias("RevokeToken")]
     Task RevokeTokenAsync();
 
     /// <summary>True when the node is provisioned and the token matches (constant-time comparison).</summary>
+    [Alias("Authenticate"), Idempotent]
     Task<bool> AuthenticateAsync(string token);
 
     /// <summary>Records a new stream as the node's current one (replacing any older stream); returns the node as it is now.</summary>
+    [Alias("Connect"), Idempotent]
     Task<NodeSnapshot> ConnectAsync(NodeConnectInfo connection);
 
     /// <summary>Refreshes last-seen for the current stream; false when that stream was replaced.</summary>
+    [Alias("Heartbeat"), Idempotent]
     Task<bool> HeartbeatAsync(string connectionId);
 
     /// <summary>Marks the node offline if <paramref name="connectionId"/> is still its current stream.</summary>
+    [Alias("Disconnect"), Idempotent]
     Task DisconnectAsync(string connectionId, bool draining);
 
     /// <summary>Appends terminal output to the node's persisted history (the newest chunks are kept).</summary>
+    [Alias("AppendTerminal")]
     Task AppendTerminalAsync(string connectionId, byte[] data);
 
     /// <summary>The newest terminal chunks, oldest first.</summary>
+    [Alias("GetTerminal"), Idempotent]
     Task<IReadOnlyList<TerminalChunk>> GetTerminalAsync();
 
+    [Alias("Get"), Idempotent]
     Task<NodeSnapshot> GetAsync();
 
     /// <summary>
     /// The node's owner, or null if it is not provisioned. An owner never changes, so an activation
     /// that knows the node answers without a storage round trip (used on every dispatch).
     /// </summary>
+    [Alias("GetOwner"), Idempotent]
     Task<string?> GetOwnerAsync();
 }

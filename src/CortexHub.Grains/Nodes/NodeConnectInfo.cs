@@ -1,10 +1,13 @@
+using Orleans;
+
 namespace CortexHub.Grains.Nodes;
 
 /// <summary>What a gateway reports when a node's stream is authenticated.</summary>
+[GenerateSerializer, Alias("cortexhub.NodeConnectInfo")]
 public sealed record NodeConnectInfo(
-    string SiloId,
-    string ConnectionId,
-    string AgentVersion,
-    string Hostname,
-    IReadOnlyDictionary<string, string> Labels,
-    string Address = "");
+    [property: Id(0)] string SiloId,
+    [property: Id(1)] string ConnectionId,
+    [property: Id(2)] string AgentVersion,
+    [property: Id(3)] string Hostname,
+    [property: Id(4)] IReadOnlyDictionary<string, string> Labels,
+    [property: Id(5)] string Address = "");

@@ -1,28 +1,63 @@
 using CortexHub.Grains.Events;
 using CortexHub.Grains.Storage;
-using CortexHub.Runtime;
 using CortexHub.Runtime.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CortexHub.Grains.Nodes;
 
-[GrainType("node")]
+/// <summary>
+/// One node's registration, connection and terminal history. One activation in the cluster holds
+/// the state, so reads need no refresh; a heartbeat only touches memory (presence is batched per
+/// silo by <see cref="NodeHeartbeats"/>), every other change is written before it is acknowledged.
+/// </summary>
+[Orleans.GrainType("node")]
+[Orleans.Placement.PreferLocalPlacement] // activated where the node's stream is (its first call comes from there)
 public sealed class NodeGrain(
+    [PersistentState("node", GrainStorage.Name)] IPersistentState<NodeState> node,
     ITerminalStore terminal,
     INodeDirectoryStore directory,
     NodeHeartbeats heartbeats,
     EventHub events,
     IClusterNotifier notifier,
+    LegacyGrainState legacy,
     IOptions<NodeOptions> options,
-    ILogger<NodeGrain> logger) : Grain<NodeState>, INodeGrain
+    TimeProvider time,
+    ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!node.RecordExists && await legacy.ReadAsync<NodeState>("node", NodeId, cancellationToken) is { } saved)
+        {
+            // Provisioned by an earlier CortexHub: take its registration over once. Its stream, if
+            // any, belonged to a silo that is gone.
+            State = saved with { Status = saved.Status == NodeStatus.Online ? NodeStatus.Offline : saved.Status, ConnectionId = null, SiloId = null };
+            await node.WriteStateAsync();
+        }
+
+        if (State.Provisioned)
+        {
+            // Repairs a directory row lost to a crash between the state write and the row's.
+            await directory.NodeDirectoryPutAsync(NodeId, State.Name, State.Owner, State.Labels, State.AgentVersion, cancellationToken);
+        }
+    }
+
+    private string NodeId => this.GetPrimaryKeyString();
+
+    private NodeState State
+    {
+        get => node.State;
+        set => node.State = value;
+    }
+
     public async Task<string> ProvisionAsync(NodeProvisionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (State.Provisioned)
         {
-            throw new InvalidOperationException($"Node {GrainKey} is already provisioned; rotate its token instead.");
+            throw new InvalidOperationException($"Node {NodeId} is already provisioned; rotate its token instead.");
         }
 
         var token = NodeTokens.Create();
@@ -31,11 +66,12 @@ public sealed class NodeGrain(
             Provisioned = true,
             Name = request.Name,
             Owner = request.Owner,
-            Labels = request.Labels ?? new Dictionary<string, string>(),
+            Labels = new Dictionary<string, string>(request.Labels ?? new Dictionary<string, string>()),
             TokenHash = NodeTokens.Hash(token),
-            ProvisionedAt = Time.GetUtcNow(),
+            ProvisionedAt = time.GetUtcNow(),
         };
-        await WriteStateAsync();
+        await node.WriteStateAsync();
+        await directory.NodeDirectoryPutAsync(NodeId, State.Name, State.Owner, State.Labels, State.AgentVersion);
         return token;
     }
 
@@ -44,8 +80,8 @@ public sealed class NodeGrain(
         EnsureProvisioned();
         var token = NodeTokens.Create();
         State = State with { TokenHash = NodeTokens.Hash(token) };
-        await WriteStateAsync();
-        await notifier.HintAsync(logger, HubChannels.NodeCredentialsChanged, GrainKey);
+        await node.WriteStateAsync();
+        await notifier.HintAsync(logger, HubChannels.NodeCredentialsChanged, NodeId);
         return token;
     }
 
@@ -53,21 +89,17 @@ public sealed class NodeGrain(
     {
         EnsureProvisioned();
         State = State with { TokenHash = "" };
-        await WriteStateAsync();
-        await notifier.HintAsync(logger, HubChannels.NodeCredentialsChanged, GrainKey);
+        await node.WriteStateAsync();
+        await notifier.HintAsync(logger, HubChannels.NodeCredentialsChanged, NodeId);
     }
 
-    public async Task<bool> AuthenticateAsync(string token)
-    {
-        // A token rotated through another silo's activation must stop working here at once.
-        await RefreshStateAsync();
-        return State.Provisioned && NodeTokens.Matches(token, State.TokenHash);
-    }
+    public Task<bool> AuthenticateAsync(string token) => Task.FromResult(State.Provisioned && NodeTokens.Matches(token, State.TokenHash));
 
     public async Task<NodeSnapshot> ConnectAsync(NodeConnectInfo connection)
     {
         EnsureProvisioned();
-        var now = Time.GetUtcNow();
+        var now = time.GetUtcNow();
+        var listed = (State.Labels, State.AgentVersion);
         State = State with
         {
             Status = NodeStatus.Online,
@@ -76,12 +108,17 @@ public sealed class NodeGrain(
             AgentVersion = connection.AgentVersion,
             Hostname = connection.Hostname,
             Address = connection.Address,
-            Labels = connection.Labels.Count > 0 ? connection.Labels : State.Labels,
+            Labels = connection.Labels.Count > 0 ? new Dictionary<string, string>(connection.Labels) : State.Labels,
             ConnectedAt = now,
             LastSeenAt = now,
         };
-        await WriteStateAsync();
-        await directory.PresenceSetAsync(GrainKey, connection.SiloId, connection.ConnectionId, NodeStatus.Online, now);
+        await node.WriteStateAsync();
+        if (!ReferenceEquals(listed.Labels, State.Labels) || listed.AgentVersion != State.AgentVersion)
+        {
+            await directory.NodeDirectoryPutAsync(NodeId, State.Name, State.Owner, State.Labels, State.AgentVersion);
+        }
+
+        await directory.PresenceSetAsync(NodeId, connection.SiloId, connection.ConnectionId, NodeStatus.Online, now);
         await PublishStatusAsync();
         return Snapshot();
     }
@@ -94,8 +131,8 @@ public sealed class NodeGrain(
         }
 
         // No write per heartbeat: the silo's heartbeat batcher refreshes presence for all its nodes at once.
-        State = State with { LastSeenAt = Time.GetUtcNow() };
-        heartbeats.Beat(GrainKey);
+        State = State with { LastSeenAt = time.GetUtcNow() };
+        heartbeats.Beat(NodeId);
         return Task.FromResult(true);
     }
 
@@ -111,10 +148,10 @@ public sealed class NodeGrain(
             Status = draining ? NodeStatus.Draining : NodeStatus.Offline,
             ConnectionId = null,
             SiloId = null,
-            LastSeenAt = Time.GetUtcNow(),
+            LastSeenAt = time.GetUtcNow(),
         };
-        await WriteStateAsync();
-        await directory.PresenceClearAsync(GrainKey, connectionId, State.Status, Time.GetUtcNow());
+        await node.WriteStateAsync();
+        await directory.PresenceClearAsync(NodeId, connectionId, State.Status, time.GetUtcNow());
         await PublishStatusAsync();
     }
 
@@ -126,17 +163,16 @@ public sealed class NodeGrain(
         }
 
         var sequence = State.TerminalSequence + 1;
-        var now = Time.GetUtcNow();
-        await terminal.TerminalPutAsync(GrainKey, (int)(sequence % options.Value.TerminalChunks), sequence, data, now);
+        var now = time.GetUtcNow();
+        await terminal.TerminalPutAsync(NodeId, (int)(sequence % options.Value.TerminalChunks), sequence, data, now);
         State = State with { TerminalSequence = sequence, LastSeenAt = now };
-        await WriteStateAsync();
-        await events.PublishBestEffortAsync(logger, HubEventKinds.NodeTerminal, "node:" + GrainKey, GrainKey, State.Owner, null, new { sequence, bytes = data.Length });
+        await node.WriteStateAsync();
+        await events.PublishBestEffortAsync(logger, HubEventKinds.NodeTerminal, "node:" + NodeId, NodeId, State.Owner, null, new { sequence, bytes = data.Length });
     }
 
     public async Task<IReadOnlyList<TerminalChunk>> GetTerminalAsync()
     {
-        await RefreshStateAsync();
-        var chunks = await terminal.TerminalListAsync(GrainKey, Math.Max(0, State.TerminalSequence - options.Value.TerminalChunks));
+        var chunks = await terminal.TerminalListAsync(NodeId, Math.Max(0, State.TerminalSequence - options.Value.TerminalChunks));
 
         // The newest chunks that fit in TerminalBytes (a huge chunk alone is cut to its end).
         var kept = new List<TerminalChunk>();
@@ -152,35 +188,23 @@ public sealed class NodeGrain(
         return kept;
     }
 
-    public async Task<NodeSnapshot> GetAsync()
-    {
-        await RefreshStateAsync();
-        return Snapshot();
-    }
+    public Task<NodeSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
-    public async Task<string?> GetOwnerAsync()
-    {
-        if (!State.Provisioned)
-        {
-            await RefreshStateAsync(); // provisioned through another silo since this activation loaded
-        }
-
-        return State.Provisioned ? State.Owner : null;
-    }
+    public Task<string?> GetOwnerAsync() => Task.FromResult(State.Provisioned ? State.Owner : null);
 
     private NodeSnapshot Snapshot() =>
-        new(GrainKey, State.Provisioned, State.Name, State.Owner, State.Labels, State.AgentVersion, State.Hostname,
+        new(NodeId, State.Provisioned, State.Name, State.Owner, State.Labels, State.AgentVersion, State.Hostname,
             State.Status, State.SiloId, State.ConnectionId, State.ConnectedAt, State.LastSeenAt, State.Address);
 
     private Task PublishStatusAsync() =>
-        events.PublishBestEffortAsync(logger, HubEventKinds.NodeStatus, "node:" + GrainKey, GrainKey, State.Owner, null,
+        events.PublishBestEffortAsync(logger, HubEventKinds.NodeStatus, "node:" + NodeId, NodeId, State.Owner, null,
             new { status = State.Status.ToString().ToLowerInvariant(), siloId = State.SiloId, connectionId = State.ConnectionId });
 
     private void EnsureProvisioned()
     {
         if (!State.Provisioned)
         {
-            throw new InvalidOperationException($"Node {GrainKey} is not provisioned.");
+            throw new InvalidOperationException($"Node {NodeId} is not provisioned.");
         }
     }
 }

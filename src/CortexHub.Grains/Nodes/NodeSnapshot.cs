@@ -1,17 +1,20 @@
+using Orleans;
+
 namespace CortexHub.Grains.Nodes;
 
 /// <summary>What callers see of a node (never the token hash).</summary>
+[GenerateSerializer, Alias("cortexhub.NodeSnapshot")]
 public sealed record NodeSnapshot(
-    string NodeId,
-    bool Provisioned,
-    string Name,
-    string Owner,
-    IReadOnlyDictionary<string, string> Labels,
-    string AgentVersion,
-    string Hostname,
-    NodeStatus Status,
-    string? SiloId,
-    string? ConnectionId,
-    DateTimeOffset? ConnectedAt,
-    DateTimeOffset? LastSeenAt,
-    string Address = "");
+    [property: Id(0)] string NodeId,
+    [property: Id(1)] bool Provisioned,
+    [property: Id(2)] string Name,
+    [property: Id(3)] string Owner,
+    [property: Id(4)] IReadOnlyDictionary<string, string> Labels,
+    [property: Id(5)] string AgentVersion,
+    [property: Id(6)] string Hostname,
+    [property: Id(7)] NodeStatus Status,
+    [property: Id(8)] string? SiloId,
+    [property: Id(9)] string? ConnectionId,
+    [property: Id(10)] DateTimeOffset? ConnectedAt,
+    [property: Id(11)] DateTimeOffset? LastSeenAt,
+    [property: Id(12)] string Address = "");

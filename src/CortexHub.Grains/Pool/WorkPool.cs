@@ -11,7 +11,7 @@ namespace CortexHub.Grains.Pool;
 /// owning shard grain (the shard is part of the item id), lease outcomes to this silo's group
 /// commit (<see cref="PoolOutcomes"/>), and reads straight from storage.
 /// </summary>
-public sealed class WorkPool(IGrainFactory grains, IPoolStore store, PoolOutcomes outcomes, IOptions<PoolOptions> options, TimeProvider time)
+public sealed class WorkPool(Orleans.IGrainFactory grains, IPoolStore store, PoolOutcomes outcomes, IOptions<PoolOptions> options, TimeProvider time)
 {
     private readonly PoolOptions _options = options.Value;
 

@@ -39,20 +39,30 @@ public sealed class RelationalNodeDirectoryStore(RelationalDatabase database) : 
     public Task<IReadOnlyList<NodeListItem>> NodeListAsync(string? owner, DateTimeOffset now, TimeSpan heartbeatTtl, CancellationToken cancellationToken = default) =>
         database.QueryAsync("NodeList", command => RelationalDatabase.Bind(command, "@owner", owner), reader => Read(reader, now, heartbeatTtl), cancellationToken);
 
+    public Task NodeDirectoryPutAsync(string nodeId, string name, string owner, IReadOnlyDictionary<string, string> labels, string agentVersion, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("NodeDirectoryPut", command =>
+        {
+            RelationalDatabase.Bind(command, "@node", nodeId);
+            RelationalDatabase.Bind(command, "@name", name);
+            RelationalDatabase.Bind(command, "@owner", owner);
+            RelationalDatabase.Bind(command, "@labels", JsonSerializer.Serialize(labels, Json));
+            RelationalDatabase.Bind(command, "@agent", agentVersion);
+        }, cancellationToken);
+
     private NodeListItem Read(DbDataReader reader, DateTimeOffset now, TimeSpan ttl)
     {
-        var state = JsonSerializer.Deserialize<NodeState>(reader.GetString(1), Json) ?? new NodeState();
-        var presence = reader.IsDBNull(2) ? "offline" : reader.GetString(2);
-        DateTimeOffset? lastSeen = reader.IsDBNull(4) ? null : database.ReadTime(reader, 4);
-        var siloAlive = !reader.IsDBNull(5) && reader.GetString(5) == "active";
+        var labels = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(3), Json) ?? [];
+        var presence = reader.IsDBNull(5) ? "offline" : reader.GetString(5);
+        DateTimeOffset? lastSeen = reader.IsDBNull(7) ? null : database.ReadTime(reader, 7);
+        var siloAlive = !reader.IsDBNull(8) && reader.GetString(8) == "active";
         var status = presence switch
         {
             "online" when siloAlive && lastSeen >= now - ttl => NodeStatus.Online,
             "draining" => NodeStatus.Draining,
             _ => NodeStatus.Offline,
         };
-        return new NodeListItem(reader.GetString(0), state.Name, state.Owner, state.Labels, state.AgentVersion, status,
-            status == NodeStatus.Online ? reader.GetString(3) : null, lastSeen);
+        return new NodeListItem(reader.GetString(0), reader.GetString(1), reader.GetString(2), labels, reader.GetString(4), status,
+            status == NodeStatus.Online ? reader.GetString(6) : null, lastSeen);
     }
 
     private static string Text(NodeStatus status) => status.ToString().ToLowerInvariant();

@@ -149,14 +149,14 @@ public sealed partial class TaskGrain
     /// <summary>The node has a live stream on a live silo (a silo that died leaves its nodes marked online).</summary>
     private async Task<bool> NodeServesUsAsync(string nodeId)
     {
-        var node = await GrainFactory.GetGrain<INodeGrain>(nodeId).GetAsync();
+        var node = await cluster.GetGrain<INodeGrain>(nodeId).GetAsync();
         if (node.Status != NodeStatus.Online || node.SiloId is null)
         {
             return false;
         }
 
-        var cluster = await silos.SiloListAsync();
-        return cluster.Any(s => s.SiloId == node.SiloId && s.Status == SiloStatus.Active);
+        var members = await silos.SiloListAsync();
+        return members.Any(s => s.SiloId == node.SiloId && s.Status == SiloStatus.Active);
     }
 
     private async Task PurgeAsync()

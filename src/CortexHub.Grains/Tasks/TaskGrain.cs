@@ -24,6 +24,7 @@ public sealed partial class TaskGrain(
     TaskOutputSignals outputSignals,
     EventHub hub,
     WorkPool workPool,
+    Orleans.IGrainFactory cluster, // the grains that already moved to Orleans (nodes)
     IOptions<JournalOptions> options,
     ILogger<TaskGrain> logger) : Grain<TaskGrainState>, ITaskGrain, IRemindable
 {

@@ -17,9 +17,9 @@ public interface IUserGrain : IGrainWithStringKey
     Task<string> CreateKeyAsync(string label);
 
     /// <summary>The user, when <paramref name="keyId"/> is one of their keys and the secret matches; else null.</summary>
-    [Alias("Authenticate")]
+    [Alias("Authenticate"), Idempotent]
     Task<UserSnapshot?> AuthenticateAsync(string keyId, string secret);
 
-    [Alias("Get")]
+    [Alias("Get"), Idempotent]
     Task<UserSnapshot> GetAsync();
 }

@@ -46,7 +46,6 @@ public static class CortexHubClusterExtensions
         services.TryAddSingleton<SiloKillSwitch>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CortexHub.Grains.Storage.LegacyGrainState>();
-        services.TryAddSingleton<CortexHub.Grains.Storage.LegacyGrainState>();
         services.TryAddSingleton<StorageStartup>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<StorageStartup>());
 
@@ -102,6 +101,8 @@ public static class CortexHubClusterExtensions
             o.DeathVoteExpirationTimeout = options.DeathVoteExpiration;
         });
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+        services.AddSingleton(new FailoverRetryFilter.Settings(options.FailoverRetryTimeout));
+        silo.AddOutgoingGrainCallFilter<FailoverRetryFilter>();
         silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = options.MinimumReminderPeriod);
         return silo;
     }

@@ -18,6 +18,7 @@ public sealed class OrleansSiloOptions
     public static readonly TimeSpan DefaultIAmAlivePublishTimeout = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan DefaultDeathVoteExpiration = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan DefaultMinimumReminderPeriod = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan DefaultFailoverRetryTimeout = TimeSpan.FromSeconds(20);
 
     /// <summary>Silos with the same cluster id (and database) form one cluster. Default <c>cortexhub</c>.</summary>
     public string ClusterId { get; set; } = DefaultClusterId;
@@ -72,4 +73,12 @@ public sealed class OrleansSiloOptions
 
     /// <summary>Shortest reminder period accepted. Default 1 second (Orleans: 1 minute).</summary>
     public TimeSpan MinimumReminderPeriod { get; set; } = DefaultMinimumReminderPeriod;
+
+    /// <summary>
+    /// How long a call to an <see cref="CortexHub.Grains.IdempotentAttribute">idempotent</see> grain
+    /// method keeps being retried while its target silo is unreachable (it has died but is not yet
+    /// declared dead, after which the grain activates elsewhere). Longer than failure detection
+    /// (missed probes × probe timeout plus a table refresh). Default 20 seconds; zero turns retries off.
+    /// </summary>
+    public TimeSpan FailoverRetryTimeout { get; set; } = DefaultFailoverRetryTimeout;
 }

@@ -29,6 +29,11 @@ internal sealed class OrleansSiloOptionsValidator : IValidateOptions<OrleansSilo
             failures.Add($"{section}: every timeout and period must be positive.");
         }
 
+        if (options.FailoverRetryTimeout < TimeSpan.Zero)
+        {
+            failures.Add($"{section}:FailoverRetryTimeout cannot be negative (zero turns retries off).");
+        }
+
         if (options.MissedProbesLimit < 1 || options.VotesForDeathDeclaration < 1)
         {
             failures.Add($"{section}:MissedProbesLimit and VotesForDeathDeclaration must be at least 1.");

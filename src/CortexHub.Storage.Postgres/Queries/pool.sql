@@ -7,7 +7,7 @@ INSERT INTO pool_items (item_id, shard, state, priority, required_labels, work, 
                         max_attempts, visibility_ms, available_at, created_at)
 VALUES (@item, @shard, 'available', @priority, CAST(@labels AS jsonb), @work, @created_by, @idempotency_key,
         @max_attempts, @visibility_ms, @available_at, @now)
-ON CONFLICT (created_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+ON CONFLICT DO NOTHING -- the item id (a repeated submit) or the submitter's idempotency key
 RETURNING item_id, seq, shard, state, priority, required_labels, work, created_by, idempotency_key, max_attempts, attempts,
           visibility_ms, available_at, lease_term, claimed_by, claimed_at, lease_expires_at, task_id, last_error, exit_code,
           created_at, finished_at, dispatched;

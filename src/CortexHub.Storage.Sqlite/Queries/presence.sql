@@ -12,10 +12,16 @@ WHERE node_id = @node AND connection_id = @connection;
 UPDATE node_presence SET last_seen_at = @now WHERE silo_id = @silo AND node_id IN (SELECT value FROM json_each(@nodes));
 
 -- name: NodeList
-SELECT g.grain_key, g.payload, p.status, p.silo_id, p.last_seen_at, s.status
-FROM grain_state g
-LEFT JOIN node_presence p ON p.node_id = g.grain_key
+-- Directory + presence + the silo's liveness: one round trip for any number of nodes.
+SELECT d.node_id, d.name, d.owner, d.labels, d.agent_version, p.status, p.silo_id, p.last_seen_at, s.status
+FROM node_directory d
+LEFT JOIN node_presence p ON p.node_id = d.node_id
 LEFT JOIN silos s ON s.silo_id = p.silo_id
-WHERE g.grain_type = 'node' AND g.payload IS NOT NULL
-  AND (@owner IS NULL OR json_extract(g.payload, '$.owner') = @owner)
-ORDER BY g.grain_key;
+WHERE (@owner IS NULL OR d.owner = @owner)
+ORDER BY d.node_id;
+
+-- name: NodeDirectoryPut
+INSERT INTO node_directory (node_id, name, owner, labels, agent_version)
+VALUES (@node, @name, @owner, @labels, @agent)
+ON CONFLICT (node_id) DO UPDATE
+SET name = excluded.name, owner = excluded.owner, labels = excluded.labels, agent_version = excluded.agent_version;

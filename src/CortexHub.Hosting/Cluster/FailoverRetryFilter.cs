@@ -1,0 +1,78 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using CortexHub.Grains;
+using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Runtime;
+
+namespace CortexHub.Hosting.Cluster;
+
+/// <summary>
+/// Retries calls to <see cref="IdempotentAttribute">idempotent</see> grain methods across the
+/// window between a silo's crash and its death declaration, when calls to the grains it held fail
+/// with <see cref="SiloUnavailableException"/>. Once the silo is declared dead Orleans activates the
+/// grain elsewhere and the retry gets through. Other methods fail at once, as Orleans makes them.
+/// </summary>
+internal sealed partial class FailoverRetryFilter(FailoverRetryFilter.Settings settings, TimeProvider time, ILogger<FailoverRetryFilter> logger)
+    : IOutgoingGrainCallFilter
+{
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(1);
+
+    public sealed record Settings(TimeSpan Timeout);
+
+    public async Task Invoke(IOutgoingGrainCallContext context)
+    {
+        if (settings.Timeout <= TimeSpan.Zero || context.InterfaceMethod?.GetCustomAttribute<IdempotentAttribute>() is null)
+        {
+            await context.Invoke();
+            return;
+        }
+
+        var started = time.GetTimestamp();
+        var backoff = FirstBackoff;
+        for (var attempt = 1; ; attempt++)
+        {
+            Exception? failure;
+            try
+            {
+                await context.Invoke();
+                failure = context.Response?.Exception;
+            }
+            catch (SiloUnavailableException exception)
+            {
+                failure = exception;
+            }
+
+            if (failure is not SiloUnavailableException || time.GetElapsedTime(started) + backoff > settings.Timeout)
+            {
+                if (failure is not null && attempt > 1)
+                {
+                    LogGaveUp(logger, context.InterfaceName, context.MethodName, context.TargetId, attempt, failure.Message);
+                }
+                else if (attempt > 1)
+                {
+                    LogRecovered(logger, context.InterfaceName, context.MethodName, context.TargetId, attempt, time.GetElapsedTime(started).TotalMilliseconds);
+                }
+
+                if (failure is not null && !ReferenceEquals(failure, context.Response?.Exception))
+                {
+                    ExceptionDispatchInfo.Throw(failure);
+                }
+
+                return;
+            }
+
+            await Task.Delay(backoff, time);
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LongestBackoff.Ticks));
+        }
+    }
+
+    [LoggerMessage(EventId = 4450, Level = LogLevel.Information,
+        Message = "{Interface}.{Method} on {Grain} answered after {Attempts} attempts ({ElapsedMs:F0} ms): its silo had become unreachable")]
+    private static partial void LogRecovered(ILogger logger, string @interface, string method, Orleans.Runtime.GrainId grain, int attempts, double elapsedMs);
+
+    [LoggerMessage(EventId = 4451, Level = LogLevel.Warning,
+        Message = "{Interface}.{Method} on {Grain} failed after {Attempts} attempts: {Error}")]
+    private static partial void LogGaveUp(ILogger logger, string @interface, string method, Orleans.Runtime.GrainId grain, int attempts, string error);
+}
