@@ -39,7 +39,7 @@ internal static class NodesApi
     {
         var caller = ApiCaller.From(http);
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Id) || request.Id.Length > 128 || request.Id.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        if (string.IsNullOrWhiteSpace(request.Id) || request.Id.Length > NodeRegistry.MaxNodeIdLength || request.Id.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             errors["id"] = ["Required: 1 to 128 characters, no spaces."];
         }
@@ -125,5 +125,5 @@ internal static class NodesApi
         return node.Provisioned && ApiCaller.From(http).Owns(node.Owner) ? node : null;
     }
 
-    private static bool IsNodeId(string? id) => !string.IsNullOrWhiteSpace(id) && id.Length <= 128;
+    private static bool IsNodeId(string? id) => !string.IsNullOrWhiteSpace(id) && id.Length <= NodeRegistry.MaxNodeIdLength;
 }

@@ -24,7 +24,7 @@ internal static class StreamsApi
         api.MapGet("/events", HubEventsAsync).WithTags("events");
     }
 
-    private static async Task<IResult> TaskEventsAsync(string id, long? after, HttpContext http, IGrainFactory grains, TaskFollower follower)
+    private static async Task<IResult> TaskEventsAsync(string id, long? after, HttpContext http, Orleans.IGrainFactory grains, TaskFollower follower)
     {
         if (await TasksApi.FindAsync(grains, http, id) is null)
         {

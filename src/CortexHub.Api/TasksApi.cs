@@ -37,7 +37,7 @@ internal static class TasksApi
     }
 
     private static async Task<Results<Created<TaskSnapshot>, ValidationProblem, ProblemHttpResult>> DispatchAsync(
-        DispatchRequest request, HttpContext http, IGrainFactory grains, Orleans.IGrainFactory cluster)
+        DispatchRequest request, HttpContext http, Orleans.IGrainFactory grains)
     {
         var caller = ApiCaller.From(http);
         var id = string.IsNullOrWhiteSpace(request.Id) ? "t-" + Guid.CreateVersion7().ToString("N") : request.Id;
@@ -78,7 +78,7 @@ internal static class TasksApi
         }
 
         // Dispatching to someone else's node looks the same as to a missing one.
-        if (!await NodesApi.CanDispatchToAsync(cluster, http, request.NodeId!))
+        if (!await NodesApi.CanDispatchToAsync(grains, http, request.NodeId!))
         {
             return ApiProblem.Validation(new Dictionary<string, string[]> { ["nodeId"] = [$"No node '{request.NodeId}' you can dispatch to."] });
         }
@@ -98,7 +98,7 @@ internal static class TasksApi
         return TypedResults.Created($"/api/v1/tasks/{Uri.EscapeDataString(id)}", snapshot);
     }
 
-    private static async Task<Results<Ok<TaskView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<TaskView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, Orleans.IGrainFactory grains)
     {
         if (await FindAsync(grains, http, id) is null)
         {
@@ -111,7 +111,7 @@ internal static class TasksApi
     }
 
     private static async Task<Results<Ok<TaskSnapshot>, ValidationProblem, ProblemHttpResult>> WaitAsync(
-        string id, double? timeoutSeconds, HttpContext http, IGrainFactory grains, TaskWaiter waiter, CancellationToken cancellationToken)
+        string id, double? timeoutSeconds, HttpContext http, Orleans.IGrainFactory grains, TaskWaiter waiter, CancellationToken cancellationToken)
     {
         if (timeoutSeconds is not (null or (>= 0 and <= 300))) // NaN fails both bounds
         {
@@ -126,7 +126,7 @@ internal static class TasksApi
         return TypedResults.Ok(await waiter.WaitAsync(id, TimeSpan.FromSeconds(timeoutSeconds ?? 30), cancellationToken));
     }
 
-    private static async Task<Results<Ok<TaskSnapshot>, ProblemHttpResult>> CancelAsync(string id, CancelRequest? request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<TaskSnapshot>, ProblemHttpResult>> CancelAsync(string id, CancelRequest? request, HttpContext http, Orleans.IGrainFactory grains)
     {
         if (await FindAsync(grains, http, id) is null)
         {
@@ -137,7 +137,7 @@ internal static class TasksApi
     }
 
     private static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> LogsAsync(
-        string id, string? stream, string? format, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+        string id, string? stream, string? format, HttpContext http, Orleans.IGrainFactory grains, CancellationToken cancellationToken)
     {
         var kind = stream switch
         {
@@ -163,7 +163,7 @@ internal static class TasksApi
     }
 
     /// <summary>The task if it exists and the caller may see it.</summary>
-    internal static async Task<TaskSnapshot?> FindAsync(IGrainFactory grains, HttpContext http, string id)
+    internal static async Task<TaskSnapshot?> FindAsync(Orleans.IGrainFactory grains, HttpContext http, string id)
     {
         if (string.IsNullOrWhiteSpace(id) || id.Length > 128)
         {

@@ -15,8 +15,7 @@ namespace CortexHub.Gateway;
 
 /// <summary>cortexhub.v1.NodeLink: authenticates each node stream and hands it to a <see cref="NodeSession"/>.</summary>
 internal sealed class NodeLinkService(
-    IGrainFactory grains,
-    Orleans.IGrainFactory cluster,
+    Orleans.IGrainFactory grains,
     INodeOutboxStore outbox,
     IClusterNotifier notifier,
     NodeSessionRegistry registry,
@@ -38,13 +37,13 @@ internal sealed class NodeLinkService(
     {
         var hello = await ReadHelloAsync(reader, context);
         var token = hello.Token.Length > 0 ? hello.Token : BearerToken(context);
-        if (!await cluster.GetGrain<INodeGrain>(hello.NodeId).AuthenticateAsync(token))
+        if (!await grains.GetGrain<INodeGrain>(hello.NodeId).AuthenticateAsync(token))
         {
             // One message for unknown node and wrong token alike: do not reveal which node ids exist.
             throw new GrpcStatusException(StatusCode.Unauthenticated, "Unknown node id or invalid token.");
         }
 
-        var session = new NodeSession(hello.NodeId, grains, cluster, outbox, dispatcher, options.Value, time, logger, context.CancellationToken);
+        var session = new NodeSession(hello.NodeId, grains, outbox, dispatcher, options.Value, time, logger, context.CancellationToken);
         registry.Register(session);
         try
         {
@@ -77,9 +76,9 @@ internal sealed class NodeLinkService(
         }
 
         var hello = reader.Current.Hello;
-        if (string.IsNullOrWhiteSpace(hello.NodeId) || hello.NodeId.Length > CortexHub.GrainId.MaxKeyLength)
+        if (string.IsNullOrWhiteSpace(hello.NodeId) || hello.NodeId.Length > NodeRegistry.MaxNodeIdLength)
         {
-            throw new GrpcStatusException(StatusCode.InvalidArgument, $"Hello.node_id must be 1 to {CortexHub.GrainId.MaxKeyLength} characters.");
+            throw new GrpcStatusException(StatusCode.InvalidArgument, $"Hello.node_id must be 1 to {NodeRegistry.MaxNodeIdLength} characters.");
         }
 
         if (hello.PoolSlots > NodeSession.MaxPoolSlots)

@@ -22,7 +22,7 @@ namespace CortexHub.Gateway;
 /// </summary>
 internal sealed partial class NodeSession
 {
-    private readonly IGrainFactory _grains;
+    private readonly Orleans.IGrainFactory _grains;
     private readonly INodeOutboxStore _outbox;
     private readonly PoolDispatcher _pool;
     private readonly GatewayOptions _options;
@@ -43,11 +43,11 @@ internal sealed partial class NodeSession
     /// <summary>Most pool items one node may run at once.</summary>
     public const int MaxPoolSlots = 1024;
 
-    public NodeSession(string nodeId, IGrainFactory grains, Orleans.IGrainFactory cluster, INodeOutboxStore outbox, PoolDispatcher pool, GatewayOptions options, TimeProvider time, ILogger logger, CancellationToken callToken)
+    public NodeSession(string nodeId, Orleans.IGrainFactory grains, INodeOutboxStore outbox, PoolDispatcher pool, GatewayOptions options, TimeProvider time, ILogger logger, CancellationToken callToken)
     {
         NodeId = nodeId;
         _grains = grains;
-        Node = cluster.GetGrain<INodeGrain>(nodeId); // one reference for the stream's life, not one per message
+        Node = grains.GetGrain<INodeGrain>(nodeId); // one reference for the stream's life, not one per message
         _outbox = outbox;
         _pool = pool;
         _options = options;
@@ -355,7 +355,7 @@ internal sealed partial class NodeSession
             await Node.DisconnectAsync(ConnectionId, Draining);
             LogDisconnected(NodeId, ConnectionId, _closeStatus?.Detail ?? "stream ended");
         }
-        catch (Exception ex) when (ex is StorageUnavailableException or GrainVersionConflictException)
+        catch (Exception ex) when (TransientFaults.Is(ex))
         {
             // The node shows online until its next connection or the status check; nothing is lost.
             LogDisconnectNotRecorded(ex, NodeId, ErrorId.New());

@@ -13,7 +13,7 @@ namespace CortexHub.Grains;
 
 public static class GrainsServiceCollectionExtensions
 {
-    /// <summary>Adds the node and task grains and their relational stores (the backend's SQL provides the queries).</summary>
+    /// <summary>Adds what the grains use beside Orleans: their relational stores (the backend's SQL provides the queries), the event bus and the pool's per-silo services.</summary>
     public static IServiceCollection AddCortexHubGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.SectionName))
@@ -52,7 +52,6 @@ public static class GrainsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PoolDispatcher>());
         services.TryAddSingleton<PoolReaper>();
         services.AddHostedService<PoolReaperStarter>();
-        services.AddGrain<TaskGrain>();
         return services;
     }
 }

@@ -43,7 +43,7 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>A grain reference through silo <paramref name="silo"/> (the call runs there).</summary>
-    public TGrain GetGrain<TGrain>(string key, int silo = 0) where TGrain : class => _silos[silo].GetGrain<TGrain>(key);
+    public TGrain GetGrain<TGrain>(string key, int silo = 0) where TGrain : Orleans.IGrainWithStringKey => _silos[silo].GetGrain<TGrain>(key);
 
     /// <summary>Starts one more silo and returns its index.</summary>
     public async Task<int> AddSiloAsync()

@@ -21,24 +21,13 @@ public sealed class TestSilo
 
     public IServiceProvider Services => Host.Services;
 
-    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
-
-    /// <summary>
-    /// A grain reference through this silo, whichever runtime the grain runs on while the move to
-    /// Orleans lasts: Orleans grains (string-keyed) through <see cref="Cluster"/>, the rest through the
-    /// home-made runtime's <see cref="Grains"/>.
-    /// </summary>
-    public TGrain GetGrain<TGrain>(string key) where TGrain : class =>
-        typeof(Orleans.IGrainWithStringKey).IsAssignableFrom(typeof(TGrain))
-            ? (TGrain)Cluster.GetGrain(typeof(TGrain), key)
-            : (TGrain)HomeMadeGetGrain.MakeGenericMethod(typeof(TGrain)).Invoke(Grains, [key])!;
-
-    private static readonly System.Reflection.MethodInfo HomeMadeGetGrain = typeof(IGrainFactory).GetMethod(nameof(IGrainFactory.GetGrain))!;
+    /// <summary>A grain reference through this silo (the call goes wherever Orleans placed the activation).</summary>
+    public TGrain GetGrain<TGrain>(string key) where TGrain : Orleans.IGrainWithStringKey => Cluster.GetGrain<TGrain>(key);
 
     /// <summary>This silo's Orleans address (as grains report where they run).</summary>
     public string OrleansSilo => Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToString();
 
-    /// <summary>References to the silo's Orleans grains (calls go wherever Orleans placed the activation).</summary>
+    /// <summary>The silo's grain factory.</summary>
     public Orleans.IGrainFactory Cluster => Services.GetRequiredService<Orleans.IGrainFactory>();
 
     /// <summary>The silo's HTTP address (API, health).</summary>

@@ -1,22 +1,16 @@
 using CortexHub.Benchmarks.Runtime;
-using CortexHub.Runtime;
 using CortexHub.Testing;
 
 namespace CortexHub.Benchmarks;
 
-/// <summary>Grain calls per second on one silo: an in-memory call and a persisted (versioned) write, per backend.</summary>
+/// <summary>Orleans grain calls per second on one silo: an in-memory call and a persisted write, per backend.</summary>
 public static class RuntimeBenchmark
 {
     public static async Task<IReadOnlyList<Measurement>> RunAsync(StorageKind backend, TimeSpan duration)
     {
         using var storage = await TestStorage.CreateAsync(backend);
-        var options = new TestClusterOptions
-        {
-            Storage = storage,
-            ConfigureServices = services => services.AddGrain<PingGrain>().AddGrain<CounterGrain>(),
-        };
-        await using var cluster = await TestCluster.StartAsync(options);
-        var grains = cluster[0].Grains;
+        await using var cluster = await TestCluster.StartAsync(new TestClusterOptions { Storage = storage });
+        var grains = cluster[0].Cluster;
         var name = backend.ToString().ToLowerInvariant();
         var results = new List<Measurement>
         {

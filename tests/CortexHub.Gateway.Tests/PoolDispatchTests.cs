@@ -141,7 +141,7 @@ public sealed class PoolDispatchTests(ITestOutputHelper output)
                 output.WriteLine($"stuck: {stuck}");
                 if (stuck.TaskId is { } t)
                 {
-                    output.WriteLine($"  task: {await LivePoolSilo(cluster).Grains.GetGrain<ITaskGrain>(t).GetAsync()}");
+                    output.WriteLine($"  task: {await LivePoolSilo(cluster).GetGrain<ITaskGrain>(t).GetAsync()}");
                 }
             }
 

@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace CortexHub.Grains.Journal;
 
 /// <summary>
@@ -8,7 +10,8 @@ namespace CortexHub.Grains.Journal;
 /// <param name="Head">The first bytes of the stream (at most <paramref name="HeadCapacity"/>).</param>
 /// <param name="Tail">The last bytes kept, oldest first (at most <paramref name="TailCapacity"/>).</param>
 /// <param name="TotalBytes">Every byte ever appended.</param>
-public sealed record HeadTailState(byte[] Head, byte[] Tail, long TotalBytes, int HeadCapacity, int TailCapacity)
+[GenerateSerializer, Alias("cortexhub.HeadTailState")]
+public sealed record HeadTailState([property: Id(0)] byte[] Head, [property: Id(1)] byte[] Tail, [property: Id(2)] long TotalBytes, [property: Id(3)] int HeadCapacity, [property: Id(4)] int TailCapacity)
 {
     public long OmittedBytes => TotalBytes - Head.Length - Tail.Length;
 }

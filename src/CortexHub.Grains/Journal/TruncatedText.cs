@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text;
+using Orleans;
 
 namespace CortexHub.Grains.Journal;
 
 /// <summary>A kept head and tail of a stream with the exact number of bytes dropped between them.</summary>
 /// <remarks>Record equality compares the arrays by reference, not by content.</remarks>
-public sealed record TruncatedText(byte[] Head, long OmittedBytes, byte[] Tail)
+[GenerateSerializer, Alias("cortexhub.TruncatedText")]
+public sealed record TruncatedText([property: Id(0)] byte[] Head, [property: Id(1)] long OmittedBytes, [property: Id(2)] byte[] Tail)
 {
     public bool IsTruncated => OmittedBytes > 0;
 

@@ -6,6 +6,9 @@ namespace CortexHub.Grains.Nodes;
 /// <summary>List views of nodes: one storage round trip for any number of nodes, with live status.</summary>
 public sealed class NodeRegistry(INodeDirectoryStore store, IOptions<NodeOptions> options, TimeProvider time)
 {
+    /// <summary>Longest node id accepted (provisioning and Hello alike).</summary>
+    public const int MaxNodeIdLength = 128;
+
     public Task<IReadOnlyList<NodeListItem>> ListAsync(string? owner = null, CancellationToken cancellationToken = default) =>
         store.NodeListAsync(owner, time.GetUtcNow(), options.Value.HeartbeatTtl, cancellationToken);
 }

@@ -23,7 +23,7 @@ public sealed partial class PoolDispatcher : BackgroundService
     private readonly IPoolStore _store;
     private readonly PoolClaims _claims;
     private readonly INodeOutboxStore _outbox;
-    private readonly IGrainFactory _grains;
+    private readonly Orleans.IGrainFactory _grains;
     private readonly PoolOutcomes _outcomes;
     private readonly IClusterNotifier _notifier;
     private readonly PoolMetrics _metrics;
@@ -40,7 +40,7 @@ public sealed partial class PoolDispatcher : BackgroundService
         IPoolStore store,
         PoolClaims claims,
         INodeOutboxStore outbox,
-        IGrainFactory grains,
+        Orleans.IGrainFactory grains,
         PoolOutcomes outcomes,
         IClusterNotifier notifier,
         PoolMetrics metrics,
@@ -270,7 +270,7 @@ public sealed partial class PoolDispatcher : BackgroundService
         {
             await _grains.GetGrain<ITaskGrain>(taskId).AbandonAsync(error);
         }
-        catch (Exception ex) when (ex is StorageUnavailableException or GrainVersionConflictException)
+        catch (Exception ex) when (TransientFaults.Is(ex))
         {
             LogPassFailed(ex, ErrorId.New());
             return;

@@ -15,7 +15,7 @@ namespace CortexHub.Grains.Pool;
 /// </summary>
 public sealed partial class PoolReaper(
     IPoolStore store,
-    IGrainFactory grains,
+    Orleans.IGrainFactory grains,
     WorkPool pool,
     PoolMetrics metrics,
     IOptions<PoolOptions> options,

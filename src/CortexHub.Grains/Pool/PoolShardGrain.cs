@@ -15,7 +15,6 @@ namespace CortexHub.Grains.Pool;
 /// </summary>
 [Orleans.GrainType("pool-shard")]
 public sealed class PoolShardGrain(
-    CortexHub.IGrainFactory tasks, // task grains still run on the home-made runtime
     IPoolStore store,
     PoolDispatcher dispatcher,
     EventHub events,
@@ -71,7 +70,7 @@ public sealed class PoolShardGrain(
         if (item.TaskId is { } taskId)
         {
             // The last claim's task (if it still runs) stops; its late outcome names an ended lease and is ignored.
-            await tasks.GetGrain<ITaskGrain>(taskId).CancelAsync("pool item cancelled: " + reason);
+            await GrainFactory.GetGrain<ITaskGrain>(taskId).CancelAsync("pool item cancelled: " + reason);
         }
 
         return item;

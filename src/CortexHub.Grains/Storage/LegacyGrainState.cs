@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CortexHub.Runtime.Storage;
+using CortexHub.Runtime.Storage.Relational;
 
 namespace CortexHub.Grains.Storage;
 
@@ -8,14 +8,18 @@ namespace CortexHub.Grains.Storage;
 /// that moved to Orleans takes over what an earlier CortexHub saved: on its first activation with no
 /// Orleans state it imports the old row once and writes it in Orleans' format.
 /// </summary>
-public sealed class LegacyGrainState(IGrainStateStore store)
+public sealed class LegacyGrainState(RelationalDatabase database)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The old state of grain <paramref name="type"/>/<paramref name="key"/>, or null when it had none.</summary>
     public async Task<T?> ReadAsync<T>(string type, string key, CancellationToken cancellationToken) where T : class
     {
-        var record = await store.GrainStateReadAsync(new GrainId(type, key), cancellationToken);
-        return record.Payload is null ? null : JsonSerializer.Deserialize<T>(record.Payload, Json);
+        var rows = await database.QueryAsync("GrainStateRead", command =>
+        {
+            RelationalDatabase.Bind(command, "@type", type);
+            RelationalDatabase.Bind(command, "@key", key);
+        }, reader => reader.IsDBNull(0) ? null : reader.GetString(0), cancellationToken);
+        return rows is [{ } payload] ? JsonSerializer.Deserialize<T>(payload, Json) : null;
     }
 }

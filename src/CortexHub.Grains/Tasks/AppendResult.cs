@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace CortexHub.Grains.Tasks;
 
 /// <summary>
@@ -5,4 +7,5 @@ namespace CortexHub.Grains.Tasks;
 /// <see cref="GapAfter"/> value means events after that sequence arrived before it; they were not
 /// stored and the sender must resend from <c>AckedSequence + 1</c>.
 /// </summary>
-public sealed record AppendResult(long AckedSequence, long? GapAfter, int Stored, int Duplicates);
+[GenerateSerializer, Alias("cortexhub.AppendResult")]
+public sealed record AppendResult([property: Id(0)] long AckedSequence, [property: Id(1)] long? GapAfter, [property: Id(2)] int Stored, [property: Id(3)] int Duplicates);

@@ -1,35 +1,47 @@
+using Orleans;
+
 namespace CortexHub.Grains.Tasks;
 
 /// <summary>One task: lifecycle, journal of events, result. Key: task id.</summary>
-public interface ITaskGrain : IGrain
+[Alias("cortexhub.ITaskGrain")]
+public interface ITaskGrain : IGrainWithStringKey
 {
     /// <summary>Creates the task and queues its dispatch in the target node's durable outbox.</summary>
     /// <exception cref="InvalidOperationException">A task with this id already exists.</exception>
+    [Alias("Dispatch"), Idempotent]
     Task<TaskSnapshot> DispatchAsync(TaskSpec spec);
 
     /// <summary>
     /// Stores node events exactly once, in sequence order: duplicates are ignored, a gap stops the
     /// batch (reported in the result). Returns the durable position to acknowledge.
     /// </summary>
+    [Alias("AppendEvents"), Idempotent]
     Task<AppendResult> AppendEventsAsync(string nodeId, IReadOnlyList<TaskEventRecord> events);
 
     /// <summary>Queues a cancel command to the node running the task.</summary>
+    [Alias("Cancel"), Idempotent]
     Task<TaskSnapshot> CancelAsync(string reason);
 
     /// <summary>Where a reconnecting node should resume: the acked sequence, or null when the task is not this node's.</summary>
+    [Alias("GetResumePoint"), Idempotent]
     Task<long?> GetResumePointAsync(string nodeId);
 
+    [Alias("Get"), Idempotent]
     Task<TaskSnapshot> GetAsync();
 
     /// <summary>Head/omitted/tail of stdout and stderr, the thought log and counters.</summary>
+    [Alias("GetJournal"), Idempotent]
     Task<TaskJournal> GetJournalAsync();
 
     /// <summary>Journal events after <paramref name="afterSequence"/>, oldest first.</summary>
+    [Alias("ReadEvents"), Idempotent]
     Task<IReadOnlyList<TaskEventRecord>> ReadEventsAsync(long afterSequence, int limit);
 
     /// <summary>Marks a running task lost now (its node came back without it); no-op once finished.</summary>
+    [Alias("Abandon"), Idempotent]
     Task<TaskSnapshot> AbandonAsync(string reason);
 
     /// <summary>For a finished pool task, (re)sends its outcome to the pool; ignored by the pool if already recorded.</summary>
+    [Alias("SyncPool"), Idempotent]
     Task SyncPoolAsync();
 }

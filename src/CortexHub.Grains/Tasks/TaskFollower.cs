@@ -7,7 +7,7 @@ namespace CortexHub.Grains.Tasks;
 /// (a reconnecting reader passes the last sequence it saw). Ends after the task's last event
 /// once the task has finished.
 /// </summary>
-public sealed class TaskFollower(IGrainFactory grains, TaskOutputSignals signals, TimeProvider time)
+public sealed class TaskFollower(Orleans.IGrainFactory grains, TaskOutputSignals signals, TimeProvider time)
 {
     /// <summary>How often a follower re-reads when no in-silo pulse arrived (the stored rows may come from another silo).</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);

@@ -5,6 +5,7 @@ using CortexHub.Grains.Journal;
 using CortexHub.Runtime;
 using CortexHub.Runtime.Storage;
 using Microsoft.Extensions.Logging;
+using Orleans;
 
 namespace CortexHub.Grains.Tasks;
 
@@ -20,14 +21,13 @@ public sealed partial class TaskGrain
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private HeadTailBuffer _stdout = new(0, 0);
     private HeadTailBuffer _stderr = new(0, 0);
-    private long _buffersFromVersion = -1;
     private long _bytesSinceSnapshot;
 
     public async Task<AppendResult> AppendEventsAsync(string nodeId, IReadOnlyList<TaskEventRecord> batch)
     {
         if (State.Spec is null || State.Spec.NodeId != nodeId)
         {
-            throw new InvalidOperationException($"Task {GrainKey} is not assigned to node {nodeId}.");
+            throw new InvalidOperationException($"Task {TaskId} is not assigned to node {nodeId}.");
         }
 
         var next = State.AckedSequence + 1;
@@ -57,7 +57,7 @@ public sealed partial class TaskGrain
             return new AppendResult(State.AckedSequence, gapAfter, 0, duplicates);
         }
 
-        var now = Time.GetUtcNow();
+        var now = time.GetUtcNow();
         var before = State.State;
         try
         {
@@ -66,11 +66,11 @@ public sealed partial class TaskGrain
             if (pastCap)
             {
                 await SaveAsync();
-                await events.TaskEventsAppendAsync(GrainKey, rows, now);
+                await events.TaskEventsAppendAsync(TaskId, rows, now);
             }
             else
             {
-                await events.TaskEventsAppendAsync(GrainKey, rows, now);
+                await events.TaskEventsAppendAsync(TaskId, rows, now);
                 if (State.State != before || _bytesSinceSnapshot >= _options.SnapshotEveryBytes)
                 {
                     await SaveAsync();
@@ -80,7 +80,7 @@ public sealed partial class TaskGrain
         catch
         {
             // Buffers and counters already include this batch; storage may not. Start over from storage.
-            DiscardActivationAfterTurn();
+            this.DeactivateOnIdle();
             throw;
         }
 
@@ -89,9 +89,9 @@ public sealed partial class TaskGrain
             await ForgetDispatchAsync(nodeId);
         }
 
-        outputSignals.Pulse(GrainKey);
+        outputSignals.Pulse(TaskId);
         var outputBytes = fresh.Where(e => e.Kind == TaskEventKind.Output).Sum(e => (long)e.Data.Length);
-        await hub.PublishBestEffortAsync(logger, HubEventKinds.TaskOutput, "task:" + GrainKey, State.Spec.NodeId, State.Spec.CreatedBy, GrainKey,
+        await hub.PublishBestEffortAsync(logger, HubEventKinds.TaskOutput, "task:" + TaskId, State.Spec.NodeId, State.Spec.CreatedBy, TaskId,
             new { fromSequence = fresh[0].Sequence, toSequence = fresh[^1].Sequence, bytes = outputBytes });
         if (State.State != before)
         {
@@ -115,11 +115,11 @@ public sealed partial class TaskGrain
     {
         try
         {
-            await outbox.NodeCommandDeleteAsync(nodeId, DispatchCommandId(GrainKey));
+            await outbox.NodeCommandDeleteAsync(nodeId, DispatchCommandId(TaskId));
         }
         catch (StorageUnavailableException ex)
         {
-            LogForgetDispatchFailed(ex, GrainKey, ErrorId.New());
+            LogForgetDispatchFailed(ex, TaskId, ErrorId.New());
         }
     }
 
@@ -162,7 +162,7 @@ public sealed partial class TaskGrain
                     break;
                 case TaskEventKind.Result:
                     var outcome = JsonSerializer.Deserialize<TaskOutcomeEvent>(e.Data, Json)
-                        ?? throw new InvalidOperationException($"Task {GrainKey}: result event {e.Sequence} has an empty body.");
+                        ?? throw new InvalidOperationException($"Task {TaskId}: result event {e.Sequence} has an empty body.");
                     var final = outcome.Outcome switch
                     {
                         TaskOutcome.Exited => outcome.ExitCode == 0 ? TaskState.Succeeded : TaskState.Failed,
@@ -187,7 +187,7 @@ public sealed partial class TaskGrain
     {
         if (!TaskTransitions.IsAllowed(state.State, to))
         {
-            LogIgnoredTransition(GrainKey, state.State, to);
+            LogIgnoredTransition(TaskId, state.State, to);
             return state;
         }
 
@@ -209,12 +209,24 @@ public sealed partial class TaskGrain
         return state with { Thoughts = thoughts, ThoughtBytes = bytes, ThoughtsDropped = dropped };
     }
 
-    /// <summary>Writes the state with fresh buffer snapshots covering everything acknowledged.</summary>
+    /// <summary>
+    /// Writes the state with fresh buffer snapshots covering everything acknowledged. If the write
+    /// fails, memory may be ahead of storage: the activation is dropped after this turn, so no later
+    /// write commits the change silently and the next activation starts from what was stored.
+    /// </summary>
     private async Task SaveAsync()
     {
         State = State with { Stdout = _stdout.ToState(), Stderr = _stderr.ToState(), AppliedSequence = State.AckedSequence };
-        await WriteStateAsync();
-        _buffersFromVersion = StateVersion;
+        try
+        {
+            await task.WriteStateAsync();
+        }
+        catch
+        {
+            this.DeactivateOnIdle();
+            throw;
+        }
+
         _bytesSinceSnapshot = 0;
     }
 
@@ -225,54 +237,39 @@ public sealed partial class TaskGrain
         _stderr = new HeadTailBuffer(spec.HeadBytes ?? _options.HeadBytes, spec.TailBytes ?? _options.TailBytes);
     }
 
-    /// <summary>Sees what other silos' activations wrote: newer state, and journal rows stored since.</summary>
-    private async Task CatchUpAsync()
-    {
-        await RefreshStateAsync();
-        await CatchUpWithJournalAsync(CancellationToken.None);
-    }
-
-    /// <summary>Restores the buffers from the state's snapshot (if the state changed) and replays later journal rows.</summary>
-    private async Task CatchUpWithJournalAsync(CancellationToken cancellationToken)
+    /// <summary>Restores the buffers from the stored snapshot and replays the journal rows stored after it.</summary>
+    private async Task RestoreJournalAsync(CancellationToken cancellationToken)
     {
         if (State.Spec is null)
         {
             return;
         }
 
-        if (_buffersFromVersion != StateVersion)
+        if (State.Stdout is null || State.Stderr is null)
         {
-            if (State.Stdout is null || State.Stderr is null)
-            {
-                ResetBuffers();
-            }
-            else
-            {
-                _stdout = HeadTailBuffer.FromState(State.Stdout);
-                _stderr = HeadTailBuffer.FromState(State.Stderr);
-            }
-
-            _buffersFromVersion = StateVersion;
-            State = State with { AckedSequence = Math.Max(State.AckedSequence, State.AppliedSequence) };
-            await ReplayAsync(State.AppliedSequence, cancellationToken);
+            ResetBuffers();
         }
         else
         {
-            await ReplayAsync(State.AckedSequence, cancellationToken);
+            _stdout = HeadTailBuffer.FromState(State.Stdout);
+            _stderr = HeadTailBuffer.FromState(State.Stderr);
         }
+
+        State = State with { AckedSequence = Math.Max(State.AckedSequence, State.AppliedSequence) };
+        await ReplayAsync(State.AppliedSequence, cancellationToken);
     }
 
     private async Task ReplayAsync(long after, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var page = await events.TaskEventsReadAsync(GrainKey, after, 1000, cancellationToken);
+            var page = await events.TaskEventsReadAsync(TaskId, after, 1000, cancellationToken);
             if (page.Count == 0)
             {
                 return;
             }
 
-            Apply(page, Time.GetUtcNow(), replaying: true);
+            Apply(page, time.GetUtcNow(), replaying: true);
             after = page[^1].Sequence;
             State = State with { AckedSequence = Math.Max(State.AckedSequence, after) };
         }

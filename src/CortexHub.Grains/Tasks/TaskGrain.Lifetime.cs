@@ -4,13 +4,15 @@ using CortexHub.Protocol.V1;
 using CortexHub.Runtime;
 using CortexHub.Runtime.Storage;
 using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CortexHub.Grains.Tasks;
 
 /// <summary>
-/// Durable timers of a task (reminders, so they fire even if every silo restarts): while it runs,
-/// a liveness check turns it <c>lost</c> when its node stays away past the grace; once finished,
-/// a purge removes its journal and result after the retention period.
+/// Durable timers of a task (Orleans reminders, so they fire even if every silo restarts): while
+/// it runs, a liveness check turns it <c>lost</c> when its node stays away past the grace; once
+/// finished, a purge removes its journal and result after the retention period.
 /// </summary>
 public sealed partial class TaskGrain
 {
@@ -21,7 +23,7 @@ public sealed partial class TaskGrain
 
     private TimeSpan LivenessPeriod => TimeSpan.FromTicks(Math.Clamp(_options.LostGrace.Ticks / 3, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromSeconds(30).Ticks));
 
-    public async Task ReceiveReminderAsync(string reminderName, ReminderTick tick)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         switch (reminderName)
         {
@@ -42,15 +44,14 @@ public sealed partial class TaskGrain
     /// </summary>
     public async Task<TaskSnapshot> AbandonAsync(string reason)
     {
-        await CatchUpAsync();
         if (State.Spec is null)
         {
             if (State.State != TaskState.Lost)
             {
-                var now = Time.GetUtcNow();
+                var now = time.GetUtcNow();
                 State = State with { State = TaskState.Lost, Transitions = Stamp(State, TaskState.Lost, now), Result = new TaskResultInfo(null, reason, null) };
                 await SaveAsync();
-                await RegisterOrUpdateReminderAsync(PurgeReminder, _options.Retention, period: null);
+                await RegisterPurgeAsync();
             }
 
             return Snapshot();
@@ -58,10 +59,10 @@ public sealed partial class TaskGrain
 
         if (!TaskTransitions.IsTerminal(State.State))
         {
-            LogAbandoned(GrainKey, State.Spec.NodeId, reason);
-            await outbox.NodeCommandDeleteAsync(State.Spec.NodeId, DispatchCommandId(GrainKey));
+            LogAbandoned(TaskId, State.Spec.NodeId, reason);
+            await outbox.NodeCommandDeleteAsync(State.Spec.NodeId, DispatchCommandId(TaskId));
             await TransitionAsync(TaskState.Lost, new TaskResultInfo(null, reason, null));
-            await EnqueueAsync(State.Spec.NodeId, "cancel:" + GrainKey, new HubMessage { Cancel = new CancelTask { CommandId = "cancel:" + GrainKey, TaskId = GrainKey, Reason = reason } });
+            await EnqueueAsync(State.Spec.NodeId, "cancel:" + TaskId, new HubMessage { Cancel = new CancelTask { CommandId = "cancel:" + TaskId, TaskId = TaskId, Reason = reason } });
         }
 
         return Snapshot();
@@ -69,7 +70,6 @@ public sealed partial class TaskGrain
 
     public async Task SyncPoolAsync()
     {
-        await CatchUpAsync();
         if (TaskTransitions.IsTerminal(State.State))
         {
             await ReportToPoolAsync();
@@ -79,9 +79,23 @@ public sealed partial class TaskGrain
     private async Task OnFinishedAsync()
     {
         await ReportToPoolAsync();
-        await notifier.HintAsync(logger, HubChannels.TaskFinished, GrainKey);
-        await RegisterOrUpdateReminderAsync(PurgeReminder, _options.Retention, period: null);
+        await notifier.HintAsync(logger, HubChannels.TaskFinished, TaskId);
+        await RegisterPurgeAsync();
         await UnregisterReminderAsync(LivenessReminder);
+    }
+
+    /// <summary>
+    /// The purge is due after the retention period. Orleans reminders repeat, so it repeats at the
+    /// same period and the purge itself ends it (a purge that failed runs again one period later).
+    /// </summary>
+    private Task RegisterPurgeAsync() => this.RegisterOrUpdateReminder(PurgeReminder, _options.Retention, _options.Retention);
+
+    private async Task UnregisterReminderAsync(string name)
+    {
+        if (await this.GetReminder(name) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     /// <summary>
@@ -106,27 +120,26 @@ public sealed partial class TaskGrain
             else
             {
                 var error = State.Result?.Error is { Length: > 0 } e ? e
-                    : State.Result?.ExitCode is { } code ? $"Task {GrainKey} exited with code {code}."
-                    : $"Task {GrainKey} ended {State.State.ToString().ToLowerInvariant()}.";
+                    : State.Result?.ExitCode is { } code ? $"Task {TaskId} exited with code {code}."
+                    : $"Task {TaskId} ended {State.State.ToString().ToLowerInvariant()}.";
                 await pool.FailAsync(claim, error, State.Result?.ExitCode);
             }
         }
-        catch (Exception ex) when (ex is StorageUnavailableException or GrainVersionConflictException)
+        catch (StorageUnavailableException ex)
         {
-            LogPoolReportFailed(ex, GrainKey, claim.ItemId, ErrorId.New());
+            LogPoolReportFailed(ex, TaskId, claim.ItemId, ErrorId.New());
         }
     }
 
     private async Task CheckLivenessAsync()
     {
-        await CatchUpAsync();
         if (State.Spec is null || TaskTransitions.IsTerminal(State.State))
         {
             await UnregisterReminderAsync(LivenessReminder);
             return;
         }
 
-        var now = Time.GetUtcNow();
+        var now = time.GetUtcNow();
         if (await NodeServesUsAsync(State.Spec.NodeId))
         {
             State = State with { NodeSeenAt = now };
@@ -141,7 +154,7 @@ public sealed partial class TaskGrain
         var away = now - seen;
         if (State.State == TaskState.Running && away >= _options.LostGrace)
         {
-            LogLost(GrainKey, State.Spec.NodeId, away);
+            LogLost(TaskId, State.Spec.NodeId, away);
             await TransitionAsync(TaskState.Lost, new TaskResultInfo(null, $"Node {State.Spec.NodeId} did not come back within {_options.LostGrace}.", null));
         }
     }
@@ -149,24 +162,24 @@ public sealed partial class TaskGrain
     /// <summary>The node has a live stream on a live silo (a silo that died leaves its nodes marked online).</summary>
     private async Task<bool> NodeServesUsAsync(string nodeId)
     {
-        var node = await cluster.GetGrain<INodeGrain>(nodeId).GetAsync();
+        var node = await GrainFactory.GetGrain<INodeGrain>(nodeId).GetAsync();
         if (node.Status != NodeStatus.Online || node.SiloId is null)
         {
             return false;
         }
 
         var members = await silos.SiloListAsync();
-        return members.Any(s => s.SiloId == node.SiloId && s.Status == SiloStatus.Active);
+        return members.Any(s => s.SiloId == node.SiloId && s.Status == CortexHub.Runtime.Storage.SiloStatus.Active);
     }
 
     private async Task PurgeAsync()
     {
-        await events.TaskEventsDeleteAsync(GrainKey);
-        await ClearStateAsync();
+        await events.TaskEventsDeleteAsync(TaskId);
+        await task.ClearStateAsync();
+        await UnregisterReminderAsync(PurgeReminder);
         _stdout = new(0, 0);
         _stderr = new(0, 0);
-        _buffersFromVersion = StateVersion;
-        DeactivateOnIdle();
+        this.DeactivateOnIdle();
     }
 
     [LoggerMessage(4103, LogLevel.Warning, "Task {TaskId} is lost: node {NodeId}: {Reason}")]

@@ -3,20 +3,24 @@ using CortexHub.Grains.Journal;
 using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
 using CortexHub.Protocol.V1;
-using CortexHub.Runtime;
 using CortexHub.Runtime.Storage;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CortexHub.Grains.Tasks;
 
 /// <summary>
 /// One task: its state machine (this file), its journal (<c>TaskGrain.Journal.cs</c>) and its
-/// durable timers for lost detection and retention (<c>TaskGrain.Lifetime.cs</c>).
+/// durable timers for lost detection and retention (<c>TaskGrain.Lifetime.cs</c>). One activation
+/// in the cluster holds the state, so memory is the truth between writes; an activation whose
+/// write failed is dropped, and the next one starts over from storage.
 /// </summary>
-[GrainType("task")]
+[Orleans.GrainType("task")]
 public sealed partial class TaskGrain(
+    [PersistentState("task", GrainStorage.Name)] IPersistentState<TaskGrainState> task,
     ITaskEventStore events,
     INodeOutboxStore outbox,
     IClusterNotifier notifier,
@@ -24,16 +28,24 @@ public sealed partial class TaskGrain(
     TaskOutputSignals outputSignals,
     EventHub hub,
     WorkPool workPool,
-    Orleans.IGrainFactory cluster, // the grains that already moved to Orleans (nodes)
     IOptions<JournalOptions> options,
-    ILogger<TaskGrain> logger) : Grain<TaskGrainState>, ITaskGrain, IRemindable
+    TimeProvider time,
+    ILogger<TaskGrain> logger) : Grain, ITaskGrain, Orleans.IRemindable
 {
     private readonly JournalOptions _options = options.Value;
 
+    private string TaskId => this.GetPrimaryKeyString();
+
+    private TaskGrainState State
+    {
+        get => task.State;
+        set => task.State = value;
+    }
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _activatedAt = Time.GetUtcNow();
-        await CatchUpWithJournalAsync(cancellationToken);
+        _activatedAt = time.GetUtcNow();
+        await RestoreJournalAsync(cancellationToken);
 
         // A silo may have died between recording a pool task's result and telling the pool; telling it again is harmless.
         if (State.Spec?.Pool is not null && TaskTransitions.IsTerminal(State.State))
@@ -47,27 +59,26 @@ public sealed partial class TaskGrain(
         ArgumentNullException.ThrowIfNull(spec);
         if (State.Spec is null && State.State == TaskState.Lost)
         {
-            throw new InvalidOperationException($"Task {GrainKey} was abandoned before it was dispatched: {State.Result?.Error}");
+            throw new InvalidOperationException($"Task {TaskId} was abandoned before it was dispatched: {State.Result?.Error}");
         }
 
         if (State.Spec is not null)
         {
             if (!State.Spec.IsSameRequestAs(spec))
             {
-                throw new InvalidOperationException($"Task {GrainKey} already exists (state {State.State}).");
+                throw new InvalidOperationException($"Task {TaskId} already exists (state {State.State}).");
             }
 
-            // The same dispatch again: a client retrying, or this call retried after a version conflict
-            // (the node's silo may move the task on between our writes). Finish what the first one may
-            // not have; the task itself exists once.
+            // The same dispatch again: a client retrying, or a call retried after its silo failed.
+            // Finish what the first one may not have; the task itself exists once.
             if (!TaskTransitions.IsTerminal(State.State))
             {
-                await RegisterOrUpdateReminderAsync(LivenessReminder, LivenessPeriod, LivenessPeriod);
+                await this.RegisterOrUpdateReminder(LivenessReminder, LivenessPeriod, LivenessPeriod);
             }
 
             if (State.State == TaskState.Queued)
             {
-                await EnqueueAsync(spec.NodeId, DispatchCommandId(GrainKey), new HubMessage { Dispatch = DispatchMessage(spec) });
+                await EnqueueAsync(spec.NodeId, DispatchCommandId(TaskId), new HubMessage { Dispatch = DispatchMessage(spec) });
                 await TransitionAsync(TaskState.Dispatched);
             }
 
@@ -75,7 +86,7 @@ public sealed partial class TaskGrain(
         }
 
         Validate(spec);
-        var now = Time.GetUtcNow();
+        var now = time.GetUtcNow();
         State = State with { Spec = spec, State = TaskState.Queued, Transitions = Stamp(State, TaskState.Queued, now), NodeSeenAt = now };
         ResetBuffers();
         await SaveAsync();
@@ -83,7 +94,7 @@ public sealed partial class TaskGrain(
         // State first, then the side effect: a retried dispatch re-enqueues the same command id, which the outbox ignores.
         var dispatch = DispatchMessage(spec);
         await EnqueueAsync(spec.NodeId, dispatch.CommandId, new HubMessage { Dispatch = dispatch });
-        await RegisterOrUpdateReminderAsync(LivenessReminder, LivenessPeriod, LivenessPeriod);
+        await this.RegisterOrUpdateReminder(LivenessReminder, LivenessPeriod, LivenessPeriod);
         await TransitionAsync(TaskState.Dispatched);
         return Snapshot();
     }
@@ -92,8 +103,8 @@ public sealed partial class TaskGrain(
     {
         var dispatch = new DispatchTask
         {
-            CommandId = DispatchCommandId(GrainKey),
-            TaskId = GrainKey,
+            CommandId = DispatchCommandId(TaskId),
+            TaskId = TaskId,
             Command = spec.Command,
             WorkingDirectory = spec.WorkingDirectory ?? "",
             TimeoutSeconds = (uint)(spec.Timeout?.TotalSeconds ?? 0),
@@ -111,50 +122,41 @@ public sealed partial class TaskGrain(
 
     public async Task<TaskSnapshot> CancelAsync(string reason)
     {
-        await CatchUpAsync();
         if (State.Spec is null || TaskTransitions.IsTerminal(State.State))
         {
             return Snapshot();
         }
 
-        var cancel = new CancelTask { CommandId = "cancel:" + GrainKey, TaskId = GrainKey, Reason = reason };
+        var cancel = new CancelTask { CommandId = "cancel:" + TaskId, TaskId = TaskId, Reason = reason };
         await EnqueueAsync(State.Spec.NodeId, cancel.CommandId, new HubMessage { Cancel = cancel });
         return Snapshot();
     }
 
-    public async Task<long?> GetResumePointAsync(string nodeId)
+    public Task<long?> GetResumePointAsync(string nodeId)
     {
-        await CatchUpAsync();
         if (State.Spec?.NodeId != nodeId)
         {
-            return null;
+            return Task.FromResult<long?>(null);
         }
 
         // The node is back and still runs the task: it is not lost.
-        State = State with { NodeSeenAt = Time.GetUtcNow() };
-        return State.AckedSequence;
+        State = State with { NodeSeenAt = time.GetUtcNow() };
+        return Task.FromResult<long?>(State.AckedSequence);
     }
 
-    public async Task<TaskSnapshot> GetAsync()
-    {
-        await CatchUpAsync();
-        return Snapshot();
-    }
+    public Task<TaskSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
-    public async Task<TaskJournal> GetJournalAsync()
-    {
-        await CatchUpAsync();
-        return new TaskJournal(
-            Snapshot(), _stdout.Snapshot(), _stderr.Snapshot(), State.Thoughts, State.ThoughtsDropped, State.Progress, State.FullLogBytes, State.FullLogOmittedBytes);
-    }
+    public Task<TaskJournal> GetJournalAsync() =>
+        Task.FromResult(new TaskJournal(
+            Snapshot(), _stdout.Snapshot(), _stderr.Snapshot(), State.Thoughts.ToArray(), State.ThoughtsDropped, State.Progress, State.FullLogBytes, State.FullLogOmittedBytes));
 
     public Task<IReadOnlyList<TaskEventRecord>> ReadEventsAsync(long afterSequence, int limit) =>
-        events.TaskEventsReadAsync(GrainKey, afterSequence, Math.Clamp(limit, 1, 10_000));
+        events.TaskEventsReadAsync(TaskId, afterSequence, Math.Clamp(limit, 1, 10_000));
 
     /// <summary>Moves the state machine, stamping the time; rejects what the machine does not allow.</summary>
     private async Task TransitionAsync(TaskState to, TaskResultInfo? result = null)
     {
-        State = Transitioned(State, to, Time.GetUtcNow()) with { Result = result ?? State.Result };
+        State = Transitioned(State, to, time.GetUtcNow()) with { Result = result ?? State.Result };
         await SaveAsync();
         await PublishStateAsync();
         if (TaskTransitions.IsTerminal(to))
@@ -167,7 +169,7 @@ public sealed partial class TaskGrain(
     {
         if (!TaskTransitions.IsAllowed(state.State, to))
         {
-            throw new InvalidTaskTransitionException(GrainKey, state.State, to);
+            throw new InvalidTaskTransitionException(TaskId, state.State, to);
         }
 
         return state with { State = to, Transitions = Stamp(state, to, at) };
@@ -175,7 +177,7 @@ public sealed partial class TaskGrain(
 
     private async Task EnqueueAsync(string nodeId, string commandId, HubMessage message)
     {
-        await outbox.NodeCommandEnqueueAsync(nodeId, commandId, message.ToByteArray(), Time.GetUtcNow());
+        await outbox.NodeCommandEnqueueAsync(nodeId, commandId, message.ToByteArray(), time.GetUtcNow());
         await notifier.HintAsync(logger, HubChannels.NodeOutbox, nodeId);
     }
 
@@ -183,27 +185,27 @@ public sealed partial class TaskGrain(
     {
         if (string.IsNullOrWhiteSpace(spec.NodeId) || string.IsNullOrWhiteSpace(spec.Command))
         {
-            throw new ArgumentException($"Task {GrainKey}: a node id and a command are required.", nameof(spec));
+            throw new ArgumentException($"Task {TaskId}: a node id and a command are required.", nameof(spec));
         }
 
         if (spec.HeadBytes is < 0 or > JournalOptions.MaxBufferBytes || spec.TailBytes is < 0 or > JournalOptions.MaxBufferBytes)
         {
-            throw new ArgumentException($"Task {GrainKey}: head and tail sizes must be between 0 and {JournalOptions.MaxBufferBytes} bytes.", nameof(spec));
+            throw new ArgumentException($"Task {TaskId}: head and tail sizes must be between 0 and {JournalOptions.MaxBufferBytes} bytes.", nameof(spec));
         }
 
         if (spec.FullLogCapBytes is < 0 || spec.Timeout is { } t && t <= TimeSpan.Zero)
         {
-            throw new ArgumentException($"Task {GrainKey}: the full-log cap cannot be negative and a timeout must be positive.", nameof(spec));
+            throw new ArgumentException($"Task {TaskId}: the full-log cap cannot be negative and a timeout must be positive.", nameof(spec));
         }
     }
 
     private Task PublishStateAsync() =>
-        hub.PublishBestEffortAsync(logger, HubEventKinds.TaskState, "task:" + GrainKey, State.Spec?.NodeId, State.Spec?.CreatedBy, GrainKey,
+        hub.PublishBestEffortAsync(logger, HubEventKinds.TaskState, "task:" + TaskId, State.Spec?.NodeId, State.Spec?.CreatedBy, TaskId,
             new { state = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(State.State.ToString()), exitCode = State.Result?.ExitCode, error = State.Result?.Error });
 
     private static IReadOnlyDictionary<TaskState, DateTimeOffset> Stamp(TaskGrainState state, TaskState to, DateTimeOffset at) =>
         new Dictionary<TaskState, DateTimeOffset>(state.Transitions) { [to] = at };
 
     private TaskSnapshot Snapshot() =>
-        new(GrainKey, State.Spec is not null, State.Spec, State.State, State.Transitions, State.AckedSequence, State.Result);
+        new(TaskId, State.Spec is not null, State.Spec, State.State, State.Transitions, State.AckedSequence, State.Result);
 }

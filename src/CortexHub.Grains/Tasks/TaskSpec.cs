@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace CortexHub.Grains.Tasks;
 
 /// <summary>What to run and where, and (optionally) how much of its output to keep.</summary>
@@ -5,17 +7,18 @@ namespace CortexHub.Grains.Tasks;
 /// <param name="TailBytes">Overrides <see cref="JournalOptions.TailBytes"/>.</param>
 /// <param name="FullLogCapBytes">Overrides <see cref="JournalOptions.FullLogCapBytes"/>.</param>
 /// <param name="Pool">Set when the task runs a claimed pool item: its outcome ends that lease.</param>
+[GenerateSerializer, Alias("cortexhub.TaskSpec")]
 public sealed record TaskSpec(
-    string NodeId,
-    string Command,
-    string CreatedBy,
-    string? WorkingDirectory = null,
-    IReadOnlyDictionary<string, string>? Environment = null,
-    TimeSpan? Timeout = null,
-    int? HeadBytes = null,
-    int? TailBytes = null,
-    long? FullLogCapBytes = null,
-    Pool.PoolClaimRef? Pool = null)
+    [property: Id(0)] string NodeId,
+    [property: Id(1)] string Command,
+    [property: Id(2)] string CreatedBy,
+    [property: Id(3)] string? WorkingDirectory = null,
+    [property: Id(4)] IReadOnlyDictionary<string, string>? Environment = null,
+    [property: Id(5)] TimeSpan? Timeout = null,
+    [property: Id(6)] int? HeadBytes = null,
+    [property: Id(7)] int? TailBytes = null,
+    [property: Id(8)] long? FullLogCapBytes = null,
+    [property: Id(9)] Pool.PoolClaimRef? Pool = null)
 {
     /// <summary>True when <paramref name="other"/> asks for the same thing (environment compared by content): a repeat, not a new request.</summary>
     public bool IsSameRequestAs(TaskSpec other) =>

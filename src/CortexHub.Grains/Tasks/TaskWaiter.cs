@@ -10,13 +10,13 @@ namespace CortexHub.Grains.Tasks;
 /// </summary>
 public sealed class TaskWaiter : IDisposable
 {
-    private readonly IGrainFactory _grains;
+    private readonly Orleans.IGrainFactory _grains;
     private readonly TimeProvider _time;
     private readonly TimeSpan _recheck;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<TaskCompletionSource, byte>> _waiting = new(StringComparer.Ordinal);
     private readonly IDisposable _subscription;
 
-    public TaskWaiter(IGrainFactory grains, IClusterNotifier notifier, TimeProvider time, IOptions<JournalOptions> options)
+    public TaskWaiter(Orleans.IGrainFactory grains, IClusterNotifier notifier, TimeProvider time, IOptions<JournalOptions> options)
     {
         _grains = grains;
         _time = time;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using CortexHub.Runtime.Activation;
 using CortexHub.Runtime.Membership;
-using CortexHub.Runtime.Reminders;
 using CortexHub.Runtime.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,16 +8,13 @@ using Microsoft.Extensions.Options;
 namespace CortexHub.Runtime.Hosting;
 
 /// <summary>
-/// Starts the silo in order (storage and migrations, cluster-table registration, background loops)
-/// and stops it gracefully (reminders, deactivations with state saves, lease release, leaving the
-/// cluster table) within <see cref="SiloOptions.ShutdownTimeout"/>. <see cref="Kill"/> emulates a crash.
+/// Starts the silo's CortexHub side in order (storage and migrations, cluster-table registration,
+/// the heartbeat loop) and stops it gracefully (leaving the cluster table) within
+/// <see cref="SiloOptions.ShutdownTimeout"/>. <see cref="Kill"/> emulates a crash.
 /// </summary>
 internal sealed class SiloLifecycle(
     IStorageBackend backend,
     MembershipService membership,
-    ReminderService reminders,
-    ActivationCollector collector,
-    GrainRuntime runtime,
     SiloIdentity silo,
     SiloKillSwitch killSwitch,
     IOptions<SiloOptions> options,
@@ -38,10 +33,7 @@ internal sealed class SiloLifecycle(
         await membership.RegisterAsync(cancellationToken);
 
         var token = _loopsToken.Token;
-        _loops = Task.WhenAll(
-            Task.Run(() => membership.RunAsync(token), CancellationToken.None),
-            Task.Run(() => reminders.RunAsync(token), CancellationToken.None),
-            Task.Run(() => collector.RunAsync(token), CancellationToken.None));
+        _loops = Task.Run(() => membership.RunAsync(token), CancellationToken.None);
         logger.SiloStarted(silo.SiloId, clock.ElapsedMilliseconds);
     }
 
@@ -54,20 +46,13 @@ internal sealed class SiloLifecycle(
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Value.ShutdownTimeout);
-        logger.SiloStopping(silo.SiloId, runtime.Directory.Count);
-
-        // Stop claiming reminders first, so nothing new activates while we drain.
+        logger.SiloStopping(silo.SiloId);
         await _stopping.CancelAsync();
         await _loops.WaitAsync(deadline.Token);
-        await runtime.DeactivateAllAsync(deadline.Token);
         await membership.LeaveAsync(deadline.Token);
         logger.SiloStopped(silo.SiloId);
     }
 
-    /// <summary>Crash emulation: stop every loop, fail queued calls, drop activations; no hooks, no saves, no goodbye.</summary>
-    public void Kill()
-    {
-        killSwitch.Kill();
-        runtime.AbandonAll();
-    }
+    /// <summary>Crash emulation: stop every loop; no hooks, no goodbye.</summary>
+    public void Kill() => killSwitch.Kill();
 }

@@ -1,8 +1,15 @@
-using CortexHub.Runtime;
+using Orleans;
 
 namespace CortexHub.Benchmarks.Runtime;
 
-/// <summary>No state, no I/O: measures the runtime's call path alone (proxy, mailbox, turn).</summary>
+[Alias("cortexhub.bench.IPingGrain")]
+public interface IPingGrain : IGrainWithStringKey
+{
+    [Alias("Ping")]
+    Task<int> PingAsync(int value);
+}
+
+/// <summary>No state, no I/O: measures Orleans' call path alone (reference, message, turn).</summary>
 public sealed class PingGrain : Grain, IPingGrain
 {
     public Task<int> PingAsync(int value) => Task.FromResult(value + 1);

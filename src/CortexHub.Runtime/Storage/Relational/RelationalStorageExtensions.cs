@@ -10,8 +10,6 @@ public static class RelationalStorageExtensions
     {
         services.TryAddSingleton<TDatabase>();
         services.TryAddSingleton<RelationalDatabase>(sp => sp.GetRequiredService<TDatabase>());
-        services.TryAddSingleton<IGrainStateStore, RelationalGrainStateStore>();
-        services.TryAddSingleton<IReminderStore, RelationalReminderStore>();
         services.TryAddSingleton<IMembershipStore, RelationalMembershipStore>();
         return services;
     }

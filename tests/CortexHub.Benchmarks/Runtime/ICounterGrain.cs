@@ -1,6 +1,0 @@
-namespace CortexHub.Benchmarks.Runtime;
-
-public interface ICounterGrain : IGrain
-{
-    Task<long> IncrementAsync();
-}

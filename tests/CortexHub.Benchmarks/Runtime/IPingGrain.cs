@@ -1,6 +1,0 @@
-namespace CortexHub.Benchmarks.Runtime;
-
-public interface IPingGrain : IGrain
-{
-    Task<int> PingAsync(int value);
-}
