@@ -44,6 +44,18 @@ public static class ApiServiceCollectionExtensions
             .UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), v1 => v1.Use(next => context => authentication.InvokeAsync(context, next))));
     }
 
+    /// <summary>
+    /// Lets only admins reach the paths under <paramref name="prefix"/> (pages a browser opens, such
+    /// as the Orleans dashboard): an admin API key as a bearer token, or as the password of HTTP
+    /// Basic, for which a browser prompts. Everyone else gets 401 with a problem body.
+    /// </summary>
+    public static IApplicationBuilder UseAdminKeyFor(this IApplicationBuilder app, PathString prefix, string realm)
+    {
+        var authentication = app.ApplicationServices.GetRequiredService<ApiAuthentication>();
+        return app.UseWhen(context => context.Request.Path.StartsWithSegments(prefix),
+            admin => admin.Use(next => context => authentication.InvokeAdminOnlyAsync(context, next, realm)));
+    }
+
     /// <summary>Maps /api/v1 (authenticated by <see cref="UseCortexHubApi"/>); needs <c>app.UseExceptionHandler()</c> for the problem responses.</summary>
     public static RouteGroupBuilder MapCortexHubApi(this IEndpointRouteBuilder endpoints)
     {

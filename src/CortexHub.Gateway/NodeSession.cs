@@ -233,12 +233,14 @@ internal sealed partial class NodeSession
                     await AppendAsync(group.Key, [.. group.Select(q => q.Record)]);
                 }
             }
-            catch (StorageUnavailableException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // Storage away, the task's silo failing over, anything else: nothing of this batch was
+                // acknowledged, so the node resends it on its next stream, wherever that lands.
                 storageDown = true;
                 var errorId = ErrorId.New();
                 LogJournalUnavailable(ex, NodeId, errorId);
-                Close(new GrpcStatus(StatusCode.Unavailable, $"Storage is unavailable (error id {errorId}); reconnect and resend unacknowledged events."));
+                Close(new GrpcStatus(StatusCode.Unavailable, $"The journal is unavailable (error id {errorId}); reconnect and resend unacknowledged events."));
             }
         }
     }
@@ -368,7 +370,7 @@ internal sealed partial class NodeSession
     [LoggerMessage(5002, LogLevel.Information, "Node {NodeId} disconnected (stream {ConnectionId}): {Reason}")]
     private partial void LogDisconnected(string nodeId, string connectionId, string reason);
 
-    [LoggerMessage(5003, LogLevel.Error, "Journal writes for node {NodeId} failed: storage unavailable (error id {ErrorId}); closing the stream so the node resends")]
+    [LoggerMessage(5003, LogLevel.Error, "Journal writes for node {NodeId} failed (error id {ErrorId}); closing the stream so the node resends")]
     private partial void LogJournalUnavailable(Exception exception, string nodeId, string errorId);
 
     [LoggerMessage(5004, LogLevel.Warning, "Node {NodeId} sent events for task {TaskId}, which it does not run: {Reason}")]

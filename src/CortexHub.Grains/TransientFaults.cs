@@ -4,9 +4,14 @@ using Orleans.Storage;
 
 namespace CortexHub.Grains;
 
-/// <summary>Failures a later attempt may not meet: storage away, a silo failing over, a write that lost an ETag race.</summary>
+/// <summary>
+/// Failures a later attempt may not meet: storage away (ours, or a database error inside Orleans'
+/// storage providers), a silo failing over (unreachable, a message it could not take), a write that
+/// lost an ETag race, a call that timed out.
+/// </summary>
 public static class TransientFaults
 {
     public static bool Is(Exception exception) =>
-        exception is StorageUnavailableException or SiloUnavailableException or InconsistentStateException or TimeoutException;
+        exception is StorageUnavailableException or System.Data.Common.DbException or SiloUnavailableException
+            or OrleansMessageRejectionException or InconsistentStateException or TimeoutException;
 }

@@ -4,7 +4,7 @@ using CortexHub.Gateway;
 using CortexHub.Grains;
 using CortexHub.Grpc;
 using CortexHub.Hosting.Cluster;
-using CortexHub.Hosting.Metrics;
+using CortexHub.Hosting.Telemetry;
 using CortexHub.Runtime;
 using CortexHub.Runtime.Hosting;
 using CortexHub.Runtime.Membership;
@@ -18,6 +18,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 
 namespace CortexHub.Hosting;
 
@@ -25,8 +26,8 @@ public static class SiloHostExtensions
 {
     /// <summary>
     /// Composes the silo: the configured storage backend, the Orleans silo (clustering, grain state and
-    /// reminders on that storage), the grain runtime, the hub's grains, the gRPC gateway, and Kestrel
-    /// with separate HTTP and gRPC ports.
+    /// reminders on that storage, the Orleans dashboard), the hub's grains, the gRPC gateway,
+    /// telemetry, and Kestrel with separate HTTP and gRPC ports.
     /// </summary>
     public static WebApplicationBuilder AddCortexHubSilo(this WebApplicationBuilder builder)
     {
@@ -44,7 +45,7 @@ public static class SiloHostExtensions
         builder.Services.AddCortexHubGrains(configuration);
         builder.Services.AddCortexHubGateway(configuration);
         builder.Services.AddCortexHubApi(configuration);
-        builder.Services.AddPrometheusMetrics();
+        builder.Services.AddCortexHubTelemetry(configuration);
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<SiloOptions>>((host, silo) =>
             host.ShutdownTimeout = silo.Value.ShutdownTimeout + TimeSpan.FromSeconds(5));
         builder.Logging.AddSimpleConsole(o =>
@@ -60,7 +61,7 @@ public static class SiloHostExtensions
         return builder;
     }
 
-    /// <summary>Maps the silo's endpoints: health on HTTP, the node link on gRPC.</summary>
+    /// <summary>Maps the silo's endpoints: health, metrics, the Orleans dashboard (admins only) and the API on HTTP, the node link on gRPC.</summary>
     public static WebApplication MapCortexHub(this WebApplication app)
     {
         // A killed silo (crash emulation in tests) drops its open requests at once, as a dead process's sockets would.
@@ -73,7 +74,13 @@ public static class SiloHostExtensions
         app.UseExceptionHandler();
         app.UseCortexHubApi();
         app.MapHealthApi();
-        app.MapPrometheusMetrics();
+        app.MapCortexHubMetrics();
+        if (OrleansSiloOptions.Read(app.Configuration).Dashboard)
+        {
+            app.UseAdminKeyFor(OrleansSiloOptions.DashboardPath, "CortexHub: Orleans dashboard");
+            app.MapOrleansDashboard(OrleansSiloOptions.DashboardPath);
+        }
+
         app.MapCortexHubApi();
         app.MapCortexHubGateway();
         return app;

@@ -110,7 +110,33 @@ public sealed class StreamTests
         Assert.NotNull(openApi["paths"]!["/api/v1/pool/items"]);
         var metrics = await cluster.Client(null).GetAsync("/metrics");
         Assert.Equal("text/plain", metrics.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("cortexhub_grain_calls_total", await metrics.Content.ReadAsStringAsync());
+        var text = await metrics.Content.ReadAsStringAsync();
+        Assert.Contains("cortexhub_storage_operations_total", text); // ours
+        Assert.Contains("orleans_catalog_activations", text);        // Orleans'
+        Assert.Contains("http_server_request_duration_seconds", text); // ASP.NET Core's
+    }
+
+    [Fact]
+    public async Task OrleansDashboard_AdminKeyOnly_AsBearerOrBasicPassword()
+    {
+        await using var cluster = await ApiFixture.StartAsync();
+        using var alice = await cluster.UserAsync("alice");
+
+        var anonymous = await cluster.Client(null).GetAsync("/orleans/");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.StartsWith("Basic realm=", anonymous.Headers.WwwAuthenticate.ToString());
+        Assert.Contains("admin API key", (await anonymous.AssertProblemAsync(401))["detail"]!.GetValue<string>());
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await alice.GetAsync("/orleans/DashboardCounters")).StatusCode);
+
+        using var browser = cluster.Client(null);
+        browser.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("any:" + ApiFixture.AdminKey)));
+        var page = await browser.GetAsync("/orleans/");
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Orleans Dashboard", await page.Content.ReadAsStringAsync());
+        using var admin = cluster.Client(ApiFixture.AdminKey);
+        // The dashboard gathers its counters every second or so: the silo shows up shortly.
+        await TestCluster.WaitUntilAsync(async () => (await admin.GetFromJsonAsync<JsonObject>("/orleans/DashboardCounters"))!["hosts"]!.AsArray().Count == 1,
+            TimeSpan.FromSeconds(30), "the dashboard lists the silo");
     }
 
     private static (string? Id, string Event, string? Text) Summarize(SseReader.Message m) => (m.Id, m.Event, m.Data["text"]?.GetValue<string>());

@@ -3,7 +3,10 @@ using CortexHub.Runtime.Storage.Relational;
 
 namespace CortexHub.Grains.Tasks;
 
-/// <summary>Lists tasks (newest first) straight from the grain-state table, one query, without activating them.</summary>
+/// <summary>
+/// The task directory: what a listing shows of each task, written by the task grain at every state
+/// write, so tasks are listed newest first in one query without activating them.
+/// </summary>
 public sealed class TaskDirectory(RelationalDatabase database)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -15,7 +18,26 @@ public sealed class TaskDirectory(RelationalDatabase database)
             RelationalDatabase.Bind(command, "@limit", Math.Clamp(limit, 1, 1000));
         }, reader =>
         {
-            var state = JsonSerializer.Deserialize<TaskGrainState>(reader.GetString(1), Json) ?? new TaskGrainState();
-            return new TaskSnapshot(reader.GetString(0), state.Spec is not null, state.Spec, state.State, state.Transitions, state.AckedSequence, state.Result);
+            var listing = JsonSerializer.Deserialize<Listing>(reader.GetString(1), Json) ?? new Listing(null, default, null, 0, null);
+            return new TaskSnapshot(reader.GetString(0), listing.Spec is not null, listing.Spec, listing.State,
+                listing.Transitions ?? new Dictionary<TaskState, DateTimeOffset>(), listing.AckedSequence, listing.Result);
         }, cancellationToken);
+
+    /// <summary>Records the task as it is now (only a dispatched task, one with a spec, is listed).</summary>
+    public Task PutAsync(string taskId, TaskGrainState state, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        state.Spec is not { } spec ? Task.CompletedTask : (Task)database.ExecuteAsync("TaskDirectoryPut", command =>
+        {
+            RelationalDatabase.Bind(command, "@task", taskId);
+            RelationalDatabase.Bind(command, "@created_by", spec.CreatedBy);
+            RelationalDatabase.Bind(command, "@listing", JsonSerializer.Serialize(
+                new Listing(spec, state.State, state.Transitions, state.AckedSequence, state.Result), Json));
+            RelationalDatabase.Bind(command, "@now", database.ToDbTime(now));
+        }, cancellationToken);
+
+    public Task DeleteAsync(string taskId, CancellationToken cancellationToken = default) =>
+        (Task)database.ExecuteAsync("TaskDirectoryDelete", command => RelationalDatabase.Bind(command, "@task", taskId), cancellationToken);
+
+    /// <summary>The listed fields, in the JSON form tasks of the earlier home-made runtime were stored in (migration 8 copied them).</summary>
+    private sealed record Listing(
+        TaskSpec? Spec, TaskState State, IReadOnlyDictionary<TaskState, DateTimeOffset>? Transitions, long AckedSequence, TaskResultInfo? Result);
 }

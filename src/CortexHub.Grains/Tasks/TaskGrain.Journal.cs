@@ -210,9 +210,10 @@ public sealed partial class TaskGrain
     }
 
     /// <summary>
-    /// Writes the state with fresh buffer snapshots covering everything acknowledged. If the write
-    /// fails, memory may be ahead of storage: the activation is dropped after this turn, so no later
-    /// write commits the change silently and the next activation starts from what was stored.
+    /// Writes the state with fresh buffer snapshots covering everything acknowledged, then the task's
+    /// listing. If the state write fails, memory may be ahead of storage: the activation is dropped
+    /// after this turn, so no later write commits the change silently and the next activation starts
+    /// from what was stored.
     /// </summary>
     private async Task SaveAsync()
     {
@@ -228,6 +229,7 @@ public sealed partial class TaskGrain
         }
 
         _bytesSinceSnapshot = 0;
+        await directory.PutAsync(TaskId, State, time.GetUtcNow());
     }
 
     private void ResetBuffers()

@@ -175,6 +175,7 @@ public sealed partial class TaskGrain
     private async Task PurgeAsync()
     {
         await events.TaskEventsDeleteAsync(TaskId);
+        await directory.DeleteAsync(TaskId);
         await task.ClearStateAsync();
         await UnregisterReminderAsync(PurgeReminder);
         _stdout = new(0, 0);

@@ -22,6 +22,8 @@ namespace CortexHub.Grains.Tasks;
 public sealed partial class TaskGrain(
     [PersistentState("task", GrainStorage.Name)] IPersistentState<TaskGrainState> task,
     ITaskEventStore events,
+    TaskDirectory directory,
+    LegacyGrainState legacy,
     INodeOutboxStore outbox,
     IClusterNotifier notifier,
     IMembershipStore silos,
@@ -45,6 +47,13 @@ public sealed partial class TaskGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _activatedAt = time.GetUtcNow();
+        if (!task.RecordExists && await legacy.ReadAsync<TaskGrainState>("task", TaskId, cancellationToken) is { } saved)
+        {
+            // Stored by an earlier CortexHub: take it over once (the journal rows are the same table).
+            State = saved;
+            await task.WriteStateAsync();
+        }
+
         await RestoreJournalAsync(cancellationToken);
 
         // A silo may have died between recording a pool task's result and telling the pool; telling it again is harmless.

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Serialization;
@@ -33,7 +34,7 @@ public static class CortexHubClusterExtensions
 
     public static ISiloBuilder AddCortexHubCluster(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var options = configuration.GetSection(OrleansSiloOptions.SectionName).Get<OrleansSiloOptions>() ?? new OrleansSiloOptions();
+        var options = OrleansSiloOptions.Read(configuration);
         var validation = new OrleansSiloOptionsValidator().Validate(null, options);
         if (validation.Failed)
         {
@@ -103,6 +104,11 @@ public static class CortexHubClusterExtensions
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
         services.AddSingleton(new FailoverRetryFilter.Settings(options.FailoverRetryTimeout));
         silo.AddOutgoingGrainCallFilter<FailoverRetryFilter>();
+        if (options.Dashboard)
+        {
+            silo.AddDashboard();
+        }
+
         silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = options.MinimumReminderPeriod);
         return silo;
     }

@@ -10,7 +10,7 @@ namespace CortexHub.Hosting.Cluster;
 /// <summary>
 /// Retries calls to <see cref="IdempotentAttribute">idempotent</see> grain methods across the
 /// window between a silo's crash and its death declaration, when calls to the grains it held fail
-/// with <see cref="SiloUnavailableException"/>. Once the silo is declared dead Orleans activates the
+/// with <see cref="SiloUnavailableException"/> or <see cref="OrleansMessageRejectionException"/>. Once the silo is declared dead Orleans activates the
 /// grain elsewhere and the retry gets through. Other methods fail at once, as Orleans makes them.
 /// </summary>
 internal sealed partial class FailoverRetryFilter(FailoverRetryFilter.Settings settings, TimeProvider time, ILogger<FailoverRetryFilter> logger)
@@ -39,12 +39,12 @@ internal sealed partial class FailoverRetryFilter(FailoverRetryFilter.Settings s
                 await context.Invoke();
                 failure = context.Response?.Exception;
             }
-            catch (SiloUnavailableException exception)
+            catch (Exception exception) when (IsUnreachable(exception))
             {
                 failure = exception;
             }
 
-            if (failure is not SiloUnavailableException || time.GetElapsedTime(started) + backoff > settings.Timeout)
+            if (failure is null || !IsUnreachable(failure) || time.GetElapsedTime(started) + backoff > settings.Timeout)
             {
                 if (failure is not null && attempt > 1)
                 {
@@ -67,6 +67,12 @@ internal sealed partial class FailoverRetryFilter(FailoverRetryFilter.Settings s
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LongestBackoff.Ticks));
         }
     }
+
+    /// <summary>
+    /// The target silo did not take the call: it is unreachable (connection refused or lost) or the
+    /// message to it was rejected (it is shutting down, or is known dead and the grain not yet placed again).
+    /// </summary>
+    private static bool IsUnreachable(Exception exception) => exception is SiloUnavailableException or OrleansMessageRejectionException;
 
     [LoggerMessage(EventId = 4450, Level = LogLevel.Information,
         Message = "{Interface}.{Method} on {Grain} answered after {Attempts} attempts ({ElapsedMs:F0} ms): its silo had become unreachable")]

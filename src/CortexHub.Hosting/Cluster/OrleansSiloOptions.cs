@@ -8,6 +8,9 @@ public sealed class OrleansSiloOptions
 {
     public const string SectionName = "CortexHub:Orleans";
 
+    /// <summary>Where the Orleans dashboard is served on the HTTP port (admins only).</summary>
+    public const string DashboardPath = "/orleans";
+
     public const string DefaultClusterId = "cortexhub";
     public const string DefaultServiceId = "cortexhub";
     public static readonly TimeSpan DefaultResponseTimeout = TimeSpan.FromSeconds(10);
@@ -81,4 +84,14 @@ public sealed class OrleansSiloOptions
     /// (missed probes × probe timeout plus a table refresh). Default 20 seconds; zero turns retries off.
     /// </summary>
     public TimeSpan FailoverRetryTimeout { get; set; } = DefaultFailoverRetryTimeout;
+
+    /// <summary>
+    /// Serves the Orleans dashboard (silos, grains, calls, reminders) at <see cref="DashboardPath"/>
+    /// to admins. Its per-call profiling runs only while someone watches. Default true.
+    /// </summary>
+    public bool Dashboard { get; set; } = true;
+
+    /// <summary>The options as configured (defaults where unset).</summary>
+    public static OrleansSiloOptions Read(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Get<OrleansSiloOptions>(configuration.GetSection(SectionName)) ?? new OrleansSiloOptions();
 }

@@ -22,11 +22,17 @@ SELECT COALESCE(MAX(sequence), 0) FROM task_events WHERE task_id = @task;
 DELETE FROM task_events WHERE task_id = @task;
 
 -- name: TaskList
--- Newest first; only the fields a listing shows (the state also holds output buffers).
-SELECT grain_key,
-       jsonb_build_object('spec', p -> 'spec', 'state', p -> 'state', 'transitions', p -> 'transitions',
-                          'ackedSequence', p -> 'ackedSequence', 'result', p -> 'result')::text
-FROM (SELECT grain_key, updated_at, CAST(payload AS jsonb) AS p FROM grain_state WHERE grain_type = 'task' AND payload IS NOT NULL) t
-WHERE CAST(@owner AS text) IS NULL OR p -> 'spec' ->> 'createdBy' = @owner
+-- Newest first, from the task directory (the grains keep it current).
+SELECT task_id, listing::text
+FROM task_directory
+WHERE CAST(@owner AS text) IS NULL OR created_by = @owner
 ORDER BY updated_at DESC
 LIMIT @limit;
+
+-- name: TaskDirectoryPut
+INSERT INTO task_directory (task_id, created_by, listing, updated_at)
+VALUES (@task, @created_by, CAST(@listing AS jsonb), @now)
+ON CONFLICT (task_id) DO UPDATE SET created_by = excluded.created_by, listing = excluded.listing, updated_at = excluded.updated_at;
+
+-- name: TaskDirectoryDelete
+DELETE FROM task_directory WHERE task_id = @task;

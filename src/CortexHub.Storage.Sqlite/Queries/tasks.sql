@@ -16,12 +16,17 @@ SELECT COALESCE(MAX(sequence), 0) FROM task_events WHERE task_id = @task;
 DELETE FROM task_events WHERE task_id = @task;
 
 -- name: TaskList
-SELECT grain_key,
-       json_object('spec', json(json_extract(payload, '$.spec')), 'state', json_extract(payload, '$.state'),
-                   'transitions', json(json_extract(payload, '$.transitions')), 'ackedSequence', json_extract(payload, '$.ackedSequence'),
-                   'result', json(json_extract(payload, '$.result')))
-FROM grain_state
-WHERE grain_type = 'task' AND payload IS NOT NULL
-  AND (@owner IS NULL OR json_extract(payload, '$.spec.createdBy') = @owner)
+-- Newest first, from the task directory (the grains keep it current).
+SELECT task_id, listing
+FROM task_directory
+WHERE @owner IS NULL OR created_by = @owner
 ORDER BY updated_at DESC
 LIMIT @limit;
+
+-- name: TaskDirectoryPut
+INSERT INTO task_directory (task_id, created_by, listing, updated_at)
+VALUES (@task, @created_by, @listing, @now)
+ON CONFLICT (task_id) DO UPDATE SET created_by = excluded.created_by, listing = excluded.listing, updated_at = excluded.updated_at;
+
+-- name: TaskDirectoryDelete
+DELETE FROM task_directory WHERE task_id = @task;
