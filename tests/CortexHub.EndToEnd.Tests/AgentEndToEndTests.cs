@@ -116,7 +116,7 @@ public sealed class AgentEndToEndTests
         await using var restarted = SiloProcess.Start(work, environment, ports);
 
         var task = await WaitFinishedAsync(cluster, "long", TimeSpan.FromMinutes(2));
-        Assert.Equal(TaskState.Succeeded, task.State);
+        Assert.True(task.State == TaskState.Succeeded, $"The task ended {task.State} ({task.Result?.Error}).\nagent:\n{agent.Output}\nrestarted silo:\n{restarted.Output}");
         var events = new List<TaskEventRecord>();
         for (long after = 0; ; )
         {
