@@ -45,7 +45,7 @@ public sealed class PoolProcessKillTests(ITestOutputHelper output)
 
             foreach (var silo in silos)
             {
-                await silo.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));
+                await silo.WaitForOutputAsync("Application started", TimeSpan.FromMinutes(3));
             }
 
             var addresses = grpcPorts.Select(p => new Uri($"http://127.0.0.1:{p}")).ToList();

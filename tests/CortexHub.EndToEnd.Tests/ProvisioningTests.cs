@@ -25,7 +25,7 @@ public sealed class ProvisioningTests
             ["CortexHub__Storage__Sqlite__DataDirectory"] = data,
             ["CortexHub__Api__AdminKey"] = AdminKey,
         }, "--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={http}", $"--CortexHub:Endpoints:GrpcPort={grpc}");
-        await silo.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));
+        await silo.WaitForOutputAsync("Application started", TimeSpan.FromMinutes(3));
         using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
 

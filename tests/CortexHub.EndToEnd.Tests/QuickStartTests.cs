@@ -18,7 +18,7 @@ public sealed partial class QuickStartTests
         var (http, grpc) = (FreePorts.Next(), FreePorts.Next());
         await using var hub = SiloProcess.Start(data, new Dictionary<string, string?> { ["CortexHub__Storage__Sqlite__DataDirectory"] = data },
             "--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={http}", $"--CortexHub:Endpoints:GrpcPort={grpc}");
-        await hub.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));
+        await hub.WaitForOutputAsync("Application started", TimeSpan.FromMinutes(3));
         var adminKey = AdminKeyLine().Match(hub.Output).Groups[1].Value;
         Assert.StartsWith("chk.admin.", adminKey);
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using CortexHub.Grains;
+using CortexHub.Runtime.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
@@ -69,10 +70,12 @@ internal sealed partial class FailoverRetryFilter(FailoverRetryFilter.Settings s
     }
 
     /// <summary>
-    /// The target silo did not take the call: it is unreachable (connection refused or lost) or the
-    /// message to it was rejected (it is shutting down, or is known dead and the grain not yet placed again).
+    /// The target silo did not take the call: it is unreachable (connection refused or lost), the
+    /// message to it was rejected (it is shutting down, or is known dead and the grain not yet placed
+    /// again), or it was killed mid-call (the TestCluster's crash emulation, <see cref="SiloKilledException"/>).
     /// </summary>
-    private static bool IsUnreachable(Exception exception) => exception is SiloUnavailableException or OrleansMessageRejectionException;
+    private static bool IsUnreachable(Exception exception) =>
+        exception is SiloUnavailableException or OrleansMessageRejectionException or SiloKilledException;
 
     [LoggerMessage(EventId = 4450, Level = LogLevel.Information,
         Message = "{Interface}.{Method} on {Grain} answered after {Attempts} attempts ({ElapsedMs:F0} ms): its silo had become unreachable")]
