@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using CortexHub.Grains;
@@ -20,11 +21,17 @@ internal sealed partial class FailoverRetryFilter(FailoverRetryFilter.Settings s
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(1);
 
+    /// <summary>Whether each interface method carries the attribute, looked up once per method rather than on every call.</summary>
+    private static readonly ConcurrentDictionary<MethodInfo, bool> Idempotent = new();
+
     public sealed record Settings(TimeSpan Timeout);
+
+    private static bool IsIdempotent(MethodInfo method) =>
+        Idempotent.GetOrAdd(method, static m => m.GetCustomAttribute<IdempotentAttribute>() is not null);
 
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (settings.Timeout <= TimeSpan.Zero || context.InterfaceMethod?.GetCustomAttribute<IdempotentAttribute>() is null)
+        if (settings.Timeout <= TimeSpan.Zero || context.InterfaceMethod is not { } method || !IsIdempotent(method))
         {
             await context.Invoke();
             return;
