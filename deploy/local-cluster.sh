@@ -29,7 +29,7 @@ silo_grpc_base=${CORTEXHUB_LOCAL_SILO_GRPC_BASE:-6090}
 pg_port=${CORTEXHUB_LOCAL_PG_PORT:-6432}
 database=cortexhub
 
-# The silo's default CortexHub:Silo:ShutdownTimeout is 30 s and the host adds 5 s on top;
+# The silo's default CortexHub:Orleans:ShutdownTimeout is 30 s and the host adds 5 s on top;
 # `stop` waits a little longer before it resorts to SIGKILL.
 silo_stop_wait=45
 readiness_wait=120
@@ -256,8 +256,8 @@ start_silo() {
     export CortexHub__Endpoints__BindAddress=127.0.0.1
     export CortexHub__Endpoints__HttpPort=$http
     export CortexHub__Endpoints__GrpcPort=$grpc
-    export CortexHub__Silo__SiloId=local-$i
-    export CortexHub__Silo__AdvertisedAddress=127.0.0.1
+    export CortexHub__Orleans__SiloName=local-$i
+    export CortexHub__Orleans__AdvertisedAddress=127.0.0.1
     export CortexHub__Api__AdminKey=$key
     export CortexHub__Api__PublicGrpcAddress=http://127.0.0.1:$lb_grpc_port
     # Behind nginx: take the client's scheme and address from X-Forwarded-Proto/-For.

@@ -1,6 +1,5 @@
 using CortexHub.Grains;
 using CortexHub.Grains.Tasks;
-using CortexHub.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

@@ -109,10 +109,6 @@ internal static class NodesApi
         };
     }
 
-    /// <summary>True if the caller may dispatch to the node (it exists and is theirs, or the caller is an admin).</summary>
-    internal static async Task<bool> CanDispatchToAsync(Orleans.IGrainFactory grains, HttpContext http, string id) =>
-        IsNodeId(id) && await grains.GetGrain<INodeGrain>(id).GetOwnerAsync() is { } owner && ApiCaller.From(http).Owns(owner);
-
     /// <summary>The node if it exists and the caller may see it (another user's node is "not found", not "forbidden").</summary>
     internal static async Task<NodeSnapshot?> FindAsync(Orleans.IGrainFactory grains, HttpContext http, string id)
     {

@@ -1,3 +1,4 @@
+using CortexHub.Grains.Cluster;
 using CortexHub.Grains.Journal;
 using CortexHub.Grains.Tasks;
 using Microsoft.AspNetCore.Builder;
@@ -78,10 +79,13 @@ internal static class TasksApi
         }
 
         // Dispatching to someone else's node looks the same as to a missing one.
-        if (!await NodesApi.CanDispatchToAsync(grains, http, request.NodeId!))
+        if (await NodesApi.FindAsync(grains, http, request.NodeId!) is not { } node)
         {
             return ApiProblem.Validation(new Dictionary<string, string[]> { ["nodeId"] = [$"No node '{request.NodeId}' you can dispatch to."] });
         }
+
+        // The task grain starts on the silo holding the node's stream (if it is connected).
+        BesideNodePlacement.Hint(node.SiloId);
 
         var spec = new TaskSpec(request.NodeId!, request.Command!, caller.UserId, request.WorkingDirectory, request.Environment,
             request.TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null, request.HeadBytes, request.TailBytes);

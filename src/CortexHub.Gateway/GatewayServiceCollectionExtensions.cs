@@ -1,5 +1,4 @@
 using CortexHub.Grpc;
-using CortexHub.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;

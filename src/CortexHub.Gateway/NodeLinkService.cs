@@ -1,13 +1,12 @@
 using System.Reflection;
 using CortexHub.Grains;
+using CortexHub.Grains.Cluster;
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
 using CortexHub.Grpc;
 using CortexHub.Protocol;
 using CortexHub.Protocol.V1;
-using CortexHub.Runtime.Membership;
-using CortexHub.Runtime.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,10 +16,9 @@ namespace CortexHub.Gateway;
 internal sealed class NodeLinkService(
     Orleans.IGrainFactory grains,
     INodeOutboxStore outbox,
-    IClusterNotifier notifier,
     NodeSessionRegistry registry,
     PoolDispatcher dispatcher,
-    SiloIdentity silo,
+    ClusterSilos silos,
     IOptions<GatewayOptions> options,
     TimeProvider time,
     ILogger<NodeLinkService> logger)
@@ -31,7 +29,7 @@ internal sealed class NodeLinkService(
         new GrpcServiceDefinition(NodeLinkMethods.ServiceName)
             .AddDuplexStreaming<NodeMessage, HubMessage>(NodeLinkMethods.Connect, NodeMessage.Parser, ConnectAsync)
             .AddUnary<HubInfoRequest, HubInfo>(NodeLinkMethods.GetHubInfo, HubInfoRequest.Parser, (_, _) =>
-                Task.FromResult(new HubInfo { HubVersion = HubVersion, SiloId = silo.SiloId, Protocol = "cortexhub.v1" }));
+                Task.FromResult(new HubInfo { HubVersion = HubVersion, SiloId = silos.LocalSiloId, Protocol = "cortexhub.v1" }));
 
     private async Task ConnectAsync(IGrpcStreamReader<NodeMessage> reader, IGrpcStreamWriter<HubMessage> writer, GrpcServerCallContext context)
     {
@@ -43,12 +41,11 @@ internal sealed class NodeLinkService(
             throw new GrpcStatusException(StatusCode.Unauthenticated, "Unknown node id or invalid token.");
         }
 
-        var session = new NodeSession(hello.NodeId, grains, outbox, dispatcher, options.Value, time, logger, context.CancellationToken);
+        using var session = new NodeSession(hello.NodeId, grains, outbox, dispatcher, options.Value, time, logger, context.CancellationToken);
         registry.Register(session);
         try
         {
-            await notifier.HintAsync(logger, HubChannels.NodeConnected, hello.NodeId + "\n" + session.ConnectionId);
-            await session.RunAsync(hello, reader, writer, silo.SiloId, context.Peer);
+            await session.RunAsync(hello, reader, writer, silos.LocalSiloId, context.Peer);
         }
         finally
         {

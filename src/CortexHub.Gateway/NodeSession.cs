@@ -1,13 +1,13 @@
 using System.Threading.Channels;
 using CortexHub.Grains;
+using CortexHub.Grains.Cluster;
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
 using CortexHub.Grains.Tasks;
 using CortexHub.Grpc;
 using CortexHub.Protocol.V1;
-using CortexHub.Runtime;
-using CortexHub.Runtime.Storage;
+using CortexHub.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CortexHub.Gateway;
@@ -18,10 +18,14 @@ namespace CortexHub.Gateway;
 /// drains queued events in batches (group commit) into task grains and acknowledges what became
 /// durable; the write loop is the only writer to the node, fed by a bounded channel that also
 /// carries outbox commands. A full queue stops the read loop, so a slow node or slow storage
-/// slows only this stream (HTTP/2 flow control pushes back on the node).
+/// slows only this stream (HTTP/2 flow control pushes back on the node). The node grain reaches the
+/// stream from anywhere in the cluster through its observer (<see cref="INodeStream"/>).
 /// </summary>
-internal sealed partial class NodeSession
+internal sealed partial class NodeSession : IDisposable
 {
+    public static readonly GrpcStatus Replaced = new(StatusCode.Aborted, "This stream was replaced by a newer connection of the same node.");
+    private static readonly GrpcStatus CredentialsChanged = new(StatusCode.Unauthenticated, "The node's token was rotated or revoked; reconnect with the current token.");
+
     private readonly Orleans.IGrainFactory _grains;
     private readonly INodeOutboxStore _outbox;
     private readonly PoolDispatcher _pool;
@@ -39,6 +43,8 @@ internal sealed partial class NodeSession
     private Task _writing = Task.CompletedTask;
     private long _lastHeardTicks;
     private PoolClaimer? _claimer;
+    private readonly StreamObserver _observer; // held here: Orleans keeps observers only weakly
+    private readonly INodeStream _stream;
 
     /// <summary>Most pool items one node may run at once.</summary>
     public const int MaxPoolSlots = 1024;
@@ -57,6 +63,8 @@ internal sealed partial class NodeSession
         _events = Channel.CreateBounded<QueuedEvent>(new BoundedChannelOptions(options.InboundEventCapacity) { SingleReader = true, SingleWriter = true });
         _outbound = Channel.CreateBounded<HubMessage>(new BoundedChannelOptions(options.OutboundCapacity) { SingleReader = true });
         _lastHeardTicks = time.GetUtcNow().UtcTicks;
+        _observer = new StreamObserver(this);
+        _stream = grains.CreateObjectReference<INodeStream>(_observer);
     }
 
     public string NodeId { get; }
@@ -103,7 +111,10 @@ internal sealed partial class NodeSession
 
     public async Task RunAsync(Hello hello, IGrpcStreamReader<NodeMessage> reader, IGrpcStreamWriter<HubMessage> writer, string siloId, string peer)
     {
-        var node = await Node.ConnectAsync(new NodeConnectInfo(siloId, ConnectionId, hello.AgentVersion, hello.Hostname, new Dictionary<string, string>(hello.Labels), peer));
+        // Every grain call of this stream (its loops inherit the context) names this silo, so the
+        // node's task grains are placed, or move, here.
+        BesideNodePlacement.Hint(siloId);
+        var node = await Node.ConnectAsync(new NodeConnectInfo(siloId, ConnectionId, hello.AgentVersion, hello.Hostname, new Dictionary<string, string>(hello.Labels), peer, _stream));
         await writer.WriteAsync(await BuildWelcomeAsync(hello, siloId), _lifetime.Token);
         LogConnected(NodeId, ConnectionId, hello.AgentVersion, hello.RunningTasks.Count);
 
@@ -174,9 +185,9 @@ internal sealed partial class NodeSession
                     await _events.Writer.WriteAsync(new QueuedEvent(e.TaskId, TaskEventMapping.ToRecord(e)), token);
                     break;
                 case NodeMessage.BodyOneofCase.Heartbeat:
-                    if (!await Node.HeartbeatAsync(ConnectionId))
+                    if (!await Node.HeartbeatAsync(ConnectionId, _stream))
                     {
-                        Close(new GrpcStatus(StatusCode.Aborted, "This stream was replaced by a newer connection of the same node."));
+                        Close(Replaced);
                     }
 
                     break;
@@ -361,6 +372,25 @@ internal sealed partial class NodeSession
         {
             // The node shows online until its next connection or the status check; nothing is lost.
             LogDisconnectNotRecorded(ex, NodeId, ErrorId.New());
+        }
+    }
+
+    /// <summary>Stops the node grain's calls reaching this stream (the lifetime token ends with the call).</summary>
+    public void Dispose() => _grains.DeleteObjectReference<INodeStream>(_stream);
+
+    /// <summary>What the node grain tells this stream, from whichever silo it is on.</summary>
+    private sealed class StreamObserver(NodeSession session) : INodeStream
+    {
+        public Task CommandsQueued()
+        {
+            session.WakeOutbox();
+            return Task.CompletedTask;
+        }
+
+        public Task Close(NodeStreamCloseReason reason)
+        {
+            session.Close(reason == NodeStreamCloseReason.CredentialsChanged ? CredentialsChanged : Replaced);
+            return Task.CompletedTask;
         }
     }
 

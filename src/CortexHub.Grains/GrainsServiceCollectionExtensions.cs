@@ -1,13 +1,14 @@
+using CortexHub.Grains.Cluster;
 using CortexHub.Grains.Events;
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
 using CortexHub.Grains.Tasks;
-using CortexHub.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Hosting;
 
 namespace CortexHub.Grains;
 
@@ -37,6 +38,9 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<INodeOutboxStore, RelationalNodeOutboxStore>();
         services.TryAddSingleton<INodeDirectoryStore, RelationalNodeDirectoryStore>();
         services.TryAddSingleton<LegacyGrainState>();
+        services.TryAddSingleton<ClusterSilos>();
+        services.AddPlacementDirector<BesideNodePlacement, BesideNodePlacementDirector>();
+        services.TryAddSingleton<NodeMetrics>();
         services.TryAddSingleton<NodeHeartbeats>();
         services.TryAddSingleton<NodeRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeHeartbeats>());

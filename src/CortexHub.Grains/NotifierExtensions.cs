@@ -1,5 +1,4 @@
-using CortexHub.Runtime;
-using CortexHub.Runtime.Storage;
+using CortexHub.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CortexHub.Grains;

@@ -1,4 +1,4 @@
-using CortexHub.Runtime.Storage;
+using CortexHub.Storage;
 using Orleans.Runtime;
 using Orleans.Storage;
 

@@ -1,4 +1,4 @@
-using CortexHub.Runtime.Storage;
+using CortexHub.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

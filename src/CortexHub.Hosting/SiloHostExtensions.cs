@@ -5,9 +5,6 @@ using CortexHub.Grains;
 using CortexHub.Grpc;
 using CortexHub.Hosting.Cluster;
 using CortexHub.Hosting.Telemetry;
-using CortexHub.Runtime;
-using CortexHub.Runtime.Hosting;
-using CortexHub.Runtime.Membership;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -41,13 +38,15 @@ public static class SiloHostExtensions
         // Orleans reports every start step (and its placement retries, through Polly) at Information.
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
-        builder.Services.AddCortexHubRuntime(configuration);
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<SiloKillSwitch>();
         builder.Services.AddCortexHubGrains(configuration);
         builder.Services.AddCortexHubGateway(configuration);
         builder.Services.AddCortexHubApi(configuration);
         builder.Services.AddCortexHubTelemetry(configuration);
-        builder.Services.AddOptions<HostOptions>().Configure<IOptions<SiloOptions>>((host, silo) =>
-            host.ShutdownTimeout = silo.Value.ShutdownTimeout + TimeSpan.FromSeconds(5));
+        builder.Services.AddOptions<HostOptions>().Configure(host =>
+            host.ShutdownTimeout = OrleansSiloOptions.Read(configuration).ShutdownTimeout + TimeSpan.FromSeconds(5));
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

@@ -1,4 +1,3 @@
-using CortexHub.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Net.Sockets;
-using CortexHub.Runtime.Hosting;
-using CortexHub.Runtime.Storage.Relational;
+using CortexHub.Storage.Relational;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,6 +1,5 @@
-using CortexHub.Runtime;
-using CortexHub.Runtime.Storage;
-using CortexHub.Runtime.Storage.Relational;
+using CortexHub.Storage;
+using CortexHub.Storage.Relational;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

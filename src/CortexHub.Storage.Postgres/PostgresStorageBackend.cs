@@ -1,4 +1,4 @@
-using CortexHub.Runtime.Storage;
+using CortexHub.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -12,8 +12,6 @@ namespace CortexHub.Storage.Postgres;
 public sealed partial class PostgresStorageBackend(PostgresDatabase database, PostgresClusterNotifier notifier, ILogger<PostgresStorageBackend> logger) : IStorageBackend
 {
     public string Name => "postgres";
-
-    public bool IsSingleSilo => false;
 
     private readonly StartOnce _start = new();
 

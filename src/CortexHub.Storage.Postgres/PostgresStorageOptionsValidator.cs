@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using CortexHub.Runtime;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

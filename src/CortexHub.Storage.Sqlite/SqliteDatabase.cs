@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
-using CortexHub.Runtime.Hosting;
-using CortexHub.Runtime.Storage.Relational;
+using CortexHub.Storage.Relational;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 

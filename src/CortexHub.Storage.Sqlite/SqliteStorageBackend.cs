@@ -1,4 +1,4 @@
-using CortexHub.Runtime.Storage;
+using CortexHub.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -14,8 +14,6 @@ public sealed partial class SqliteStorageBackend(SqliteDatabase database, ILogge
     private FileStream? _lock;
 
     public string Name => "sqlite";
-
-    public bool IsSingleSilo => true;
 
     private readonly StartOnce _start = new();
 

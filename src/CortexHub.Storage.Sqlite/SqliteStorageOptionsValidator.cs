@@ -1,4 +1,3 @@
-using CortexHub.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace CortexHub.Storage.Sqlite;

@@ -100,7 +100,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             ["CortexHub__Storage__Provider"] = "postgres",
             ["CortexHub__Storage__Postgres__ConnectionString"] = _options.ConnectionString,
             ["CortexHub__Storage__Postgres__Schema"] = _options.Schema,
-            ["CortexHub__Silo__AdvertisedAddress"] = "127.0.0.1",
+            ["CortexHub__Orleans__AdvertisedAddress"] = "127.0.0.1",
             ["CortexHub__Api__AdminKey"] = AdminKey,
             ["CortexHub__Api__PublicGrpcAddress"] = Nginx?.GrpcAddress.ToString() ?? SiloGrpcAddress(0).ToString(),
             ["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true",
@@ -255,13 +255,11 @@ public sealed class ProcessClusterOptions
     public bool Nginx { get; init; } = true;
 
     /// <summary>
-    /// Failure detection sized for tests and fault benchmarks: silo TTL 3 s (heartbeat 0.5 s), node
-    /// streams idle out after 6 s, orphaned pool claims return after 5 s, retries after 50 ms.
+    /// Failure detection sized for tests and fault benchmarks (on top of the silo's fast membership
+    /// defaults): node streams idle out after 6 s, orphaned pool claims return after 5 s, retries after 50 ms.
     /// </summary>
     public static Dictionary<string, string?> FastFailover() => new()
     {
-        ["CortexHub__Silo__HeartbeatInterval"] = "00:00:00.500",
-        ["CortexHub__Silo__SiloTtl"] = "00:00:03",
         ["CortexHub__Gateway__NodeHeartbeatInterval"] = "00:00:02",
         ["CortexHub__Pool__RetryBaseDelay"] = "00:00:00.050",
         ["CortexHub__Pool__OrphanGrace"] = "00:00:05",

@@ -89,7 +89,7 @@ public sealed class TestCluster : IAsyncDisposable
     /// Builds a complete silo (the same composition as the executable: storage, runtime, grains,
     /// gateway, HTTP and gRPC on free loopback ports) without starting it.
     /// </summary>
-    public static WebApplication BuildSiloHost(TestClusterOptions options, string siloId)
+    public static WebApplication BuildSiloHost(TestClusterOptions options, string siloName)
     {
         var builder = SiloProgram.CreateBuilder([], builder =>
         {
@@ -97,8 +97,8 @@ public sealed class TestCluster : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(options.Storage.Configuration());
             builder.Configuration.AddInMemoryCollection(
             [
-                new("CortexHub:Silo:SiloId", siloId),
-                new("CortexHub:Silo:AdvertisedAddress", "127.0.0.1"),
+                new("CortexHub:Orleans:SiloName", siloName),
+                new("CortexHub:Orleans:AdvertisedAddress", "127.0.0.1"),
                 new("CortexHub:Endpoints:BindAddress", "127.0.0.1"),
                 new("CortexHub:Endpoints:HttpPort", "0"),
                 new("CortexHub:Endpoints:GrpcPort", "0"),

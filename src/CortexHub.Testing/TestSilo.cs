@@ -1,6 +1,5 @@
+using CortexHub.Grains.Nodes;
 using CortexHub.Hosting;
-using CortexHub.Runtime.Hosting;
-using CortexHub.Runtime.Membership;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -12,11 +11,14 @@ public sealed class TestSilo
     internal TestSilo(IHost host)
     {
         Host = host;
-        SiloId = host.Services.GetRequiredService<SiloIdentity>().SiloId;
+        SiloId = host.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToParsableString();
     }
+
+    private readonly List<RecordingNodeStream> _streams = [];
 
     public IHost Host { get; }
 
+    /// <summary>This silo's id as node presence records it (its Orleans address, <c>ip:port@generation</c>).</summary>
     public string SiloId { get; }
 
     public IServiceProvider Services => Host.Services;
@@ -38,7 +40,22 @@ public sealed class TestSilo
 
     public bool IsRunning { get; private set; } = true;
 
-    /// <summary>Graceful stop: deactivations save state, leases are released, the silo leaves the cluster table.</summary>
+    /// <summary>
+    /// What a gateway on this silo reports when a node's stream connects, for tests that call the
+    /// node grain directly; <paramref name="stream"/> receives what the node grain tells the stream.
+    /// </summary>
+    public NodeConnectInfo NodeConnection(string connectionId, RecordingNodeStream? stream = null)
+    {
+        stream ??= new RecordingNodeStream();
+        lock (_streams)
+        {
+            _streams.Add(stream); // Orleans holds observers weakly
+        }
+
+        return new NodeConnectInfo(SiloId, connectionId, "1.0", "host", new Dictionary<string, string>(), "", Cluster.CreateObjectReference<INodeStream>(stream));
+    }
+
+    /// <summary>Graceful stop: node streams drain, grains deactivate, the silo leaves the cluster.</summary>
     public async Task StopAsync()
     {
         if (!IsRunning)
@@ -51,7 +68,7 @@ public sealed class TestSilo
         Host.Dispose();
     }
 
-    /// <summary>Abrupt death: no deactivation, no save, no goodbye; its cluster row goes stale until the TTL passes.</summary>
+    /// <summary>Abrupt death (as far as one process allows): its loops and storage calls stop at once, no deactivation, no save.</summary>
     public void Kill()
     {
         if (!IsRunning)
@@ -60,7 +77,7 @@ public sealed class TestSilo
         }
 
         IsRunning = false;
-        Services.GetRequiredService<SiloLifecycle>().Kill();
+        Services.GetRequiredService<SiloKillSwitch>().Kill();
 
         // Orleans' ungraceful stop (what TestingHost's KillSiloAsync does): no deactivations or
         // state saves; the silo still marks itself dead, so a real crash needs a real process.

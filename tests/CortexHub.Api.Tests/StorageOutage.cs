@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using CortexHub.Grains.Storage;
-using CortexHub.Runtime.Storage;
+using CortexHub.Storage;
 using CortexHub.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using CortexHub.Runtime.Storage;
+using CortexHub.Storage;
 
 namespace CortexHub.Benchmarks;
 

@@ -97,8 +97,6 @@ public sealed class AgentEndToEndTests
             ["CortexHub__Storage__Provider"] = "postgres",
             ["CortexHub__Storage__Postgres__ConnectionString"] = storage.ConnectionString,
             ["CortexHub__Storage__Postgres__Schema"] = storage.Schema,
-            ["CortexHub__Silo__HeartbeatInterval"] = "00:00:00.500",
-            ["CortexHub__Silo__SiloTtl"] = "00:00:02",
         };
         var work = Directory.CreateTempSubdirectory("cortexhub-e2e-").FullName;
         string[] ports = ["--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={FreePorts.Next()}", $"--CortexHub:Endpoints:GrpcPort={grpcPort}"];

@@ -24,8 +24,6 @@ public sealed class PoolProcessKillTests(ITestOutputHelper output)
             ["CortexHub__Storage__Provider"] = "postgres",
             ["CortexHub__Storage__Postgres__ConnectionString"] = cluster.Storage.ConnectionString,
             ["CortexHub__Storage__Postgres__Schema"] = cluster.Storage.Schema,
-            ["CortexHub__Silo__HeartbeatInterval"] = "00:00:00.500",
-            ["CortexHub__Silo__SiloTtl"] = "00:00:03",
             ["CortexHub__Gateway__NodeHeartbeatInterval"] = "00:00:01",
             ["CortexHub__Pool__RetryBaseDelay"] = "00:00:00.050",
             ["CortexHub__Pool__OrphanGrace"] = "00:00:05",

@@ -1,4 +1,5 @@
 using System.Text;
+using CortexHub.Grains.Cluster;
 using CortexHub.Grpc;
 
 namespace CortexHub.Gateway.Tests;
@@ -215,10 +216,48 @@ public sealed class NodeLinkTests
         var (node, _) = await TestNode.ConnectAsync(cluster[1].GrpcAddress, "n1", token);
         await using var _ = node;
 
-        // The poll is a minute away: only the LISTEN/NOTIFY hint can deliver this in time.
+        // The poll is a minute away: only the node grain's call to the stream's observer can deliver this in time.
         await cluster.DispatchAsync("t-cross", "n1", silo: 0);
 
         Assert.Equal("t-cross", (await node.ReadDispatchAsync("t-cross")).Dispatch.TaskId);
+    }
+
+    [Fact]
+    public async Task TaskGrain_PlacedBesideItsNodesStream_FollowsTheNodeToAnotherSilo()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Postgres, silos: 2);
+        var token = await cluster.ProvisionAsync("n1");
+        var (first, _) = await TestNode.ConnectAsync(cluster[1].GrpcAddress, "n1", token);
+        await using var f = first;
+
+        // Dispatched through silo 0, naming the node's silo as the API does.
+        BesideNodePlacement.Hint(cluster[1].SiloId);
+        await cluster.DispatchAsync("t-near", "n1", silo: 0);
+        Orleans.Runtime.RequestContext.Clear();
+        Assert.Equal(cluster[1].OrleansSilo, await ActivationSiloAsync(cluster, "t-near"));
+        await first.ReadDispatchAsync("t-near");
+        await first.SendOutputAsync("t-near", 1, "on silo 1\n");
+        Assert.Equal(1, await first.ReadAckAsync("t-near", 1));
+
+        // The node moves to silo 0: its next writes bring the task grain along.
+        await first.DisposeAsync();
+        var (second, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token, new RunningTask { TaskId = "t-near", LastSequenceSent = 1 });
+        await using var s = second;
+        await second.SendOutputAsync("t-near", 2, "on silo 0\n");
+        Assert.Equal(2, await second.ReadAckAsync("t-near", 2));
+        await second.SendOutputAsync("t-near", 3, "still on silo 0\n");
+        Assert.Equal(3, await second.ReadAckAsync("t-near", 3));
+
+        // The directory learns of the move once the old activation has unregistered.
+        await TestCluster.WaitUntilAsync(async () => await ActivationSiloAsync(cluster, "t-near") == cluster[0].OrleansSilo, Wait, "the task grain runs on silo 0");
+        var outputs = (await cluster.GetGrain<ITaskGrain>("t-near").ReadEventsAsync(0, 100)).Select(e => Encoding.UTF8.GetString(e.Data));
+        Assert.Equal(["on silo 1\n", "on silo 0\n", "still on silo 0\n"], outputs);
+    }
+
+    private static async Task<string?> ActivationSiloAsync(TestCluster cluster, string taskId)
+    {
+        var management = cluster[0].Cluster.GetGrain<Orleans.Runtime.IManagementGrain>(0);
+        return (await management.GetActivationAddress(cluster.GetGrain<ITaskGrain>(taskId)))?.ToString();
     }
 
     [Fact]

@@ -180,8 +180,6 @@ public sealed class PoolDispatchTests(ITestOutputHelper output)
             o.Configuration["CortexHub:Pool:OrphanGrace"] = "00:00:05";
             o.ConsoleLogging = Environment.GetEnvironmentVariable("POOL_DEBUG") == "1";
             o.Configuration["CortexHub:Gateway:NodeHeartbeatInterval"] = "00:00:02";
-            o.Configuration["CortexHub:Silo:HeartbeatInterval"] = "00:00:01";
-            o.Configuration["CortexHub:Silo:SiloTtl"] = "00:00:05";
         });
 
     private static async Task<List<SimulatedNode>> StartWorkersAsync(TestCluster cluster, int count, Func<string, TimeSpan>? work = null)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using CortexHub.Grains.Storage;
 using CortexHub.Protocol.V1;
-using CortexHub.Runtime.Storage.Relational;
+using CortexHub.Storage.Relational;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

@@ -205,7 +205,7 @@ public sealed class EventBusTests(ITestOutputHelper output)
         await using var subscription = await hub.SubscribeAsync([EventTopics.User("tester")]);
         var reading = ReadAsync(subscription, 4);
         await cluster.GetGrain<INodeGrain>("n1").ProvisionAsync(new NodeProvisionRequest("n1", "tester"));
-        await cluster.GetGrain<INodeGrain>("n1").ConnectAsync(new NodeConnectInfo("silo", "c1", "1.0", "host", new Dictionary<string, string>()));
+        await cluster.GetGrain<INodeGrain>("n1").ConnectAsync(cluster[0].NodeConnection("c1"));
         var task = cluster.GetGrain<ITaskGrain>("t-ev");
 
         await task.DispatchAsync(new TaskSpec("n1", "true", "tester"));

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text;
 using CortexHub.Protocol.V1;
-using CortexHub.Runtime.Storage;
+using CortexHub.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CortexHub.Grains.Tests;
@@ -18,7 +18,7 @@ public sealed class NodeRegistryTests
         await using var cluster = await StartAsync(kind, o => o.Configuration["CortexHub:Nodes:TerminalChunks"] = "5");
         var node = cluster.GetGrain<INodeGrain>("n1");
         await node.ProvisionAsync(new NodeProvisionRequest("n1", "alice"));
-        await node.ConnectAsync(new NodeConnectInfo(cluster[0].SiloId, "c1", "1", "h", new Dictionary<string, string>()));
+        await node.ConnectAsync(cluster[0].NodeConnection("c1"));
         for (var i = 1; i <= 12; i++)
         {
             await node.AppendTerminalAsync("c1", Encoding.UTF8.GetBytes($"\u001b[33m{i}\u001b[0m;"));
@@ -39,7 +39,7 @@ public sealed class NodeRegistryTests
         await using var cluster = await StartAsync(StorageKind.Sqlite, o => o.Configuration["CortexHub:Nodes:TerminalBytes"] = "10");
         var node = cluster.GetGrain<INodeGrain>("n1");
         await node.ProvisionAsync(new NodeProvisionRequest("n1", "alice"));
-        await node.ConnectAsync(new NodeConnectInfo(cluster[0].SiloId, "c1", "1", "h", new Dictionary<string, string>()));
+        await node.ConnectAsync(cluster[0].NodeConnection("c1"));
         foreach (var chunk in new[] { "aaaa", "bbbb", "cccc", "dddd" })
         {
             await node.AppendTerminalAsync("c1", Encoding.UTF8.GetBytes(chunk));
@@ -116,6 +116,27 @@ public sealed class NodeRegistryTests
         await node.DisposeAsync();
 
         await TestCluster.WaitUntilAsync(async () => (await registry.ListAsync()).Single().Status == NodeStatus.Offline, Wait, "the dead silo's node shows offline");
+    }
+
+    [Fact]
+    public async Task Stream_OnAnotherSilo_HearsQueuedCommandsReplacementAndRotation()
+    {
+        // The node's stream is on silo 1; the task and the API calls come through silo 0.
+        await using var cluster = await StartAsync(StorageKind.Postgres, o => o.InitialSilos = 2);
+        await cluster.GetGrain<INodeGrain>("n1").ProvisionAsync(new NodeProvisionRequest("n1", "alice"));
+        var first = new RecordingNodeStream();
+        await cluster.GetGrain<INodeGrain>("n1", silo: 1).ConnectAsync(cluster[1].NodeConnection("c1", first));
+
+        await cluster.GetGrain<ITaskGrain>("t-wake").DispatchAsync(new TaskSpec("n1", "true", "alice"));
+        Assert.Equal("commands-queued", await first.NextAsync(Wait));
+
+        var second = new RecordingNodeStream();
+        await cluster.GetGrain<INodeGrain>("n1", silo: 1).ConnectAsync(cluster[1].NodeConnection("c2", second));
+        Assert.Equal("close:Replaced", await first.NextAsync(Wait));
+
+        await cluster.GetGrain<INodeGrain>("n1").RotateTokenAsync();
+        Assert.Equal("close:CredentialsChanged", await second.NextAsync(Wait));
+        Assert.False(first.HasMore);
     }
 
     private static Func<long> CountStorageOperations(out MeterListener listener)

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using CortexHub.Grains.Storage;
-using CortexHub.Runtime;
-using CortexHub.Runtime.Hosting;
-using CortexHub.Runtime.Storage;
+using CortexHub.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CortexHub.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace CortexHub.Grains.Events;

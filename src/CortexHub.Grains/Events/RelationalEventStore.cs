@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
-using CortexHub.Runtime.Storage.Relational;
+using CortexHub.Storage.Relational;
 
 namespace CortexHub.Grains.Events;
 

@@ -27,9 +27,16 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("Connect"), Idempotent]
     Task<NodeSnapshot> ConnectAsync(NodeConnectInfo connection);
 
-    /// <summary>Refreshes last-seen for the current stream; false when that stream was replaced.</summary>
+    /// <summary>
+    /// Refreshes last-seen for the current stream; false when that stream was replaced. Carries the
+    /// stream's observer so an activation that started after the stream did (a failover) can reach it.
+    /// </summary>
     [Alias("Heartbeat"), Idempotent]
-    Task<bool> HeartbeatAsync(string connectionId);
+    Task<bool> HeartbeatAsync(string connectionId, INodeStream stream);
+
+    /// <summary>Commands were queued in the node's outbox: its stream, wherever it is, reads them now.</summary>
+    [Alias("CommandsQueued"), Idempotent]
+    Task CommandsQueuedAsync();
 
     /// <summary>Marks the node offline if <paramref name="connectionId"/> is still its current stream.</summary>
     [Alias("Disconnect"), Idempotent]

@@ -1,6 +1,5 @@
 using CortexHub.Grains.Events;
 using CortexHub.Grains.Storage;
-using CortexHub.Runtime.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
@@ -21,12 +20,14 @@ public sealed class NodeGrain(
     INodeDirectoryStore directory,
     NodeHeartbeats heartbeats,
     EventHub events,
-    IClusterNotifier notifier,
     LegacyGrainState legacy,
     IOptions<NodeOptions> options,
     TimeProvider time,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
+    /// <summary>The current stream's silo end (null until the stream connects or beats to this activation).</summary>
+    private INodeStream? _stream;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!node.RecordExists && await legacy.ReadAsync<NodeState>("node", NodeId, cancellationToken) is { } saved)
@@ -81,7 +82,7 @@ public sealed class NodeGrain(
         var token = NodeTokens.Create();
         State = State with { TokenHash = NodeTokens.Hash(token) };
         await node.WriteStateAsync();
-        await notifier.HintAsync(logger, HubChannels.NodeCredentialsChanged, NodeId);
+        CloseStream(NodeStreamCloseReason.CredentialsChanged);
         return token;
     }
 
@@ -90,7 +91,7 @@ public sealed class NodeGrain(
         EnsureProvisioned();
         State = State with { TokenHash = "" };
         await node.WriteStateAsync();
-        await notifier.HintAsync(logger, HubChannels.NodeCredentialsChanged, NodeId);
+        CloseStream(NodeStreamCloseReason.CredentialsChanged);
     }
 
     public Task<bool> AuthenticateAsync(string token) => Task.FromResult(State.Provisioned && NodeTokens.Matches(token, State.TokenHash));
@@ -100,6 +101,12 @@ public sealed class NodeGrain(
         EnsureProvisioned();
         var now = time.GetUtcNow();
         var listed = (State.Labels, State.AgentVersion);
+        if (State.ConnectionId != connection.ConnectionId)
+        {
+            CloseStream(NodeStreamCloseReason.Replaced); // an older stream, wherever it still is
+        }
+
+        _stream = connection.Stream;
         State = State with
         {
             Status = NodeStatus.Online,
@@ -123,13 +130,14 @@ public sealed class NodeGrain(
         return Snapshot();
     }
 
-    public Task<bool> HeartbeatAsync(string connectionId)
+    public Task<bool> HeartbeatAsync(string connectionId, INodeStream stream)
     {
         if (State.ConnectionId != connectionId)
         {
             return Task.FromResult(false);
         }
 
+        _stream ??= stream;
         // No write per heartbeat: the silo's heartbeat batcher refreshes presence for all its nodes at once.
         State = State with { LastSeenAt = time.GetUtcNow() };
         heartbeats.Beat(NodeId);
@@ -143,6 +151,7 @@ public sealed class NodeGrain(
             return;
         }
 
+        _stream = null;
         State = State with
         {
             Status = draining ? NodeStatus.Draining : NodeStatus.Offline,
@@ -188,6 +197,12 @@ public sealed class NodeGrain(
         return kept;
     }
 
+    public Task CommandsQueuedAsync()
+    {
+        _ = _stream?.CommandsQueued();
+        return Task.CompletedTask;
+    }
+
     public Task<NodeSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
     public Task<string?> GetOwnerAsync() => Task.FromResult(State.Provisioned ? State.Owner : null);
@@ -199,6 +214,13 @@ public sealed class NodeGrain(
     private Task PublishStatusAsync() =>
         events.PublishBestEffortAsync(logger, HubEventKinds.NodeStatus, "node:" + NodeId, NodeId, State.Owner, null,
             new { status = State.Status.ToString().ToLowerInvariant(), siloId = State.SiloId, connectionId = State.ConnectionId });
+
+    /// <summary>One-way: a stream on a silo that died is gone anyway, and its node reconnects.</summary>
+    private void CloseStream(NodeStreamCloseReason reason)
+    {
+        _ = _stream?.Close(reason);
+        _stream = null;
+    }
 
     private void EnsureProvisioned()
     {

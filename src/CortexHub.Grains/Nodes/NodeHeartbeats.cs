@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
+using CortexHub.Grains.Cluster;
 using CortexHub.Grains.Storage;
-using CortexHub.Runtime;
-using CortexHub.Runtime.Hosting;
-using CortexHub.Runtime.Membership;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,11 +16,11 @@ namespace CortexHub.Grains.Nodes;
 public sealed partial class NodeHeartbeats(
     INodeDirectoryStore store,
     IPoolStore pool,
-    SiloIdentity silo,
+    ClusterSilos silos,
     SiloKillSwitch killSwitch,
     IOptions<NodeOptions> options,
     TimeProvider time,
-    RuntimeMetrics metrics,
+    NodeMetrics metrics,
     ILogger<NodeHeartbeats> logger) : BackgroundService
 {
     private ConcurrentDictionary<string, byte> _beats = new(StringComparer.Ordinal);
@@ -41,11 +39,11 @@ public sealed partial class NodeHeartbeats(
 
         var nodes = beats.Keys.ToArray();
         var now = time.GetUtcNow();
-        await store.PresenceTouchAsync(silo.SiloId, nodes, now, cancellationToken);
+        await store.PresenceTouchAsync(silos.LocalSiloId, nodes, now, cancellationToken);
 
         // A node that beats still holds its pool claims: their leases run on.
         await pool.PoolExtendAsync(nodes, now, cancellationToken);
-        metrics.NodeHeartbeatsFlushed(beats.Count);
+        metrics.HeartbeatsFlushed(beats.Count);
         return beats.Count;
     }
 

@@ -1,14 +1,15 @@
+using CortexHub.Grains.Cluster;
 using CortexHub.Grains.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CortexHub.Grains.Nodes;
 
 /// <summary>List views of nodes: one storage round trip for any number of nodes, with live status.</summary>
-public sealed class NodeRegistry(INodeDirectoryStore store, IOptions<NodeOptions> options, TimeProvider time)
+public sealed class NodeRegistry(INodeDirectoryStore store, ClusterSilos silos, IOptions<NodeOptions> options, TimeProvider time)
 {
     /// <summary>Longest node id accepted (provisioning and Hello alike).</summary>
     public const int MaxNodeIdLength = 128;
 
     public Task<IReadOnlyList<NodeListItem>> ListAsync(string? owner = null, CancellationToken cancellationToken = default) =>
-        store.NodeListAsync(owner, time.GetUtcNow(), options.Value.HeartbeatTtl, cancellationToken);
+        store.NodeListAsync(owner, time.GetUtcNow(), options.Value.HeartbeatTtl, silos.IsActive, cancellationToken);
 }

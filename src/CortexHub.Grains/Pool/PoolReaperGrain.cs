@@ -53,7 +53,7 @@ public sealed partial class PoolReaperGrain(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            LogSweepFailed(ex, CortexHub.Runtime.ErrorId.New()); // the next tick tries again
+            LogSweepFailed(ex, ErrorId.New()); // the next tick tries again
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using CortexHub.Grains.Storage;
-using CortexHub.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace CortexHub.Grains.Pool;

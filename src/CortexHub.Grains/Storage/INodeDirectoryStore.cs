@@ -16,6 +16,9 @@ public interface INodeDirectoryStore
     /// <summary>Records (or updates) what list views show of a node; the node grain calls it when that changes.</summary>
     Task NodeDirectoryPutAsync(string nodeId, string name, string owner, IReadOnlyDictionary<string, string> labels, string agentVersion, CancellationToken cancellationToken = default);
 
-    /// <summary>Every provisioned node (of one owner, or all) with its live status, in one round trip.</summary>
-    Task<IReadOnlyList<NodeListItem>> NodeListAsync(string? owner, DateTimeOffset now, TimeSpan heartbeatTtl, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Every provisioned node (of one owner, or all) with its live status, in one round trip: online
+    /// while its stream's silo is active (<paramref name="siloActive"/>) and it beat within the TTL.
+    /// </summary>
+    Task<IReadOnlyList<NodeListItem>> NodeListAsync(string? owner, DateTimeOffset now, TimeSpan heartbeatTtl, Func<string, bool> siloActive, CancellationToken cancellationToken = default);
 }

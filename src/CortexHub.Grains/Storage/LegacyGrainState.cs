@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CortexHub.Runtime.Storage.Relational;
+using CortexHub.Storage.Relational;
 
 namespace CortexHub.Grains.Storage;
 

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using CortexHub.Grains.Nodes;
-using CortexHub.Runtime.Storage.Relational;
+using CortexHub.Storage.Relational;
 
 namespace CortexHub.Grains.Storage;
 
@@ -36,8 +36,8 @@ public sealed class RelationalNodeDirectoryStore(RelationalDatabase database) : 
             RelationalDatabase.Bind(command, "@now", database.ToDbTime(now));
         }, cancellationToken);
 
-    public Task<IReadOnlyList<NodeListItem>> NodeListAsync(string? owner, DateTimeOffset now, TimeSpan heartbeatTtl, CancellationToken cancellationToken = default) =>
-        database.QueryAsync("NodeList", command => RelationalDatabase.Bind(command, "@owner", owner), reader => Read(reader, now, heartbeatTtl), cancellationToken);
+    public Task<IReadOnlyList<NodeListItem>> NodeListAsync(string? owner, DateTimeOffset now, TimeSpan heartbeatTtl, Func<string, bool> siloActive, CancellationToken cancellationToken = default) =>
+        database.QueryAsync("NodeList", command => RelationalDatabase.Bind(command, "@owner", owner), reader => Read(reader, now, heartbeatTtl, siloActive), cancellationToken);
 
     public Task NodeDirectoryPutAsync(string nodeId, string name, string owner, IReadOnlyDictionary<string, string> labels, string agentVersion, CancellationToken cancellationToken = default) =>
         database.ExecuteAsync("NodeDirectoryPut", command =>
@@ -49,12 +49,12 @@ public sealed class RelationalNodeDirectoryStore(RelationalDatabase database) : 
             RelationalDatabase.Bind(command, "@agent", agentVersion);
         }, cancellationToken);
 
-    private NodeListItem Read(DbDataReader reader, DateTimeOffset now, TimeSpan ttl)
+    private NodeListItem Read(DbDataReader reader, DateTimeOffset now, TimeSpan ttl, Func<string, bool> siloActive)
     {
         var labels = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(3), Json) ?? [];
         var presence = reader.IsDBNull(5) ? "offline" : reader.GetString(5);
         DateTimeOffset? lastSeen = reader.IsDBNull(7) ? null : database.ReadTime(reader, 7);
-        var siloAlive = !reader.IsDBNull(8) && reader.GetString(8) == "active";
+        var siloAlive = !reader.IsDBNull(6) && siloActive(reader.GetString(6));
         var status = presence switch
         {
             "online" when siloAlive && lastSeen >= now - ttl => NodeStatus.Online,

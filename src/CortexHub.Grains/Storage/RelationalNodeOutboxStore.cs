@@ -1,4 +1,4 @@
-using CortexHub.Runtime.Storage.Relational;
+using CortexHub.Storage.Relational;
 
 namespace CortexHub.Grains.Storage;
 

@@ -3,7 +3,7 @@ using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 using CortexHub.Grains.Pool;
-using CortexHub.Runtime.Storage.Relational;
+using CortexHub.Storage.Relational;
 
 namespace CortexHub.Grains.Storage;
 

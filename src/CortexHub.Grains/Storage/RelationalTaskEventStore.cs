@@ -1,6 +1,6 @@
 using System.Data.Common;
 using CortexHub.Grains.Tasks;
-using CortexHub.Runtime.Storage.Relational;
+using CortexHub.Storage.Relational;
 
 namespace CortexHub.Grains.Storage;
 

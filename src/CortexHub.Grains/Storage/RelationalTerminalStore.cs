@@ -1,5 +1,5 @@
 using CortexHub.Grains.Nodes;
-using CortexHub.Runtime.Storage.Relational;
+using CortexHub.Storage.Relational;
 
 namespace CortexHub.Grains.Storage;
 

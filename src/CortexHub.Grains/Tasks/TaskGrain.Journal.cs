@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using CortexHub.Grains.Cluster;
 using CortexHub.Grains.Events;
 using CortexHub.Grains.Journal;
-using CortexHub.Runtime;
-using CortexHub.Runtime.Storage;
+using CortexHub.Storage;
 using Microsoft.Extensions.Logging;
 using Orleans;
 
@@ -30,6 +30,7 @@ public sealed partial class TaskGrain
             throw new InvalidOperationException($"Task {TaskId} is not assigned to node {nodeId}.");
         }
 
+        FollowNodeStream();
         var next = State.AckedSequence + 1;
         var fresh = new List<TaskEventRecord>(batch.Count);
         var duplicates = 0;
@@ -237,6 +238,20 @@ public sealed partial class TaskGrain
         var spec = State.Spec!;
         _stdout = new HeadTailBuffer(spec.HeadBytes ?? _options.HeadBytes, spec.TailBytes ?? _options.TailBytes);
         _stderr = new HeadTailBuffer(spec.HeadBytes ?? _options.HeadBytes, spec.TailBytes ?? _options.TailBytes);
+    }
+
+    /// <summary>
+    /// Keeps the task beside its node's stream: when the stream writes to this activation from
+    /// another silo (the node reconnected there, or this activation was started by a reminder or a
+    /// read), the activation ends after this call and the stream's next call starts it on the stream's
+    /// silo (<see cref="BesideNodePlacement"/>), restored from storage as after any deactivation.
+    /// </summary>
+    private void FollowNodeStream()
+    {
+        if (BesideNodePlacement.CurrentHint() is { } streamSilo && streamSilo != silos.LocalSiloId && silos.IsActive(streamSilo))
+        {
+            this.DeactivateOnIdle();
+        }
     }
 
     /// <summary>Restores the buffers from the stored snapshot and replays the journal rows stored after it.</summary>

@@ -1,8 +1,7 @@
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Pool;
 using CortexHub.Protocol.V1;
-using CortexHub.Runtime;
-using CortexHub.Runtime.Storage;
+using CortexHub.Storage;
 using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
@@ -168,8 +167,7 @@ public sealed partial class TaskGrain
             return false;
         }
 
-        var members = await silos.SiloListAsync();
-        return members.Any(s => s.SiloId == node.SiloId && s.Status == CortexHub.Runtime.Storage.SiloStatus.Active);
+        return silos.IsActive(node.SiloId);
     }
 
     private async Task PurgeAsync()
@@ -188,6 +186,9 @@ public sealed partial class TaskGrain
 
     [LoggerMessage(4104, LogLevel.Warning, "Task {TaskId} could not report its outcome to pool item {ItemId} (error id {ErrorId}); the pool reaper asks again later")]
     private partial void LogPoolReportFailed(Exception exception, string taskId, string itemId, string errorId);
+
+    [LoggerMessage(4106, LogLevel.Information, "Task {TaskId}: could not wake node {NodeId}'s stream; it reads the queued command at its next outbox poll")]
+    private partial void LogWakeLost(Exception exception, string taskId, string nodeId);
 
     [LoggerMessage(4102, LogLevel.Warning, "Task {TaskId} is lost: node {NodeId} has been away for {Away}")]
     private partial void LogLost(string taskId, string nodeId, TimeSpan away);

@@ -1,9 +1,11 @@
+using CortexHub.Grains.Cluster;
 using CortexHub.Grains.Events;
+using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Journal;
 using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
 using CortexHub.Protocol.V1;
-using CortexHub.Runtime.Storage;
+using CortexHub.Storage;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,6 +21,7 @@ namespace CortexHub.Grains.Tasks;
 /// write failed is dropped, and the next one starts over from storage.
 /// </summary>
 [Orleans.GrainType("task")]
+[BesideNodePlacement]
 public sealed partial class TaskGrain(
     [PersistentState("task", GrainStorage.Name)] IPersistentState<TaskGrainState> task,
     ITaskEventStore events,
@@ -26,7 +29,7 @@ public sealed partial class TaskGrain(
     LegacyGrainState legacy,
     INodeOutboxStore outbox,
     IClusterNotifier notifier,
-    IMembershipStore silos,
+    ClusterSilos silos,
     TaskOutputSignals outputSignals,
     EventHub hub,
     WorkPool workPool,
@@ -187,7 +190,15 @@ public sealed partial class TaskGrain(
     private async Task EnqueueAsync(string nodeId, string commandId, HubMessage message)
     {
         await outbox.NodeCommandEnqueueAsync(nodeId, commandId, message.ToByteArray(), time.GetUtcNow());
-        await notifier.HintAsync(logger, HubChannels.NodeOutbox, nodeId);
+        try
+        {
+            // The node's stream, on whichever silo holds it, reads the outbox now (else at its next poll).
+            await GrainFactory.GetGrain<INodeGrain>(nodeId).CommandsQueuedAsync();
+        }
+        catch (Exception ex) when (TransientFaults.Is(ex))
+        {
+            LogWakeLost(ex, TaskId, nodeId);
+        }
     }
 
     private void Validate(TaskSpec spec)

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using CortexHub.Runtime.Storage;
+using CortexHub.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CortexHub.Grains.Tasks;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using CortexHub.Grains;
-using CortexHub.Runtime.Hosting;
 using CortexHub.Storage.Postgres;
 using CortexHub.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -49,6 +48,7 @@ public static class CortexHubClusterExtensions
         services.TryAddSingleton<CortexHub.Grains.Storage.LegacyGrainState>();
         services.TryAddSingleton<StorageStartup>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<StorageStartup>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloLifecycleLog>();
 
         if (!options.HostConfiguresEndpoints)
         {
@@ -102,6 +102,10 @@ public static class CortexHubClusterExtensions
             o.DeathVoteExpirationTimeout = options.DeathVoteExpiration;
         });
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+        if (!string.IsNullOrWhiteSpace(options.SiloName))
+        {
+            silo.Configure<SiloOptions>(o => o.SiloName = options.SiloName);
+        }
         services.AddSingleton(new FailoverRetryFilter.Settings(options.FailoverRetryTimeout));
         silo.AddOutgoingGrainCallFilter<FailoverRetryFilter>();
         if (options.Dashboard)
@@ -128,16 +132,15 @@ public static class CortexHubClusterExtensions
         {
             o.SiloPort = siloPort;
             o.GatewayPort = options.GatewayPort;
-            o.AdvertisedIPAddress = AdvertisedAddress(configuration);
+            o.AdvertisedIPAddress = AdvertisedAddress(options.AdvertisedAddress);
             o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, siloPort);
             o.GatewayListeningEndpoint = options.GatewayPort == 0 ? null : new IPEndPoint(IPAddress.Any, options.GatewayPort);
         });
     }
 
-    /// <summary>The address other silos reach this one at: <c>CortexHub:Silo:AdvertisedAddress</c> (an IP or a host name), else this host's first IPv4 address.</summary>
-    private static IPAddress AdvertisedAddress(IConfiguration configuration)
+    /// <summary>The address other silos reach this one at: <c>CortexHub:Orleans:AdvertisedAddress</c> (an IP or a host name), else this host's first IPv4 address.</summary>
+    private static IPAddress AdvertisedAddress(string? configured)
     {
-        var configured = configuration["CortexHub:Silo:AdvertisedAddress"];
         if (IPAddress.TryParse(configured, out var address))
         {
             return address;
@@ -147,7 +150,7 @@ public static class CortexHubClusterExtensions
         return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
             ?? addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
             ?? throw new OptionsValidationException("CortexHub:Silo", typeof(object),
-                [$"CortexHub:Silo:AdvertisedAddress '{configured ?? Dns.GetHostName()}' has no IPv4 address; set it to this silo's IP address."]);
+                [$"{OrleansSiloOptions.SectionName}:AdvertisedAddress '{configured ?? Dns.GetHostName()}' has no IPv4 address; set it to this silo's IP address."]);
     }
 
     private static int FreeTcpPort()

@@ -24,7 +24,8 @@ internal sealed class OrleansSiloOptionsValidator : IValidateOptions<OrleansSilo
         }
 
         if (options.ResponseTimeout <= TimeSpan.Zero || options.ProbeTimeout <= TimeSpan.Zero || options.TableRefreshTimeout <= TimeSpan.Zero
-            || options.IAmAlivePublishTimeout <= TimeSpan.Zero || options.DeathVoteExpiration <= TimeSpan.Zero || options.MinimumReminderPeriod <= TimeSpan.Zero)
+            || options.IAmAlivePublishTimeout <= TimeSpan.Zero || options.DeathVoteExpiration <= TimeSpan.Zero || options.MinimumReminderPeriod <= TimeSpan.Zero
+            || options.ShutdownTimeout <= TimeSpan.Zero)
         {
             failures.Add($"{section}: every timeout and period must be positive.");
         }
@@ -32,6 +33,11 @@ internal sealed class OrleansSiloOptionsValidator : IValidateOptions<OrleansSilo
         if (options.FailoverRetryTimeout < TimeSpan.Zero)
         {
             failures.Add($"{section}:FailoverRetryTimeout cannot be negative (zero turns retries off).");
+        }
+
+        if (options.ProbeTimeout * options.MissedProbesLimit >= options.DeathVoteExpiration)
+        {
+            failures.Add($"{section}:DeathVoteExpiration must be longer than ProbeTimeout x MissedProbesLimit (a suspicion would expire before it could be confirmed).");
         }
 
         if (options.MissedProbesLimit < 1 || options.VotesForDeathDeclaration < 1)

@@ -12,11 +12,10 @@ WHERE node_id = @node AND connection_id = @connection;
 UPDATE node_presence SET last_seen_at = @now WHERE silo_id = @silo AND node_id IN (SELECT value FROM json_each(@nodes));
 
 -- name: NodeList
--- Directory + presence + the silo's liveness: one round trip for any number of nodes.
-SELECT d.node_id, d.name, d.owner, d.labels, d.agent_version, p.status, p.silo_id, p.last_seen_at, s.status
+-- Directory + presence: one round trip for any number of nodes (whether the silo lives is Orleans' membership's answer).
+SELECT d.node_id, d.name, d.owner, d.labels, d.agent_version, p.status, p.silo_id, p.last_seen_at
 FROM node_directory d
 LEFT JOIN node_presence p ON p.node_id = d.node_id
-LEFT JOIN silos s ON s.silo_id = p.silo_id
 WHERE (@owner IS NULL OR d.owner = @owner)
 ORDER BY d.node_id;
 

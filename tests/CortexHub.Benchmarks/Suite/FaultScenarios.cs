@@ -4,7 +4,7 @@ using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Storage;
 using CortexHub.Grains.Tasks;
 using CortexHub.Protocol.V1;
-using CortexHub.Runtime.Storage.Relational;
+using CortexHub.Storage.Relational;
 using CortexHub.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

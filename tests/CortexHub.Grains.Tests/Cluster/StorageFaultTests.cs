@@ -1,4 +1,4 @@
-using CortexHub.Runtime.Storage;
+using CortexHub.Storage;
 using Microsoft.Extensions.Hosting;
 
 namespace CortexHub.Grains.Tests.Cluster;

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace CortexHub.Runtime.Storage;
+namespace CortexHub.Storage;
 
 /// <summary>Storage counters on meter <c>CortexHub.Storage</c>: one operation = one connection use (one round trip, or one batch).</summary>
 public static class StorageMetrics

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace CortexHub.Runtime.Storage.Relational;
+namespace CortexHub.Storage.Relational;
 
 public static class RelationalStorageExtensions
 {
@@ -10,7 +10,6 @@ public static class RelationalStorageExtensions
     {
         services.TryAddSingleton<TDatabase>();
         services.TryAddSingleton<RelationalDatabase>(sp => sp.GetRequiredService<TDatabase>());
-        services.TryAddSingleton<IMembershipStore, RelationalMembershipStore>();
         return services;
     }
 }

@@ -1,4 +1,4 @@
-namespace CortexHub.Runtime.Storage;
+namespace CortexHub.Storage;
 
 /// <summary>
 /// Cross-silo notifications (PostgreSQL LISTEN/NOTIFY; in-process for SQLite). They are hints

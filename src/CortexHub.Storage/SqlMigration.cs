@@ -1,4 +1,4 @@
-namespace CortexHub.Runtime.Storage;
+namespace CortexHub.Storage;
 
 /// <summary>One numbered schema migration.</summary>
 public sealed record SqlMigration(int Version, string Name, string Sql);

@@ -1,4 +1,4 @@
-namespace CortexHub.Runtime.Hosting;
+namespace CortexHub;
 
 /// <summary>
 /// Emulates a process crash inside one process (used by the TestCluster): once thrown, the silo

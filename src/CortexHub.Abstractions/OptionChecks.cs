@@ -1,4 +1,4 @@
-namespace CortexHub.Runtime;
+namespace CortexHub;
 
 /// <summary>Shared wording for option validators, so every bad setting names its full configuration key.</summary>
 public static class OptionChecks

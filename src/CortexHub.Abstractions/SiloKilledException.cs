@@ -1,6 +1,6 @@
 using Orleans;
 
-namespace CortexHub.Runtime.Hosting;
+namespace CortexHub;
 
 /// <summary>The silo this call went to was killed (crash emulation in the TestCluster).</summary>
 [GenerateSerializer, Alias("cortexhub.SiloKilledException")]

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace CortexHub.Runtime;
+namespace CortexHub;
 
 public static class OptionsRegistration
 {

@@ -1,4 +1,4 @@
-namespace CortexHub.Runtime;
+namespace CortexHub;
 
 /// <summary>Short ids that tie a logged error to what the caller was told.</summary>
 public static class ErrorId

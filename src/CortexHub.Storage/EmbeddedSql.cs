@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 
-namespace CortexHub.Runtime.Storage;
+namespace CortexHub.Storage;
 
 /// <summary>
 /// Loads SQL that backends embed in their assemblies: numbered migrations

@@ -1,8 +1,7 @@
 using System.Data.Common;
 using System.Reflection;
-using CortexHub.Runtime.Hosting;
 
-namespace CortexHub.Runtime.Storage.Relational;
+namespace CortexHub.Storage.Relational;
 
 /// <summary>
 /// What the shared relational stores need from a SQL backend: connections, the backend's named

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace CortexHub.Runtime.Storage;
+namespace CortexHub.Storage;
 
 /// <summary>Notifications within one process: enough for a single-silo backend (SQLite).</summary>
 public sealed class InProcessClusterNotifier : IClusterNotifier

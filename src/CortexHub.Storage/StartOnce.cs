@@ -1,4 +1,4 @@
-namespace CortexHub.Runtime.Storage;
+namespace CortexHub.Storage;
 
 /// <summary>
 /// Runs a start-up step once however often it is asked for (the Orleans silo's lifecycle and the

@@ -1,8 +1,0 @@
-namespace CortexHub.Runtime.Storage;
-
-public enum SiloStatus
-{
-    Active,
-    Left,
-    Dead,
-}
