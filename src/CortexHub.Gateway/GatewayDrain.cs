@@ -16,5 +16,15 @@ internal sealed class GatewayDrain(NodeSessionRegistry registry, IHostApplicatio
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => _drain.WaitAsync(cancellationToken);
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _drain.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // An ungraceful stop does not wait for the nodes to hear the drain.
+        }
+    }
 }

@@ -1,4 +1,6 @@
+using CortexHub.Grains;
 using CortexHub.Hosting.Cluster;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Orleans.Hosting;
@@ -8,7 +10,7 @@ namespace CortexHub.Testing;
 
 /// <summary>
 /// Orleans' own <see cref="Orleans.TestingHost.TestCluster"/> with CortexHub's silo configuration
-/// (<see cref="CortexHubClusterExtensions.AddCortexHubCluster"/>) on a test's store: real TCP between
+/// (<see cref="CortexHubClusterExtensions.AddCortexHubCluster"/>) and grains on a test's store: real TCP between
 /// silos; on PostgreSQL, ADO.NET membership through CortexHub's schema (not the TestingHost's
 /// in-memory table, so membership is exercised too); on SQLite, one silo.
 /// </summary>
@@ -51,7 +53,12 @@ public static class OrleansTestCluster
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddCortexHubCluster(siloBuilder.Configuration);
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.AddCortexHubCluster(siloBuilder.Configuration);
+            siloBuilder.Services.AddMetrics();
+            siloBuilder.Services.AddCortexHubGrains(siloBuilder.Configuration);
+        }
     }
 
     private sealed class ClientConfigurator : IClientBuilderConfigurator

@@ -125,7 +125,15 @@ public sealed partial class EventHub : IHostedService, IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        await _loops.WaitAsync(cancellationToken);
+        try
+        {
+            await _loops.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // An ungraceful stop does not wait; the loops end on their own.
+        }
+
         foreach (var subscription in _all.Keys)
         {
             subscription.End();

@@ -1,3 +1,4 @@
+using CortexHub.Grains.Cluster;
 using CortexHub.Grains.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
@@ -38,6 +39,56 @@ public sealed class OrleansClusterTests
         // Stored: one write per call, in one row whose version counts them exactly.
         Assert.Equal(1_001, (await factories[2].GetGrain<IUserGrain>("busy").GetAsync()).KeyIds.Distinct().Count());
         Assert.Equal(1_001, await storage.ExecuteScalarAsync("SELECT version FROM orleans_state WHERE grain_type = 'user' AND grain_key = '0/0/busy'"));
+    }
+
+    [Fact]
+    public async Task TaskGrain_ItsSiloKilledWhileTheNodeStreams_JournalEndsExactlyOnceInOrder()
+    {
+        const int events = 400;
+        using var storage = await TestStorage.CreateAsync(StorageKind.Postgres);
+        var cluster = await OrleansTestCluster.StartAsync(storage, silos: 3);
+        await using var _ = cluster;
+
+        // The node's stream is on silo 0; its task grain starts on silo 2 (as when the
+        // node reconnected after the dispatch), named as the node's silo in the request context.
+        var victim = cluster.Silos[2];
+        var grains = cluster.Silos[0].Services().GetRequiredService<Orleans.IGrainFactory>();
+        await grains.GetGrain<INodeGrain>("n1").ProvisionAsync(new NodeProvisionRequest("n1", "alice"));
+        BesideNodePlacement.Hint(victim.SiloAddress.ToParsableString());
+        await grains.GetGrain<ITaskGrain>("t-kill").DispatchAsync(new TaskSpec("n1", "stream", "alice"));
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        Assert.Equal(victim.SiloAddress, await management.GetActivationAddress(grains.GetGrain<ITaskGrain>("t-kill")));
+
+        // The node: sends in batches of 8, resends everything after the last acknowledgement when
+        // a batch fails, as a node does on its next stream.
+        long acked = 0;
+        var killed = false;
+        while (acked < events)
+        {
+            var batch = Enumerable.Range((int)acked + 1, (int)Math.Min(8, events - acked))
+                .Select(seq => seq == 1 ? Events.Started(1) : seq == events ? Events.Exited(seq, 0) : Events.Out(seq, $"line {seq}\n")).ToList();
+            try
+            {
+                acked = (await grains.GetGrain<ITaskGrain>("t-kill").AppendEventsAsync("n1", batch)).AckedSequence;
+            }
+            catch (Exception ex) when (TransientFaults.Is(ex))
+            {
+                await Task.Delay(100); // the silo is gone; the grain answers from its next one
+            }
+
+            if (!killed && acked >= events / 2)
+            {
+                await cluster.KillSiloAsync(victim);
+                killed = true;
+            }
+        }
+
+        var journal = await grains.GetGrain<ITaskGrain>("t-kill").ReadEventsAsync(0, 10_000);
+        Assert.Equal(Enumerable.Range(1, events).Select(i => (long)i), journal.Select(e => e.Sequence));
+        Assert.Equal(Enumerable.Range(2, events - 2).Select(i => $"line {i}\n"), journal.Where(e => e.Kind == TaskEventKind.Output).Select(e => System.Text.Encoding.UTF8.GetString(e.Data)));
+        var task = await grains.GetGrain<ITaskGrain>("t-kill").GetAsync();
+        Assert.Equal(TaskState.Succeeded, task.State);
+        Assert.NotEqual(victim.SiloAddress, await management.GetActivationAddress(grains.GetGrain<ITaskGrain>("t-kill")));
     }
 
     [Fact]
