@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using CortexHub.Protocol.V1;
 
 namespace CortexHub.Silo.Tests;
 
@@ -88,19 +89,36 @@ public sealed class SiloProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task Silo_EmbeddedKilledWithSigkill_RestartKeepsGrainStateAndReminders()
+    public async Task Silo_EmbeddedKilledWithSigkill_RestartKeepsGrainStateRemindersAndEveryAcknowledgedLine()
     {
         const string adminKey = "chk.admin.k1.first-admin-secret";
         var environment = new Dictionary<string, string?> { ["CortexHub__Api__AdminKey"] = adminKey };
-        var port = FreePorts.Next();
+        var (port, grpcPort) = (FreePorts.Next(), FreePorts.Next());
+        string[] ports = ["--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={port}", $"--CortexHub:Endpoints:GrpcPort={grpcPort}"];
+        var grpc = new Uri($"http://127.0.0.1:{grpcPort}");
         string aliceKey;
-        await using (var crashed = SiloProcess.Start(_workDir, environment, Ports(port)))
+        long acked;
+        await using (var crashed = SiloProcess.Start(_workDir, environment, ports))
         {
             await crashed.WaitForOutputAsync("Now listening on", StartTimeout);
             using var admin = Client(port, adminKey);
             var created = await admin.PostAsJsonAsync("/api/v1/users", new { id = "alice", name = "Alice" });
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             aliceKey = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString()!;
+
+            // A node streams a task's output; the hub acknowledges some of it, then dies mid-stream.
+            using var alice = Client(port, aliceKey);
+            var token = (await (await alice.PostAsJsonAsync("/api/v1/nodes", new { id = "n1" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+            var (node, _) = await TestNode.ConnectAsync(grpc, "n1", token);
+            await using var _ = node;
+            Assert.Equal(HttpStatusCode.Created, (await alice.PostAsJsonAsync("/api/v1/tasks", new { id = "t1", nodeId = "n1", command = "build" })).StatusCode);
+            await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Dispatch, StartTimeout);
+            for (var seq = 1; seq <= 200; seq++)
+            {
+                await node.SendOutputAsync("t1", seq, $"line {seq}\n");
+            }
+
+            acked = (long)(await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Ack && m.Ack.Sequence >= 100, StartTimeout)).Ack.Sequence;
             crashed.KillHard();
             await crashed.WaitForExitAsync(TimeSpan.FromSeconds(10));
         }
@@ -110,12 +128,16 @@ public sealed class SiloProcessTests : IDisposable
         Assert.Equal(2L, await SqliteScalarAsync(database, "SELECT count(*) FROM orleans_state WHERE grain_type = 'user' AND payload IS NOT NULL"));
         Assert.Equal(1L, await SqliteScalarAsync(database, "SELECT count(*) FROM orleans_reminder WHERE grain_id LIKE 'pool-reaper/%'"));
 
-        await using var next = SiloProcess.Start(_workDir, environment, Ports(port));
+        await using var next = SiloProcess.Start(_workDir, environment, ports);
         await next.WaitForOutputAsync("Now listening on", StartTimeout);
-        using var alice = Client(port, aliceKey);
-        var me = await alice.GetFromJsonAsync<JsonElement>("/api/v1/me");
+        using var again = Client(port, aliceKey);
+        var me = await again.GetFromJsonAsync<JsonElement>("/api/v1/me");
         Assert.Equal("Alice", me.GetProperty("name").GetString());
         Assert.DoesNotContain("created the admin user", next.Output, StringComparison.OrdinalIgnoreCase);
+
+        // Every line acknowledged before the crash is in the journal, once and in order.
+        var logs = await again.GetStringAsync("/api/v1/tasks/t1/logs?format=plain");
+        Assert.StartsWith(string.Concat(Enumerable.Range(1, (int)acked).Select(i => $"line {i}\n")), logs);
     }
 
     [Fact]

@@ -149,7 +149,7 @@ public static class CortexHubClusterExtensions
         var addresses = Dns.GetHostAddresses(string.IsNullOrEmpty(configured) ? Dns.GetHostName() : configured);
         return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
             ?? addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
-            ?? throw new OptionsValidationException("CortexHub:Silo", typeof(object),
+            ?? throw new OptionsValidationException(OrleansSiloOptions.SectionName, typeof(OrleansSiloOptions),
                 [$"{OrleansSiloOptions.SectionName}:AdvertisedAddress '{configured ?? Dns.GetHostName()}' has no IPv4 address; set it to this silo's IP address."]);
     }
 

@@ -11,8 +11,8 @@ namespace CortexHub.Benchmarks.Suite;
 /// <summary>
 /// Dispatch round trip as a client sees it: POST /api/v1/tasks on a silo's HTTP port until the
 /// node's stream (real gRPC port) receives the Dispatch. With one silo the node sits on the same
-/// silo; with three, every task is dispatched through a silo other than the node's (task grain,
-/// outbox row and a PostgreSQL notification cross silos). The node then acknowledges and finishes
+/// silo; with three, every task is dispatched through a silo other than the node's (the task grain
+/// is placed beside the node's stream; the node grain wakes the stream through its observer). The node then acknowledges and finishes
 /// the task, so the journal sees the whole life cycle.
 /// </summary>
 public static class DispatchBenchmark
