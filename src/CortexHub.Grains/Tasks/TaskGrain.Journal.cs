@@ -30,7 +30,6 @@ public sealed partial class TaskGrain
             throw new InvalidOperationException($"Task {TaskId} is not assigned to node {nodeId}.");
         }
 
-        FollowNodeStream();
         var next = State.AckedSequence + 1;
         var fresh = new List<TaskEventRecord>(batch.Count);
         var duplicates = 0;
@@ -104,6 +103,7 @@ public sealed partial class TaskGrain
             await OnFinishedAsync();
         }
 
+        await FollowNodeStreamAsync();
         return new AppendResult(State.AckedSequence, gapAfter, fresh.Count, duplicates);
     }
 
@@ -242,15 +242,17 @@ public sealed partial class TaskGrain
 
     /// <summary>
     /// Keeps the task beside its node's stream: when the stream writes to this activation from
-    /// another silo (the node reconnected there, or this activation was started by a reminder or a
-    /// read), the activation ends after this call and the stream's next call starts it on the stream's
-    /// silo (<see cref="BesideNodePlacement"/>), restored from storage as after any deactivation.
+    /// another silo (the node reconnected there, or a reminder or a read started this activation),
+    /// the state is written (so memory and storage agree) and the activation migrates to the stream's
+    /// silo once idle (<see cref="BesideNodePlacement"/> reads the silo from the captured request
+    /// context); calls arriving meanwhile follow it there.
     /// </summary>
-    private void FollowNodeStream()
+    private async Task FollowNodeStreamAsync()
     {
         if (BesideNodePlacement.CurrentHint() is { } streamSilo && streamSilo != silos.LocalSiloId && silos.IsActive(streamSilo))
         {
-            this.DeactivateOnIdle();
+            await SaveAsync();
+            this.MigrateOnIdle();
         }
     }
 
