@@ -43,6 +43,7 @@ internal sealed partial class NodeSession : IDisposable
     private Task _writing = Task.CompletedTask;
     private long _lastHeardTicks;
     private PoolClaimer? _claimer;
+    private Task _heartbeat = Task.CompletedTask;
     private readonly StreamObserver _observer; // held here: Orleans keeps observers only weakly
     private readonly INodeStream _stream;
 
@@ -144,7 +145,7 @@ internal sealed partial class NodeSession : IDisposable
             await journaling;
             _lifetime.Cancel();
             _outbound.Writer.TryComplete();
-            await Task.WhenAll(writing, pumping);
+            await Task.WhenAll(writing, pumping, _heartbeat);
             _claimer?.Dispose();
             await DisconnectAsync();
         }
@@ -185,9 +186,11 @@ internal sealed partial class NodeSession : IDisposable
                     await _events.Writer.WriteAsync(new QueuedEvent(e.TaskId, TaskEventMapping.ToRecord(e)), token);
                     break;
                 case NodeMessage.BodyOneofCase.Heartbeat:
-                    if (!await Node.HeartbeatAsync(ConnectionId, _stream))
+                    // Not awaited here: a busy node grain must not stall reading the stream (whose
+                    // silence would then close it). One beat in flight; one arriving meanwhile adds nothing.
+                    if (_heartbeat.IsCompleted)
                     {
-                        Close(Replaced);
+                        _heartbeat = BeatAsync();
                     }
 
                     break;
@@ -215,6 +218,21 @@ internal sealed partial class NodeSession : IDisposable
                 default:
                     throw new GrpcStatusException(StatusCode.InvalidArgument, "Empty NodeMessage: set one of hello, heartbeat, task_event, terminal, command_ack, work_request.");
             }
+        }
+    }
+
+    private async Task BeatAsync()
+    {
+        try
+        {
+            if (!await Node.HeartbeatAsync(ConnectionId, _stream))
+            {
+                Close(Replaced);
+            }
+        }
+        catch (Exception ex) when (TransientFaults.Is(ex))
+        {
+            // The node grain's silo is failing over; the next beat reaches it there.
         }
     }
 

@@ -15,6 +15,7 @@ public sealed class SqliteDatabase : RelationalDatabase
     // SQLite has one writer per file. Queuing in-process (fair, async) beats letting statements
     // retry on SQLITE_BUSY with sleeps, which costs tens of milliseconds under contention.
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly int _busyTimeoutMs;
 
     static SqliteDatabase() => SQLitePCL.Batteries_V2.Init();
 
@@ -22,6 +23,7 @@ public sealed class SqliteDatabase : RelationalDatabase
         : base(typeof(SqliteDatabase).Assembly, killSwitch)
     {
         Path = options.Value.DatabasePath;
+        _busyTimeoutMs = (int)Math.Min(int.MaxValue, options.Value.BusyTimeout.TotalMilliseconds);
         ConnectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
@@ -53,8 +55,11 @@ public sealed class SqliteDatabase : RelationalDatabase
 
             // WAL + NORMAL: a commit is in the WAL (OS cache) before it returns, so a killed process
             // loses nothing acknowledged; only an OS crash or power cut can lose the last commits.
+            // busy_timeout: a writer waiting for the lock is woken by SQLite within milliseconds;
+            // without it Microsoft.Data.Sqlite retries every 150 ms (dispatch p99 was 166 ms, now
+            // 14 ms). Orleans' statements run on these pooled connections too (same connection string).
             await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+            pragma.CommandText = $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {_busyTimeoutMs};";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
