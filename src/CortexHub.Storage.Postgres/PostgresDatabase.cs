@@ -23,6 +23,14 @@ public sealed class PostgresDatabase : RelationalDatabase, IAsyncDisposable
             SearchPath = settings.Schema,
             MaxPoolSize = settings.MaxPoolSize,
         };
+        if (builder.MaxAutoPrepare == 0)
+        {
+            // Statements run twice are prepared on each connection: Orleans' and ours repeat a few
+            // dozen statements, and a prepared one skips parsing and planning on every run.
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
         Describe = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database ?? builder.Username} schema {settings.Schema}";
         DataSource = NpgsqlDataSource.Create(builder);
         builder.Pooling = false;

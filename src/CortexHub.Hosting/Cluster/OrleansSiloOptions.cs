@@ -14,7 +14,7 @@ public sealed class OrleansSiloOptions
     public const string DefaultClusterId = "cortexhub";
     public const string DefaultServiceId = "cortexhub";
     public static readonly TimeSpan DefaultResponseTimeout = TimeSpan.FromSeconds(10);
-    public static readonly TimeSpan DefaultProbeTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan DefaultProbeTimeout = TimeSpan.FromSeconds(2);
     public const int DefaultMissedProbesLimit = 2;
     public const int DefaultVotesForDeathDeclaration = 2;
     public static readonly TimeSpan DefaultTableRefreshTimeout = TimeSpan.FromSeconds(2);
@@ -65,8 +65,9 @@ public sealed class OrleansSiloOptions
 
     /// <summary>
     /// How long a silo waits for a probe answer before counting it missed (also the probe period).
-    /// Default 1 second (Orleans: 5): with 2 missed probes, a SIGKILLed silo is suspected after
-    /// about 2 seconds.
+    /// Default 2 seconds (Orleans: 5): with 2 missed probes, a SIGKILLed silo is suspected after
+    /// about 4 seconds. 1 second got a healthy silo declared dead while it joined a loaded 2-core
+    /// machine (a rolling restart under load).
     /// </summary>
     public TimeSpan ProbeTimeout { get; set; } = DefaultProbeTimeout;
 
