@@ -11,10 +11,6 @@ internal sealed class NodeSessionRegistry
 {
     private readonly ConcurrentDictionary<string, NodeSession> _sessions = new(StringComparer.Ordinal);
 
-    public int Count => _sessions.Count;
-
-    public bool TryGet(string nodeId, out NodeSession session) => _sessions.TryGetValue(nodeId, out session!);
-
     /// <summary>Makes <paramref name="session"/> the node's stream here, closing any older one.</summary>
     public void Register(NodeSession session) =>
         _sessions.AddOrUpdate(session.NodeId, session, (_, older) =>

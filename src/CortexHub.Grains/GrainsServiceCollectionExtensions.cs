@@ -17,6 +17,7 @@ public static class GrainsServiceCollectionExtensions
     /// <summary>Adds what the grains use beside Orleans: their relational stores (the backend's SQL provides the queries), the event bus and the pool's per-silo services.</summary>
     public static IServiceCollection AddCortexHubGrains(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddMetrics();
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.SectionName))
             .Validate(o => o.TerminalChunks is > 0 and <= 100_000, $"{NodeOptions.SectionName}:TerminalChunks must be between 1 and 100000.")
             .Validate(o => o.HeartbeatTtl > TimeSpan.Zero && o.HeartbeatFlushInterval > TimeSpan.Zero && o.HeartbeatFlushInterval < o.HeartbeatTtl,

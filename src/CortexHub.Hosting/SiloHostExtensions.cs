@@ -38,9 +38,6 @@ public static class SiloHostExtensions
         // Orleans reports every start step (and its placement retries, through Polly) at Information.
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
-        builder.Services.AddMetrics();
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<SiloKillSwitch>();
         builder.Services.AddCortexHubGrains(configuration);
         builder.Services.AddCortexHubGateway(configuration);
         builder.Services.AddCortexHubApi(configuration);

@@ -56,7 +56,6 @@ public static class OrleansTestCluster
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.AddCortexHubCluster(siloBuilder.Configuration);
-            siloBuilder.Services.AddMetrics();
             siloBuilder.Services.AddCortexHubGrains(siloBuilder.Configuration);
         }
     }

@@ -12,9 +12,6 @@ public sealed class ClusterSilos(ILocalSiloDetails local, IClusterMembershipServ
     /// <summary>This silo's id, as node presence records it.</summary>
     public string LocalSiloId { get; } = local.SiloAddress.ToParsableString();
 
-    /// <summary>This silo's Orleans address.</summary>
-    public SiloAddress LocalSilo => local.SiloAddress;
-
     /// <summary>True when <paramref name="siloId"/> names a silo that Orleans' membership holds active.</summary>
     public bool IsActive(string? siloId) => TryParse(siloId) is { } address && membership.CurrentSnapshot.GetSiloStatus(address) == SiloStatus.Active;
 

@@ -53,10 +53,4 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("Get"), Idempotent]
     Task<NodeSnapshot> GetAsync();
 
-    /// <summary>
-    /// The node's owner, or null if it is not provisioned. An owner never changes, so an activation
-    /// that knows the node answers without a storage round trip (used on every dispatch).
-    /// </summary>
-    [Alias("GetOwner"), Idempotent]
-    Task<string?> GetOwnerAsync();
 }

@@ -205,8 +205,6 @@ public sealed class NodeGrain(
 
     public Task<NodeSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
-    public Task<string?> GetOwnerAsync() => Task.FromResult(State.Provisioned ? State.Owner : null);
-
     private NodeSnapshot Snapshot() =>
         new(NodeId, State.Provisioned, State.Name, State.Owner, State.Labels, State.AgentVersion, State.Hostname,
             State.Status, State.SiloId, State.ConnectionId, State.ConnectedAt, State.LastSeenAt, State.Address);

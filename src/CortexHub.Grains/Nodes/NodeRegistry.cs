@@ -10,6 +10,11 @@ public sealed class NodeRegistry(INodeDirectoryStore store, ClusterSilos silos, 
     /// <summary>Longest node id accepted (provisioning and Hello alike).</summary>
     public const int MaxNodeIdLength = 128;
 
-    public Task<IReadOnlyList<NodeListItem>> ListAsync(string? owner = null, CancellationToken cancellationToken = default) =>
-        store.NodeListAsync(owner, time.GetUtcNow(), options.Value.HeartbeatTtl, silos.IsActive, cancellationToken);
+    public Task<IReadOnlyList<NodeListItem>> ListAsync(string? owner = null, CancellationToken cancellationToken = default)
+    {
+        // Many nodes share a few silos: ask the membership view once per silo, not once per node.
+        var active = new Dictionary<string, bool>(StringComparer.Ordinal);
+        return store.NodeListAsync(owner, time.GetUtcNow(), options.Value.HeartbeatTtl,
+            siloId => active.TryGetValue(siloId, out var known) ? known : active[siloId] = silos.IsActive(siloId), cancellationToken);
+    }
 }
