@@ -104,6 +104,37 @@ public sealed class NodeRegistryTests
     }
 
     [Fact]
+    public async Task Stream_OnAnotherSiloThanTheProvisioning_GrainFollowsItAndBeatsKeepTheNodeOnline()
+    {
+        // Provisioned through silo 0's API (its grain starts there); the node streams to silo 1.
+        await using var cluster = await StartAsync(StorageKind.Postgres, o =>
+        {
+            o.InitialSilos = 2;
+            o.Configuration["CortexHub:Nodes:HeartbeatTtl"] = "00:00:01";
+            o.Configuration["CortexHub:Nodes:HeartbeatFlushInterval"] = "00:00:00.100";
+        });
+        var token = await cluster.GetGrain<INodeGrain>("n1").ProvisionAsync(new NodeProvisionRequest("n1", "alice"));
+        var management = cluster[0].Cluster.GetGrain<Orleans.Runtime.IManagementGrain>(0);
+        Assert.Equal(cluster[0].OrleansSilo, (await management.GetActivationAddress(cluster.GetGrain<INodeGrain>("n1")))?.ToString());
+
+        var (node, _) = await TestNode.ConnectAsync(cluster[1].GrpcAddress, "n1", token);
+        await using var _ = node;
+        await TestCluster.WaitUntilAsync(async () => (await management.GetActivationAddress(cluster.GetGrain<INodeGrain>("n1")))?.ToString() == cluster[1].OrleansSilo,
+            Wait, "the node grain moved to the silo holding its stream");
+
+        // Beats for several TTLs: presence is refreshed for the stream's silo, so the node stays listed online there.
+        var registry = cluster[0].Services.GetRequiredService<NodeRegistry>();
+        for (var i = 0; i < 8; i++)
+        {
+            await node.SendAsync(new NodeMessage { Heartbeat = new Heartbeat() });
+            await Task.Delay(TimeSpan.FromMilliseconds(400));
+        }
+
+        await TestCluster.WaitUntilAsync(async () => (await registry.ListAsync()).Single() is { Status: NodeStatus.Online } listed && listed.SiloId == cluster[1].SiloId,
+            Wait, "the node is listed online on silo 1");
+    }
+
+    [Fact]
     public async Task List_SiloKilled_ItsNodesShowOffline()
     {
         await using var cluster = await StartAsync(StorageKind.Postgres, o => o.InitialSilos = 2);

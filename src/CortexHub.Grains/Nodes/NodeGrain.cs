@@ -1,3 +1,4 @@
+using CortexHub.Grains.Cluster;
 using CortexHub.Grains.Events;
 using CortexHub.Grains.Storage;
 using Microsoft.Extensions.Logging;
@@ -13,18 +14,21 @@ namespace CortexHub.Grains.Nodes;
 /// silo by <see cref="NodeHeartbeats"/>), every other change is written before it is acknowledged.
 /// </summary>
 [Orleans.GrainType("node")]
-[Orleans.Placement.PreferLocalPlacement] // activated where the node's stream is (its first call comes from there)
+[BesideNodePlacement] // activated where the node's stream is (its first call comes from there), and moves there on connect
 public sealed class NodeGrain(
     [PersistentState("node", GrainStorage.Name)] IPersistentState<NodeState> node,
     ITerminalStore terminal,
     INodeDirectoryStore directory,
     NodeHeartbeats heartbeats,
+    ClusterSilos silos,
     EventHub events,
     LegacyGrainState legacy,
     IOptions<NodeOptions> options,
     TimeProvider time,
-    ILogger<NodeGrain> logger) : Grain, INodeGrain
+    ILogger<NodeGrain> logger) : Grain, INodeGrain, IGrainMigrationParticipant
 {
+    private const string StreamKey = "stream";
+
     /// <summary>The current stream's silo end (null until the stream connects or beats to this activation).</summary>
     private INodeStream? _stream;
 
@@ -38,10 +42,10 @@ public sealed class NodeGrain(
             await node.WriteStateAsync();
         }
 
-        if (State.Provisioned)
+        if (State.Provisioned && !State.Listed)
         {
             // Repairs a directory row lost to a crash between the state write and the row's.
-            await directory.NodeDirectoryPutAsync(NodeId, State.Name, State.Owner, State.Labels, State.AgentVersion, cancellationToken);
+            await ListAsync(cancellationToken);
         }
     }
 
@@ -72,8 +76,19 @@ public sealed class NodeGrain(
             ProvisionedAt = time.GetUtcNow(),
         };
         await node.WriteStateAsync();
-        await directory.NodeDirectoryPutAsync(NodeId, State.Name, State.Owner, State.Labels, State.AgentVersion);
+        await ListAsync();
         return token;
+    }
+
+    /// <summary>Writes the node's directory row, then records in its state that the row is there.</summary>
+    private async Task ListAsync(CancellationToken cancellationToken = default)
+    {
+        await directory.NodeDirectoryPutAsync(NodeId, State.Name, State.Owner, State.Labels, State.AgentVersion, cancellationToken);
+        if (!State.Listed)
+        {
+            State = State with { Listed = true };
+            await node.WriteStateAsync(cancellationToken);
+        }
     }
 
     public async Task<string> RotateTokenAsync()
@@ -127,7 +142,31 @@ public sealed class NodeGrain(
 
         await directory.PresenceSetAsync(NodeId, connection.SiloId, connection.ConnectionId, NodeStatus.Online, now);
         await PublishStatusAsync();
+        if (connection.SiloId != silos.LocalSiloId && ClusterSilos.TryParse(connection.SiloId) is not null)
+        {
+            // Provisioned through another silo's API, or its stream moved: follow the stream, so
+            // heartbeats, commands and the journal stay in one process.
+            BesideNodePlacement.Hint(connection.SiloId);
+            MigrateOnIdle();
+        }
+
         return Snapshot();
+    }
+
+    void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext dehydrationContext)
+    {
+        if (_stream is not null)
+        {
+            dehydrationContext.TryAddValue(StreamKey, _stream);
+        }
+    }
+
+    void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext rehydrationContext)
+    {
+        if (rehydrationContext.TryGetValue<INodeStream>(StreamKey, out var stream))
+        {
+            _stream = stream;
+        }
     }
 
     public Task<bool> HeartbeatAsync(string connectionId, INodeStream stream)
@@ -140,7 +179,7 @@ public sealed class NodeGrain(
         _stream ??= stream;
         // No write per heartbeat: the silo's heartbeat batcher refreshes presence for all its nodes at once.
         State = State with { LastSeenAt = time.GetUtcNow() };
-        heartbeats.Beat(NodeId);
+        heartbeats.Beat(NodeId, State.SiloId!);
         return Task.FromResult(true);
     }
 

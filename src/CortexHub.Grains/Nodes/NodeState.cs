@@ -55,4 +55,12 @@ public sealed record NodeState
     /// <summary>Sequence number of the last terminal chunk appended (the ring keeps the newest ones).</summary>
     [Id(14)]
     public long TerminalSequence { get; init; }
+
+    /// <summary>
+    /// True once the node's directory row (what node lists read) is known to match this
+    /// registration; false between a provisioning's state write and its row's, or for state
+    /// written before this field existed.
+    /// </summary>
+    [Id(15)]
+    public bool Listed { get; init; }
 }
