@@ -42,6 +42,12 @@ internal sealed partial class NodeSession : IDisposable
     private int _closed;
     private Task _writing = Task.CompletedTask;
     private long _lastHeardTicks;
+
+    /// <summary>
+    /// 1 while we attach the node or the read loop handles a message (it may wait on the journal's
+    /// backpressure): the node is not silent then, we are.
+    /// </summary>
+    private int _handling = 1;
     private PoolClaimer? _claimer;
     private Task _heartbeat = Task.CompletedTask;
     private readonly StreamObserver _observer; // held here: Orleans keeps observers only weakly
@@ -175,49 +181,59 @@ internal sealed partial class NodeSession : IDisposable
 
     private async Task ReadLoopAsync(IGrpcStreamReader<NodeMessage> reader, CancellationToken token)
     {
+        // The node's silence counts from here: until now we were busy attaching it.
+        Volatile.Write(ref _lastHeardTicks, _time.GetUtcNow().UtcTicks);
+        Volatile.Write(ref _handling, 0);
         while (await reader.MoveNext(token))
         {
+            Volatile.Write(ref _handling, 1);
+            await HandleAsync(reader.Current, token);
+            // Heard now, not when the message arrived: time spent waiting on our own storage is not the node's silence.
             Volatile.Write(ref _lastHeardTicks, _time.GetUtcNow().UtcTicks);
-            var message = reader.Current;
-            switch (message.BodyCase)
-            {
-                case NodeMessage.BodyOneofCase.TaskEvent:
-                    var e = message.TaskEvent;
-                    await _events.Writer.WriteAsync(new QueuedEvent(e.TaskId, TaskEventMapping.ToRecord(e)), token);
-                    break;
-                case NodeMessage.BodyOneofCase.Heartbeat:
-                    // Not awaited here: a busy node grain must not stall reading the stream (whose
-                    // silence would then close it). One beat in flight; one arriving meanwhile adds nothing.
-                    if (_heartbeat.IsCompleted)
-                    {
-                        _heartbeat = BeatAsync();
-                    }
+            Volatile.Write(ref _handling, 0);
+        }
+    }
 
-                    break;
-                case NodeMessage.BodyOneofCase.Terminal:
-                    await Node.AppendTerminalAsync(ConnectionId, message.Terminal.Data.ToByteArray());
-                    break;
-                case NodeMessage.BodyOneofCase.CommandAck:
-                    await _outbox.NodeCommandDeleteAsync(NodeId, message.CommandAck.CommandId, token);
-                    lock (_commandsInFlight)
-                    {
-                        _commandsInFlight.Remove(message.CommandAck.CommandId);
-                    }
+    private async Task HandleAsync(NodeMessage message, CancellationToken token)
+    {
+        switch (message.BodyCase)
+        {
+            case NodeMessage.BodyOneofCase.TaskEvent:
+                var e = message.TaskEvent;
+                await _events.Writer.WriteAsync(new QueuedEvent(e.TaskId, TaskEventMapping.ToRecord(e)), token);
+                break;
+            case NodeMessage.BodyOneofCase.Heartbeat:
+                // Not awaited here: a busy node grain must not stall reading the stream (whose
+                // silence would then close it). One beat in flight; one arriving meanwhile adds nothing.
+                if (_heartbeat.IsCompleted)
+                {
+                    _heartbeat = BeatAsync();
+                }
 
-                    break;
-                case NodeMessage.BodyOneofCase.WorkRequest:
-                    if (message.WorkRequest.Slots > MaxPoolSlots)
-                    {
-                        throw new GrpcStatusException(StatusCode.InvalidArgument, $"WorkRequest.slots must be at most {MaxPoolSlots} (got {message.WorkRequest.Slots}).");
-                    }
+                break;
+            case NodeMessage.BodyOneofCase.Terminal:
+                await Node.AppendTerminalAsync(ConnectionId, message.Terminal.Data.ToByteArray());
+                break;
+            case NodeMessage.BodyOneofCase.CommandAck:
+                await _outbox.NodeCommandDeleteAsync(NodeId, message.CommandAck.CommandId, token);
+                lock (_commandsInFlight)
+                {
+                    _commandsInFlight.Remove(message.CommandAck.CommandId);
+                }
 
-                    _claimer?.SetSlots((int)message.WorkRequest.Slots);
-                    break;
-                case NodeMessage.BodyOneofCase.Hello:
-                    throw new GrpcStatusException(StatusCode.InvalidArgument, "Hello may be sent only once, as the first message of a stream.");
-                default:
-                    throw new GrpcStatusException(StatusCode.InvalidArgument, "Empty NodeMessage: set one of hello, heartbeat, task_event, terminal, command_ack, work_request.");
-            }
+                break;
+            case NodeMessage.BodyOneofCase.WorkRequest:
+                if (message.WorkRequest.Slots > MaxPoolSlots)
+                {
+                    throw new GrpcStatusException(StatusCode.InvalidArgument, $"WorkRequest.slots must be at most {MaxPoolSlots} (got {message.WorkRequest.Slots}).");
+                }
+
+                _claimer?.SetSlots((int)message.WorkRequest.Slots);
+                break;
+            case NodeMessage.BodyOneofCase.Hello:
+                throw new GrpcStatusException(StatusCode.InvalidArgument, "Hello may be sent only once, as the first message of a stream.");
+            default:
+                throw new GrpcStatusException(StatusCode.InvalidArgument, "Empty NodeMessage: set one of hello, heartbeat, task_event, terminal, command_ack, work_request.");
         }
     }
 
@@ -338,7 +354,7 @@ internal sealed partial class NodeSession : IDisposable
         {
             try
             {
-                if (_time.GetUtcNow().UtcTicks - Volatile.Read(ref _lastHeardTicks) > (_options.NodeHeartbeatInterval * 3).Ticks)
+                if (Volatile.Read(ref _handling) == 0 && _time.GetUtcNow().UtcTicks - Volatile.Read(ref _lastHeardTicks) > (_options.NodeHeartbeatInterval * 3).Ticks)
                 {
                     Close(new GrpcStatus(StatusCode.Unavailable, $"Nothing heard from the node for {_options.NodeHeartbeatInterval * 3}; reconnect."));
                     return;
