@@ -12,13 +12,17 @@ namespace CortexHub.Hosting.Cluster;
 /// Retries calls to <see cref="IdempotentAttribute">idempotent</see> grain methods across the
 /// window between a silo's crash and its death declaration, when calls to the grains it held fail
 /// with <see cref="SiloUnavailableException"/> or <see cref="OrleansMessageRejectionException"/>. Once the silo is declared dead Orleans activates the
-/// grain elsewhere and the retry gets through. Other methods fail at once, as Orleans makes them.
+/// grain elsewhere and the retry gets through: a waiting retry wakes on each membership change and
+/// retries every 100 ms for a few seconds after one, else backs off from 100 ms to 1 s. Other methods fail at once, as Orleans makes them.
 /// </summary>
-internal sealed partial class FailoverRetryFilter(FailoverRetryFilter.Settings settings, TimeProvider time, ILogger<FailoverRetryFilter> logger)
+internal sealed partial class FailoverRetryFilter(FailoverRetryFilter.Settings settings, MembershipChanges membership, TimeProvider time, ILogger<FailoverRetryFilter> logger)
     : IOutgoingGrainCallFilter
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long after a membership change retries stay at the first backoff.</summary>
+    private static readonly TimeSpan SettlingTime = TimeSpan.FromSeconds(3);
 
     /// <summary>Whether each interface method carries the attribute, looked up once per method rather than on every call.</summary>
     private static readonly ConcurrentDictionary<MethodInfo, bool> Idempotent = new();
@@ -70,8 +74,14 @@ internal sealed partial class FailoverRetryFilter(FailoverRetryFilter.Settings s
                 return;
             }
 
-            await Task.Delay(backoff, time);
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LongestBackoff.Ticks));
+            // Wake early when membership changes: the silo was just declared dead, so the grain can
+            // be activated elsewhere now, not a backoff later. Right after a change, while the dead
+            // silo's directory entries are still being handed over, retry briskly rather than back off.
+            var change = membership.NextChange;
+            await Task.WhenAny(change, Task.Delay(backoff, time));
+            backoff = change.IsCompleted || membership.SinceLastChange < SettlingTime
+                ? FirstBackoff
+                : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LongestBackoff.Ticks));
         }
     }
 
