@@ -58,6 +58,12 @@ public sealed class SimulatedNode : IAsyncDisposable
     /// <summary>Why the last stream ended (for test failure messages).</summary>
     public string? LastError { get; private set; }
 
+    /// <summary>Why the first stream that failed ended (for reports: what moved the node).</summary>
+    public string? FirstError { get; private set; }
+
+    /// <summary>The silo that welcomed the latest stream (Welcome.silo_id).</summary>
+    public string? SiloId { get; private set; }
+
     /// <summary>When the latest stream received its Welcome (the node is attached again).</summary>
     public DateTimeOffset LastWelcomeAt { get; private set; }
 
@@ -106,6 +112,7 @@ public sealed class SimulatedNode : IAsyncDisposable
             {
                 // Stream failed (silo died, crash, drain) or the node is stopping: try the next silo, or end.
                 LastError = $"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {ex.GetType().Name}: {ex.Message}";
+                FirstError ??= LastError;
             }
 
             _node?.Abort();
@@ -145,6 +152,7 @@ public sealed class SimulatedNode : IAsyncDisposable
 
         var welcome = first.Welcome;
         LastWelcomeAt = DateTimeOffset.UtcNow;
+        SiloId = welcome.SiloId;
         foreach (var resume in welcome.Resume)
         {
             if (!tasks.TryGetValue(resume.TaskId, out var work))

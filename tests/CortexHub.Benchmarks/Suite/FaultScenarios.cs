@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Storage;
@@ -45,8 +46,9 @@ public static class FaultScenarios
         // The nodes the silo holds when it dies (a node whose stream timed out under the load before
         // has moved on to the next silo already).
         var holder = await cluster.SiloIdAsync(1);
-        var held = (await load.ListNodesAsync()).Where(n => n.SiloId == holder).Select(n => n.NodeId).ToHashSet();
-        var victims = load.Nodes.Where(n => held.Contains(n.NodeId)).ToList();
+        var listed = await load.ListNodesAsync();
+        var victims = load.Nodes.Where(n => n.SiloId == holder).ToList();
+        var held = victims.Select(n => n.NodeId).ToHashSet();
         var killedAt = DateTimeOffset.UtcNow;
         cluster.Kill(1);
         await cluster.WaitForExitAsync(1, TimeSpan.FromSeconds(10));
@@ -67,6 +69,17 @@ public static class FaultScenarios
                 throw;
             }
 
+            var log = Path.Combine(RepoPaths.Root, "artifacts", "bench", "suite", "fault-1000-nodes.log");
+            await File.WriteAllTextAsync(log, "node list at the kill: " + string.Join(", ", listed.GroupBy(n => (n.SiloId, n.Status)).Select(g => $"{g.Key.SiloId}/{g.Key.Status}: {g.Count()}"))
+                + $"; nodes welcomed by the silo: {victims.Count}" + Environment.NewLine
+                + $"killed at {killedAt:HH:mm:ss.fff}; re-attached at (s after): "
+                + string.Join(" ", victims.Select(n => (n.LastWelcomeAt - killedAt).TotalSeconds).Order().Where((_, i) => i % 25 == 0).Select(s => s.ToString("F2", CultureInfo.InvariantCulture)))
+                + Environment.NewLine + "re-attached to: " + string.Join(", ", victims.GroupBy(n => n.SiloId).Select(g =>
+                    $"{g.Key}: {g.Count()} nodes, median {(g.Select(n => n.LastWelcomeAt).Order().ElementAt(g.Count() / 2) - killedAt).TotalSeconds:F2} s, last {(g.Max(n => n.LastWelcomeAt) - killedAt).TotalSeconds:F2} s"))
+                + Environment.NewLine + string.Join(Environment.NewLine, victims.OrderBy(n => n.LastWelcomeAt).Where((_, i) => i % 40 == 0).Select(n => $"{n.NodeId}: welcomed {n.LastWelcomeAt:HH:mm:ss.fff} after {n.Connections} streams, last error {n.LastError}"))
+                + Environment.NewLine + "nodes that left the silo before it died, first errors:" + Environment.NewLine
+                + string.Join(Environment.NewLine, load.Nodes.Where(n => !held.Contains(n.NodeId)).Take(20).Select(n => $"{n.NodeId}: {n.FirstError}"))
+                + Environment.NewLine + cluster.Output);
             figures["seconds until all nodes re-attached"] = (victims.Max(n => n.LastWelcomeAt) - killedAt).TotalSeconds;
             figures["seconds to connect the nodes"] = connected.TotalSeconds;
             await load.VerifyTasksCompleteAsync(TimeSpan.FromMinutes(3));
