@@ -21,6 +21,12 @@ public sealed class AgentOptions
     /// <summary>Default <see cref="OutboxCapacity"/>: 256 messages.</summary>
     public const int DefaultOutboxCapacity = 256;
 
+    /// <summary>Default <see cref="KeepAlivePingDelay"/>: 20 s.</summary>
+    public static readonly TimeSpan DefaultKeepAlivePingDelay = TimeSpan.FromSeconds(20);
+
+    /// <summary>Default <see cref="KeepAlivePingTimeout"/>: 20 s (generous: a busy hub answers pings late, not never).</summary>
+    public static readonly TimeSpan DefaultKeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+
     /// <summary>The hub's gRPC address (http:// for h2c, https:// for TLS), such as <c>http://hub:5081</c>. Required.</summary>
     public Uri? Hub { get; set; }
 
@@ -59,6 +65,19 @@ public sealed class AgentOptions
     /// <see cref="DefaultOutboxCapacity"/>.
     /// </summary>
     public int OutboxCapacity { get; set; } = DefaultOutboxCapacity;
+
+    /// <summary>
+    /// Silence on the hub connection after which the agent sends an HTTP/2 PING. Together with
+    /// <see cref="KeepAlivePingTimeout"/> it bounds how long a hub that vanished without closing the connection
+    /// goes unnoticed. At least 1 s. Default <see cref="DefaultKeepAlivePingDelay"/>.
+    /// </summary>
+    public TimeSpan KeepAlivePingDelay { get; set; } = DefaultKeepAlivePingDelay;
+
+    /// <summary>
+    /// How long a PING may stay unanswered before the agent drops the connection and reconnects. At least 1 s.
+    /// Default <see cref="DefaultKeepAlivePingTimeout"/>.
+    /// </summary>
+    public TimeSpan KeepAlivePingTimeout { get; set; } = DefaultKeepAlivePingTimeout;
 
     /// <summary>Most pool slots the hub accepts (<c>--pool-slots</c>).</summary>
     public const int MaxPoolSlots = 1024;

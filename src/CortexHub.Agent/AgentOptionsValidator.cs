@@ -55,6 +55,8 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         }
 
         CheckPositive(failures, nameof(options.WelcomeTimeout), options.WelcomeTimeout);
+        CheckKeepAlive(failures, nameof(options.KeepAlivePingDelay), options.KeepAlivePingDelay);
+        CheckKeepAlive(failures, nameof(options.KeepAlivePingTimeout), options.KeepAlivePingTimeout);
         if (options.ShutdownGrace < TimeSpan.Zero)
         {
             failures.Add($"{nameof(options.ShutdownGrace)} must not be negative.");
@@ -99,6 +101,15 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>SocketsHttpHandler counts keep-alive times in whole seconds and refuses anything shorter.</summary>
+    private static void CheckKeepAlive(List<string> failures, string name, TimeSpan value)
+    {
+        if (value < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"{name} must be at least 1 second; got {value}.");
+        }
     }
 
     private static void CheckPositive(List<string> failures, string name, TimeSpan value)

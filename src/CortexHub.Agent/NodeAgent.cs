@@ -1,7 +1,7 @@
 using CortexHub.Agent.Connection;
 using CortexHub.Agent.Logging;
 using CortexHub.Agent.Tasks;
-using CortexHub.Grpc;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 
 namespace CortexHub.Agent;
@@ -19,6 +19,10 @@ public sealed class NodeAgent : IAsyncDisposable
     private readonly HubConnection _connection;
 
     /// <summary>Creates the agent from validated <paramref name="options"/>.</summary>
+    /// <param name="options">Validated settings.</param>
+    /// <param name="loggerFactory">Logging.</param>
+    /// <param name="timeProvider">Clock; default the system clock.</param>
+    /// <param name="channelFactory">Creates the channel of each connection attempt; default one built from <paramref name="options"/>.</param>
     public NodeAgent(AgentOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null, Func<Uri, GrpcChannel>? channelFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);

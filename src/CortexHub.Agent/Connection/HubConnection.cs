@@ -1,6 +1,6 @@
 using CortexHub.Agent.Logging;
 using CortexHub.Agent.Tasks;
-using CortexHub.Grpc;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 
 namespace CortexHub.Agent.Connection;
@@ -11,7 +11,8 @@ namespace CortexHub.Agent.Connection;
 /// </summary>
 /// <remarks>
 /// Each attempt uses a new <see cref="GrpcChannel"/> (a new TCP connection), so a load balancer in front of
-/// several silos can pick another one after a Drain or a failure.
+/// several silos can pick another one after a Drain or a failure; the session disposes it, which closes the
+/// connection.
 /// </remarks>
 public sealed class HubConnection
 {
@@ -27,7 +28,10 @@ public sealed class HubConnection
     /// <param name="registry">The node's tasks.</param>
     /// <param name="timeProvider">Clock for backoff, heartbeats and timeouts.</param>
     /// <param name="loggerFactory">Logging.</param>
-    /// <param name="channelFactory">Creates the channel of each attempt; default <see cref="GrpcChannel.ForAddress(Uri, GrpcChannelOptions?)"/>.</param>
+    /// <param name="channelFactory">
+    /// Creates the channel of each attempt (the session disposes it); default <see cref="HubChannelFactory.Create"/>
+    /// with <paramref name="options"/>' keep-alive settings.
+    /// </param>
     /// <param name="random">Jitter source in [0, 1); default <see cref="Random.Shared"/>.</param>
     public HubConnection(
         AgentOptions options,
@@ -50,7 +54,7 @@ public sealed class HubConnection
         _registry = registry;
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger<HubConnection>();
-        _channelFactory = channelFactory ?? (static address => GrpcChannel.ForAddress(address));
+        _channelFactory = channelFactory ?? (address => HubChannelFactory.Create(address, options));
         _random = random;
     }
 

@@ -1,8 +1,9 @@
 using System.Threading.Channels;
 using CortexHub.Agent.Logging;
 using CortexHub.Agent.Tasks;
-using CortexHub.Grpc;
 using CortexHub.Protocol.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 
 namespace CortexHub.Agent.Connection;
@@ -37,7 +38,7 @@ internal sealed class HubSession
     private readonly Channel<NodeMessage> _outbox;
     private CancellationTokenSource? _callCts;
     private string? _abortReason;
-    private GrpcStatusException? _writeFailure;
+    private RpcException? _writeFailure;
 
     public HubSession(AgentOptions options, TaskRegistry registry, GrpcChannel channel, TimeProvider timeProvider, ILogger logger)
     {
@@ -62,7 +63,7 @@ internal sealed class HubSession
         _callCts = callCts;
         var callToken = callCts.Token;
         using var loopsCts = CancellationTokenSource.CreateLinkedTokenSource(callToken);
-        var call = _channel.AsyncDuplexStreamingCall(NodeLinkClient.Connect, new GrpcCallOptions { CancellationToken = callToken });
+        var call = new NodeLink.NodeLinkClient(_channel).Connect(cancellationToken: callToken);
         var loops = new List<Task>();
         Task? writer = null;
         long welcomedAt = 0;
@@ -103,18 +104,18 @@ internal sealed class HubSession
             graceful = true;
             return End(SessionEnd.Lost, "the hub ended the stream");
         }
-        catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or GrpcStatusException)
+        catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
         {
             return End(SessionEnd.Stopped, "the agent is stopping");
         }
-        catch (GrpcStatusException ex) when (IsUnauthenticated(ex) || IsUnauthenticated(_writeFailure))
+        catch (RpcException ex) when (IsUnauthenticated(ex) || IsUnauthenticated(_writeFailure))
         {
             var rejected = IsUnauthenticated(ex) ? ex : _writeFailure!;
-            return End(SessionEnd.Unauthenticated, rejected.Detail);
+            return End(SessionEnd.Unauthenticated, rejected.Status.Detail);
         }
-        catch (GrpcStatusException ex)
+        catch (RpcException ex)
         {
-            return End(SessionEnd.Lost, _abortReason ?? $"{ex.StatusCode}: {ex.Detail}");
+            return End(SessionEnd.Lost, _abortReason ?? $"{ex.StatusCode}: {ex.Status.Detail}");
         }
         catch (OperationCanceledException)
         {
@@ -159,7 +160,7 @@ internal sealed class HubSession
         return hello;
     }
 
-    private async Task<Welcome> ReadWelcomeAsync(IGrpcStreamReader<HubMessage> responses, CancellationToken token)
+    private async Task<Welcome> ReadWelcomeAsync(IAsyncStreamReader<HubMessage> responses, CancellationToken token)
     {
         using var timeout = _timeProvider.CreateTimer(
             static state => ((HubSession)state!).Abort("no Welcome arrived in time"), this, _options.WelcomeTimeout, Timeout.InfiniteTimeSpan);
@@ -201,7 +202,7 @@ internal sealed class HubSession
     private ValueTask SendCommandAckAsync(string commandId, CancellationToken token) =>
         _outbox.Writer.WriteAsync(new NodeMessage { CommandAck = new CommandAck { CommandId = commandId } }, token);
 
-    private async Task WriteLoopAsync(IGrpcClientStreamWriter<NodeMessage> requests, CancellationToken token)
+    private async Task WriteLoopAsync(IClientStreamWriter<NodeMessage> requests, CancellationToken token)
     {
         try
         {
@@ -213,11 +214,11 @@ internal sealed class HubSession
                 }
             }
         }
-        catch (Exception ex) when (token.IsCancellationRequested && ex is OperationCanceledException or GrpcStatusException)
+        catch (Exception ex) when (token.IsCancellationRequested && ex is OperationCanceledException or RpcException)
         {
             // The session is over for another reason; the read loop reports it.
         }
-        catch (GrpcStatusException ex)
+        catch (RpcException ex)
         {
             // The call failed: the read loop sees the same status and reports it.
             _writeFailure = ex;
@@ -281,7 +282,7 @@ internal sealed class HubSession
     /// Lets the writer flush what is queued, half-closes, and reads until the hub ends the call (acks that still
     /// arrive are applied), all within <see cref="CloseTimeout"/>; then disposes the call and the channel.
     /// </summary>
-    private async Task CloseGracefullyAsync(GrpcDuplexStreamingCall<NodeMessage, HubMessage> call, Task writer, CancellationTokenSource callCts)
+    private async Task CloseGracefullyAsync(AsyncDuplexStreamingCall<NodeMessage, HubMessage> call, Task writer, CancellationTokenSource callCts)
     {
         var timeout = _timeProvider.CreateTimer(
             static state => ((CancellationTokenSource)state!).TryCancel(), callCts, CloseTimeout, Timeout.InfiniteTimeSpan);
@@ -302,7 +303,7 @@ internal sealed class HubSession
                 }
             }
         }
-        catch (Exception ex) when (ex is GrpcStatusException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is RpcException or OperationCanceledException or InvalidOperationException)
         {
             // The hub did not end the call in time, or it failed: either way this stream is done.
         }
@@ -313,7 +314,7 @@ internal sealed class HubSession
         }
     }
 
-    private void Dispose(GrpcDuplexStreamingCall<NodeMessage, HubMessage> call, CancellationTokenSource callCts)
+    private void Dispose(AsyncDuplexStreamingCall<NodeMessage, HubMessage> call, CancellationTokenSource callCts)
     {
         call.Dispose();
         _channel.Dispose();
@@ -326,5 +327,5 @@ internal sealed class HubSession
         _callCts?.TryCancel();
     }
 
-    private static bool IsUnauthenticated(GrpcStatusException? ex) => ex?.StatusCode == StatusCode.Unauthenticated;
+    private static bool IsUnauthenticated(RpcException? ex) => ex?.StatusCode == StatusCode.Unauthenticated;
 }
