@@ -4,9 +4,8 @@ using CortexHub.Grains.Cluster;
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
-using CortexHub.Grpc;
-using CortexHub.Protocol;
 using CortexHub.Protocol.V1;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,31 +20,28 @@ internal sealed class NodeLinkService(
     ClusterSilos silos,
     IOptions<GatewayOptions> options,
     TimeProvider time,
-    ILogger<NodeLinkService> logger)
+    ILogger<NodeLinkService> logger) : NodeLink.NodeLinkBase
 {
     public static readonly string HubVersion = typeof(NodeLinkService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    public GrpcServiceDefinition Definition() =>
-        new GrpcServiceDefinition(NodeLinkMethods.ServiceName)
-            .AddDuplexStreaming<NodeMessage, HubMessage>(NodeLinkMethods.Connect, NodeMessage.Parser, ConnectAsync)
-            .AddUnary<HubInfoRequest, HubInfo>(NodeLinkMethods.GetHubInfo, HubInfoRequest.Parser, (_, _) =>
-                Task.FromResult(new HubInfo { HubVersion = HubVersion, SiloId = silos.LocalSiloId, Protocol = "cortexhub.v1" }));
+    public override Task<HubInfo> GetHubInfo(HubInfoRequest request, ServerCallContext context) =>
+        Task.FromResult(new HubInfo { HubVersion = HubVersion, SiloId = silos.LocalSiloId, Protocol = "cortexhub.v1" });
 
-    private async Task ConnectAsync(IGrpcStreamReader<NodeMessage> reader, IGrpcStreamWriter<HubMessage> writer, GrpcServerCallContext context)
+    public override async Task Connect(IAsyncStreamReader<NodeMessage> requestStream, IServerStreamWriter<HubMessage> responseStream, ServerCallContext context)
     {
-        var hello = await ReadHelloAsync(reader, context);
+        var hello = await ReadHelloAsync(requestStream, context);
         var token = hello.Token.Length > 0 ? hello.Token : BearerToken(context);
         if (!await grains.GetGrain<INodeGrain>(hello.NodeId).AuthenticateAsync(token))
         {
             // One message for unknown node and wrong token alike: do not reveal which node ids exist.
-            throw new GrpcStatusException(StatusCode.Unauthenticated, "Unknown node id or invalid token.");
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "Unknown node id or invalid token."));
         }
 
         using var session = new NodeSession(hello.NodeId, grains, outbox, dispatcher, options.Value, time, logger, context.CancellationToken);
         registry.Register(session);
         try
         {
-            await session.RunAsync(hello, reader, writer, silos.LocalSiloId, context.Peer);
+            await session.RunAsync(hello, requestStream, responseStream, silos.LocalSiloId, PeerAddress(context.Peer));
         }
         finally
         {
@@ -53,7 +49,7 @@ internal sealed class NodeLinkService(
         }
     }
 
-    private async Task<Hello> ReadHelloAsync(IGrpcStreamReader<NodeMessage> reader, GrpcServerCallContext context)
+    private async Task<Hello> ReadHelloAsync(IAsyncStreamReader<NodeMessage> reader, ServerCallContext context)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         timeout.CancelAfter(options.Value.HelloTimeout);
@@ -64,31 +60,38 @@ internal sealed class NodeLinkService(
         }
         catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
         {
-            throw new GrpcStatusException(StatusCode.DeadlineExceeded, $"No Hello within {options.Value.HelloTimeout}.");
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"No Hello within {options.Value.HelloTimeout}."));
         }
 
         if (!any || reader.Current.BodyCase != NodeMessage.BodyOneofCase.Hello)
         {
-            throw new GrpcStatusException(StatusCode.InvalidArgument, "The first message of a Connect stream must be Hello.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "The first message of a Connect stream must be Hello."));
         }
 
         var hello = reader.Current.Hello;
         if (string.IsNullOrWhiteSpace(hello.NodeId) || hello.NodeId.Length > NodeRegistry.MaxNodeIdLength)
         {
-            throw new GrpcStatusException(StatusCode.InvalidArgument, $"Hello.node_id must be 1 to {NodeRegistry.MaxNodeIdLength} characters.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"Hello.node_id must be 1 to {NodeRegistry.MaxNodeIdLength} characters."));
         }
 
         if (hello.PoolSlots > NodeSession.MaxPoolSlots)
         {
-            throw new GrpcStatusException(StatusCode.InvalidArgument, $"Hello.pool_slots must be at most {NodeSession.MaxPoolSlots} (got {hello.PoolSlots}).");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"Hello.pool_slots must be at most {NodeSession.MaxPoolSlots} (got {hello.PoolSlots})."));
         }
 
         return hello;
     }
 
-    private static string BearerToken(GrpcServerCallContext context)
+    private static string BearerToken(ServerCallContext context)
     {
         var header = context.RequestHeaders.GetValue("authorization") ?? "";
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
+    }
+
+    /// <summary>The node's address as "host:port", from gRPC's peer string ("ipv4:1.2.3.4:5", "ipv6:[::1]:5").</summary>
+    private static string PeerAddress(string peer)
+    {
+        var colon = peer.IndexOf(':');
+        return colon > 0 && peer[..colon] is "ipv4" or "ipv6" ? peer[(colon + 1)..] : peer;
     }
 }

@@ -5,7 +5,7 @@ using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
 using CortexHub.Grains.Tasks;
-using CortexHub.Grpc;
+using Grpc.Core;
 using CortexHub.Protocol.V1;
 using CortexHub.Storage;
 using Microsoft.Extensions.Logging;
@@ -23,8 +23,8 @@ namespace CortexHub.Gateway;
 /// </summary>
 internal sealed partial class NodeSession : IDisposable
 {
-    public static readonly GrpcStatus Replaced = new(StatusCode.Aborted, "This stream was replaced by a newer connection of the same node.");
-    private static readonly GrpcStatus CredentialsChanged = new(StatusCode.Unauthenticated, "The node's token was rotated or revoked; reconnect with the current token.");
+    public static readonly Status Replaced = new(StatusCode.Aborted, "This stream was replaced by a newer connection of the same node.");
+    private static readonly Status CredentialsChanged = new(StatusCode.Unauthenticated, "The node's token was rotated or revoked; reconnect with the current token.");
 
     private readonly Orleans.IGrainFactory _grains;
     private readonly INodeOutboxStore _outbox;
@@ -38,7 +38,7 @@ internal sealed partial class NodeSession : IDisposable
     private readonly HashSet<string> _commandsInFlight = [];
     private readonly HashSet<string> _rejectedTasks = [];
     private readonly CancellationTokenSource _lifetime;
-    private GrpcStatus? _closeStatus;
+    private Status? _closeStatus;
     private int _closed;
     private Task _writing = Task.CompletedTask;
     private long _lastHeardTicks;
@@ -86,7 +86,7 @@ internal sealed partial class NodeSession : IDisposable
     public void WakeOutbox() => _outboxWake.Writer.TryWrite(true);
 
     /// <summary>Ends the stream with <paramref name="status"/> (first close wins).</summary>
-    public void Close(GrpcStatus status)
+    public void Close(Status status)
     {
         if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
@@ -113,10 +113,10 @@ internal sealed partial class NodeSession : IDisposable
             // The stream is already going away; closing below is all that is left to do.
         }
 
-        Close(new GrpcStatus(StatusCode.Unavailable, "The silo is draining: " + reason));
+        Close(new Status(StatusCode.Unavailable, "The silo is draining: " + reason));
     }
 
-    public async Task RunAsync(Hello hello, IGrpcStreamReader<NodeMessage> reader, IGrpcStreamWriter<HubMessage> writer, string siloId, string peer)
+    public async Task RunAsync(Hello hello, IAsyncStreamReader<NodeMessage> reader, IAsyncStreamWriter<HubMessage> writer, string siloId, string peer)
     {
         // Every grain call of this stream (its loops inherit the context) names this silo, so the
         // node's task grains are placed, or move, here.
@@ -130,11 +130,13 @@ internal sealed partial class NodeSession : IDisposable
         var journaling = JournalLoopAsync();
         var pumping = OutboxLoopAsync(token);
         Exception? failure = null;
+        var halfClosed = false;
         try
         {
             // Settles the pool claims the node held before this stream, then offers it work while it has free slots.
             _claimer = await _pool.AttachAsync(NodeId, node.Owner, node.Labels, (int)hello.PoolSlots, [.. hello.RunningTasks.Select(t => t.TaskId)]);
             await ReadLoopAsync(reader, token);
+            halfClosed = !token.IsCancellationRequested; // the node ended its side of the stream
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -149,6 +151,15 @@ internal sealed partial class NodeSession : IDisposable
             // Whatever was read is still written to the journal; acknowledgements may no longer reach the node.
             _events.Writer.TryComplete();
             await journaling;
+            if (halfClosed && Volatile.Read(ref _closed) == 0)
+            {
+                // A half-close ends the call cleanly: the acknowledgements of everything the node sent
+                // go out before the status (OK), unless the node stops reading them for longer than
+                // it may stay silent.
+                _outbound.Writer.TryComplete();
+                await Task.WhenAny(writing, Task.Delay(_options.NodeHeartbeatInterval * 3, _time));
+            }
+
             _lifetime.Cancel();
             _outbound.Writer.TryComplete();
             await Task.WhenAll(writing, pumping, _heartbeat);
@@ -163,7 +174,7 @@ internal sealed partial class NodeSession : IDisposable
 
         if (_closeStatus is { } status)
         {
-            throw new GrpcStatusException(status.Code, status.Detail);
+            throw new RpcException(status);
         }
     }
 
@@ -179,7 +190,7 @@ internal sealed partial class NodeSession : IDisposable
         return new HubMessage { Welcome = welcome };
     }
 
-    private async Task ReadLoopAsync(IGrpcStreamReader<NodeMessage> reader, CancellationToken token)
+    private async Task ReadLoopAsync(IAsyncStreamReader<NodeMessage> reader, CancellationToken token)
     {
         // The node's silence counts from here: until now we were busy attaching it.
         Volatile.Write(ref _lastHeardTicks, _time.GetUtcNow().UtcTicks);
@@ -225,15 +236,15 @@ internal sealed partial class NodeSession : IDisposable
             case NodeMessage.BodyOneofCase.WorkRequest:
                 if (message.WorkRequest.Slots > MaxPoolSlots)
                 {
-                    throw new GrpcStatusException(StatusCode.InvalidArgument, $"WorkRequest.slots must be at most {MaxPoolSlots} (got {message.WorkRequest.Slots}).");
+                    throw new RpcException(new Status(StatusCode.InvalidArgument, $"WorkRequest.slots must be at most {MaxPoolSlots} (got {message.WorkRequest.Slots})."));
                 }
 
                 _claimer?.SetSlots((int)message.WorkRequest.Slots);
                 break;
             case NodeMessage.BodyOneofCase.Hello:
-                throw new GrpcStatusException(StatusCode.InvalidArgument, "Hello may be sent only once, as the first message of a stream.");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "Hello may be sent only once, as the first message of a stream."));
             default:
-                throw new GrpcStatusException(StatusCode.InvalidArgument, "Empty NodeMessage: set one of hello, heartbeat, task_event, terminal, command_ack, work_request.");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "Empty NodeMessage: set one of hello, heartbeat, task_event, terminal, command_ack, work_request."));
         }
     }
 
@@ -285,7 +296,7 @@ internal sealed partial class NodeSession : IDisposable
                 storageDown = true;
                 var errorId = ErrorId.New();
                 LogJournalUnavailable(ex, NodeId, errorId);
-                Close(new GrpcStatus(StatusCode.Unavailable, $"The journal is unavailable (error id {errorId}); reconnect and resend unacknowledged events."));
+                Close(new Status(StatusCode.Unavailable, $"The journal is unavailable (error id {errorId}); reconnect and resend unacknowledged events."));
             }
         }
     }
@@ -333,7 +344,7 @@ internal sealed partial class NodeSession : IDisposable
         }
     }
 
-    private async Task WriteLoopAsync(IGrpcStreamWriter<HubMessage> writer, CancellationToken token)
+    private async Task WriteLoopAsync(IAsyncStreamWriter<HubMessage> writer, CancellationToken token)
     {
         try
         {
@@ -342,9 +353,9 @@ internal sealed partial class NodeSession : IDisposable
                 await writer.WriteAsync(message, token);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or GrpcStatusException or InvalidOperationException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or RpcException or InvalidOperationException)
         {
-            Close(new GrpcStatus(StatusCode.Unavailable, "Writing to the node failed."));
+            Close(new Status(StatusCode.Unavailable, "Writing to the node failed."));
         }
     }
 
@@ -356,7 +367,7 @@ internal sealed partial class NodeSession : IDisposable
             {
                 if (Volatile.Read(ref _handling) == 0 && _time.GetUtcNow().UtcTicks - Volatile.Read(ref _lastHeardTicks) > (_options.NodeHeartbeatInterval * 3).Ticks)
                 {
-                    Close(new GrpcStatus(StatusCode.Unavailable, $"Nothing heard from the node for {_options.NodeHeartbeatInterval * 3}; reconnect."));
+                    Close(new Status(StatusCode.Unavailable, $"Nothing heard from the node for {_options.NodeHeartbeatInterval * 3}; reconnect."));
                     return;
                 }
 

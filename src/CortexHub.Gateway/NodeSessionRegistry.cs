@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using CortexHub.Grpc;
 
 namespace CortexHub.Gateway;
 

@@ -16,7 +16,7 @@ internal static class TaskEventMapping
     {
         if (string.IsNullOrEmpty(e.TaskId) || e.Sequence == 0 || e.Sequence > long.MaxValue)
         {
-            throw new Grpc.GrpcStatusException(Grpc.StatusCode.InvalidArgument, $"Task event needs a task_id and a sequence >= 1 (got '{e.TaskId}', {e.Sequence}).");
+            throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.InvalidArgument, $"Task event needs a task_id and a sequence >= 1 (got '{e.TaskId}', {e.Sequence})."));
         }
 
         var sequence = (long)e.Sequence;
@@ -30,7 +30,7 @@ internal static class TaskEventMapping
                 JsonSerializer.SerializeToUtf8Bytes(new { fraction = e.Progress.Fraction, message = e.Progress.Message }, Json)),
             TaskEvent.EventOneofCase.Result => new TaskEventRecord(sequence, TaskEventKind.Result, OutputStreamKind.None,
                 JsonSerializer.SerializeToUtf8Bytes(new TaskOutcomeEvent(Outcome(e.Result.Outcome), e.Result.ExitCode, NullIfEmpty(e.Result.Error), NullIfEmpty(e.Result.PayloadJson)), Json)),
-            _ => throw new Grpc.GrpcStatusException(Grpc.StatusCode.InvalidArgument, $"Task event {e.TaskId}#{e.Sequence} has no event body."),
+            _ => throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.InvalidArgument, $"Task event {e.TaskId}#{e.Sequence} has no event body.")),
         };
     }
 

@@ -32,4 +32,7 @@ public sealed class HubEndpointOptions
 
     /// <summary>HTTP/2 keepalive ping interval on the gRPC port (detects dead peers). Default 30 seconds.</summary>
     public TimeSpan GrpcKeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a keepalive ping may go unanswered before the connection is closed. Default 20 seconds.</summary>
+    public TimeSpan GrpcKeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);
 }

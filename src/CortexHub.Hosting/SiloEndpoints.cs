@@ -18,6 +18,9 @@ public sealed class SiloEndpoints : CortexHub.Api.IHubAddresses
 
     public Uri GrpcAddress => Address(Grpc, GrpcTls);
 
+    /// <summary>True when <paramref name="localPort"/>, a connection's local port, is the gRPC port.</summary>
+    internal bool IsGrpcPort(int localPort) => Grpc?.IPEndPoint?.Port == localPort;
+
     private static Uri Address(ListenOptions? listen, bool tls)
     {
         var endpoint = listen?.IPEndPoint ?? throw new InvalidOperationException("The silo has not bound its ports yet.");

@@ -2,7 +2,7 @@ using System.Net;
 using CortexHub.Api;
 using CortexHub.Gateway;
 using CortexHub.Grains;
-using CortexHub.Grpc;
+using Grpc.AspNetCore.Server;
 using CortexHub.Hosting.Cluster;
 using CortexHub.Hosting.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -35,9 +35,11 @@ public static class SiloHostExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageStartup>());
         builder.UseOrleans(silo => silo.AddCortexHubCluster(configuration));
 
-        // Orleans reports every start step (and its placement retries, through Polly) at Information.
+        // Orleans reports every start step at Information, and every placement retry through Polly
+        // at Warning with its stack trace (megabytes a second while a dead silo awaits its death
+        // declaration); what fails for good is still logged by Orleans itself.
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Error);
         builder.Services.AddCortexHubGrains(configuration);
         builder.Services.AddCortexHubGateway(configuration);
         builder.Services.AddCortexHubApi(configuration);
@@ -67,6 +69,7 @@ public static class SiloHostExtensions
             using var abort = killSwitch.Token.Register(static state => ((HttpContext)state!).Abort(), context);
             await next(context);
         });
+        app.UsePortSeparation();
         app.UseExceptionHandler();
         app.UseCortexHubApi();
         app.MapHealthApi();
@@ -82,6 +85,46 @@ public static class SiloHostExtensions
         return app;
     }
 
+    /// <summary>
+    /// Keeps the two ports apart: the gRPC port serves the gRPC services only (anything else gets
+    /// UNIMPLEMENTED, or 415 when it is not gRPC at all), and the HTTP port never serves gRPC.
+    /// Runs after routing has chosen an endpoint, before anything serves the request.
+    /// </summary>
+    private static void UsePortSeparation(this WebApplication app)
+    {
+        var ports = app.Services.GetRequiredService<SiloEndpoints>();
+        app.Use((context, next) =>
+        {
+            var grpcMethod = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is not null;
+            if (!ports.IsGrpcPort(context.Connection.LocalPort))
+            {
+                if (grpcMethod)
+                {
+                    context.SetEndpoint(null); // as if the node link did not exist here
+                }
+
+                return next(context);
+            }
+
+            if (grpcMethod)
+            {
+                return next(context);
+            }
+
+            if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                // A trailers-only gRPC response: the status travels in the headers.
+                context.Response.ContentType = "application/grpc";
+                context.Response.Headers["grpc-status"] = "12";
+                context.Response.Headers["grpc-message"] = Uri.EscapeDataString($"{context.Request.Path} is not a method of this server.");
+                return Task.CompletedTask;
+            }
+
+            context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            return Task.CompletedTask;
+        });
+    }
+
     private static void ConfigurePorts(KestrelServerOptions kestrel, IConfiguration configuration, SiloEndpoints endpoints)
     {
         var options = configuration.GetSection(HubEndpointOptions.SectionName).Get<HubEndpointOptions>() ?? new HubEndpointOptions();
@@ -91,13 +134,11 @@ public static class SiloHostExtensions
                 [$"{HubEndpointOptions.SectionName}:BindAddress '{options.BindAddress}' is not an IP address."]);
         }
 
-        var grpc = new GrpcListenOptions
-        {
-            CertificatePath = options.GrpcCertificatePath,
-            CertificatePassword = options.GrpcCertificatePassword,
-            KeepAlivePingDelay = options.GrpcKeepAlivePingDelay,
-        };
-        kestrel.UseGrpcLimits(grpc);
+        // A node's stream may stay quiet for as long as the call lives (no minimum data rate); HTTP/2
+        // pings notice a peer that is gone without waiting for its heartbeats to stop.
+        kestrel.Limits.MinResponseDataRate = null;
+        kestrel.Limits.Http2.KeepAlivePingDelay = options.GrpcKeepAlivePingDelay > TimeSpan.Zero ? options.GrpcKeepAlivePingDelay : TimeSpan.MaxValue;
+        kestrel.Limits.Http2.KeepAlivePingTimeout = options.GrpcKeepAlivePingTimeout;
         kestrel.Listen(address, options.HttpPort, listen =>
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
@@ -111,8 +152,14 @@ public static class SiloHostExtensions
         });
         kestrel.Listen(address, options.GrpcPort, listen =>
         {
-            listen.UseGrpc(grpc);
-            endpoints.GrpcTls = grpc.UsesTls;
+            // HTTP/2 only: cleartext with prior knowledge (h2c), or TLS offering just "h2" in ALPN.
+            listen.Protocols = HttpProtocols.Http2;
+            if (!string.IsNullOrEmpty(options.GrpcCertificatePath))
+            {
+                listen.UseHttps(options.GrpcCertificatePath, options.GrpcCertificatePassword);
+                endpoints.GrpcTls = true;
+            }
+
             endpoints.Grpc = listen;
         });
     }
