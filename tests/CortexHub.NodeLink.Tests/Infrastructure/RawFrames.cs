@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Google.Protobuf;
 
-namespace CortexHub.Grpc.Tests.Infrastructure;
+namespace CortexHub.NodeLink.Tests.Infrastructure;
 
 /// <summary>Builds gRPC message frames byte by byte, including malformed ones.</summary>
 public static class RawFrames

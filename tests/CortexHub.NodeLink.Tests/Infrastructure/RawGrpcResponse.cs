@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace CortexHub.Grpc.Tests.Infrastructure;
+namespace CortexHub.NodeLink.Tests.Infrastructure;
 
 /// <summary>What a raw request got back: HTTP status, headers, trailers and the body's bytes.</summary>
 public sealed record RawGrpcResponse(

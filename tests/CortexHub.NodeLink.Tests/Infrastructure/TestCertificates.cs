@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace CortexHub.Grpc.Tests.Infrastructure;
+namespace CortexHub.NodeLink.Tests.Infrastructure;
 
 /// <summary>Self-signed server certificates made in the test, for 127.0.0.1 and localhost.</summary>
 public static class TestCertificates
