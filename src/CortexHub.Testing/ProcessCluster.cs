@@ -1,8 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using CortexHub.Grpc;
-using CortexHub.Protocol;
 using CortexHub.Protocol.V1;
 
 namespace CortexHub.Testing;
@@ -149,9 +147,9 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <summary>The silo's id, asked over its own gRPC port (GetHubInfo).</summary>
     public async Task<string> SiloIdAsync(int silo)
     {
-        using var channel = GrpcChannel.ForAddress(SiloGrpcAddress(silo));
-        var method = new GrpcMethod<HubInfoRequest, HubInfo>(GrpcMethodType.Unary, NodeLinkMethods.ServiceName, NodeLinkMethods.GetHubInfo, HubInfoRequest.Parser, HubInfo.Parser);
-        return (await channel.UnaryAsync(method, new HubInfoRequest(), new GrpcCallOptions { Timeout = TimeSpan.FromSeconds(10) })).SiloId;
+        using var channel = TestNode.CreateChannel(SiloGrpcAddress(silo));
+        var info = await new NodeLink.NodeLinkClient(channel).GetHubInfoAsync(new HubInfoRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+        return info.SiloId;
     }
 
     /// <summary>Provisions a node through the API and returns its one-time token.</summary>

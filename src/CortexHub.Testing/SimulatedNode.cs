@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using CortexHub.Grpc;
 using CortexHub.Protocol.V1;
 using Google.Protobuf;
+using Grpc.Core;
 
 namespace CortexHub.Testing;
 
@@ -305,7 +305,7 @@ public sealed class SimulatedNode : IAsyncDisposable
                 {
                     await node.SendAsync(new NodeMessage { TaskEvent = e });
                 }
-                catch (Exception ex) when (ex is GrpcStatusException or IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+                catch (Exception ex) when (ex is RpcException or IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
                 {
                     work.Unsend((long)e.Sequence - 1);
                     return;

@@ -1,7 +1,8 @@
-using CortexHub.Grpc;
-using CortexHub.Protocol;
+using System.Net.Http;
 using CortexHub.Protocol.V1;
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace CortexHub.Testing;
 
@@ -9,15 +10,16 @@ namespace CortexHub.Testing;
 /// A scripted node speaking the node link protocol message by message, for gateway tests that
 /// need exact control (resends, gaps, replaced connections). The reference agent is the real node.
 /// </summary>
+/// <remarks>
+/// Each node has its own <see cref="GrpcChannel"/> and so its own HTTP/2 connection, as a real node
+/// has: the gateway sees one connection per node, and <see cref="Abort"/> drops exactly that one.
+/// </remarks>
 public sealed class TestNode : IAsyncDisposable
 {
-    public static readonly GrpcMethod<NodeMessage, HubMessage> ConnectMethod =
-        new(GrpcMethodType.DuplexStreaming, NodeLinkMethods.ServiceName, NodeLinkMethods.Connect, NodeMessage.Parser, HubMessage.Parser);
-
     private readonly GrpcChannel _channel;
-    private readonly GrpcDuplexStreamingCall<NodeMessage, HubMessage> _call;
+    private readonly AsyncDuplexStreamingCall<NodeMessage, HubMessage> _call;
 
-    private TestNode(GrpcChannel channel, GrpcDuplexStreamingCall<NodeMessage, HubMessage> call, string nodeId)
+    private TestNode(GrpcChannel channel, AsyncDuplexStreamingCall<NodeMessage, HubMessage> call, string nodeId)
     {
         _channel = channel;
         _call = call;
@@ -26,13 +28,45 @@ public sealed class TestNode : IAsyncDisposable
 
     public string NodeId { get; }
 
-    /// <summary>Opens a stream and sends Hello; does not wait for the answer (see <see cref="ConnectAsync"/>).</summary>
-    public static async Task<TestNode> OpenAsync(Uri grpcAddress, Hello hello, GrpcCallOptions? options = null)
+    /// <summary>
+    /// A channel with a connection of its own to <paramref name="grpcAddress"/> (h2c for http://), closed when the
+    /// channel is disposed. While a call is open it pings after 60 s of silence (20 s to answer), so a silo that
+    /// vanished without closing the connection fails the call instead of leaving it hanging.
+    /// </summary>
+    internal static GrpcChannel CreateChannel(Uri grpcAddress)
     {
-        var channel = GrpcChannel.ForAddress(grpcAddress);
-        var call = channel.AsyncDuplexStreamingCall(ConnectMethod, options);
+        ArgumentNullException.ThrowIfNull(grpcAddress);
+        var handler = new SocketsHttpHandler
+        {
+            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            UseProxy = false,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+        };
+        return GrpcChannel.ForAddress(grpcAddress, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+    }
+
+    /// <summary>Opens a stream and sends Hello; does not wait for the answer (see <see cref="ConnectAsync"/>).</summary>
+    public static async Task<TestNode> OpenAsync(Uri grpcAddress, Hello hello, CallOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(hello);
+        var channel = CreateChannel(grpcAddress);
+        var call = new NodeLink.NodeLinkClient(channel).Connect(options ?? new CallOptions());
         var node = new TestNode(channel, call, hello.NodeId);
-        await node.SendAsync(new NodeMessage { Hello = hello });
+        try
+        {
+            await node.SendAsync(new NodeMessage { Hello = hello });
+        }
+        catch (Exception)
+        {
+            // No caller gets the node to dispose: close its connection here, then report the failure.
+            node.Abort();
+            throw;
+        }
+
         return node;
     }
 
@@ -48,7 +82,7 @@ public sealed class TestNode : IAsyncDisposable
             : throw new InvalidOperationException($"Expected Welcome, got {first.BodyCase}.");
     }
 
-    public Task SendAsync(NodeMessage message) => _call.RequestStream.WriteAsync(message, CancellationToken.None).AsTask();
+    public Task SendAsync(NodeMessage message) => _call.RequestStream.WriteAsync(message, CancellationToken.None);
 
     public Task SendEventAsync(string taskId, long sequence, Action<TaskEvent> fill)
     {
@@ -63,7 +97,11 @@ public sealed class TestNode : IAsyncDisposable
     public Task SendResultAsync(string taskId, long sequence, int exitCode) =>
         SendEventAsync(taskId, sequence, e => e.Result = new TaskResult { Outcome = TaskOutcome.Exited, ExitCode = exitCode });
 
-    /// <summary>The next message from the hub; a finished stream throws its status as <see cref="GrpcStatusException"/>.</summary>
+    /// <summary>
+    /// The next message from the hub; a finished stream throws its status as <see cref="RpcException"/> (a stream
+    /// the hub ended with OK as UNAVAILABLE, since a node link stream never ends by design). Nothing within
+    /// <paramref name="timeout"/> throws <see cref="TimeoutException"/> and, as in any gRPC client, cancels the call.
+    /// </summary>
     public async Task<HubMessage> ReadAsync(TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
@@ -74,13 +112,13 @@ public sealed class TestNode : IAsyncDisposable
                 return _call.ResponseStream.Current;
             }
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        catch (Exception ex) when (deadline.IsCancellationRequested && ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
             throw new TimeoutException($"Node {NodeId} received nothing within {timeout}.");
         }
 
         var status = _call.GetStatus();
-        throw new GrpcStatusException(status.Code == StatusCode.OK ? StatusCode.Unavailable : status.Code, $"stream ended: {status.Detail}");
+        throw new RpcException(new Status(status.StatusCode == StatusCode.OK ? StatusCode.Unavailable : status.StatusCode, $"stream ended: {status.Detail}"));
     }
 
     /// <summary>Reads until a message matches, returning it (messages before it are skipped).</summary>
@@ -98,7 +136,7 @@ public sealed class TestNode : IAsyncDisposable
     }
 
     /// <summary>Reads until the stream ends and returns its final status.</summary>
-    public async Task<GrpcStatus> ReadToEndAsync(TimeSpan timeout)
+    public async Task<Status> ReadToEndAsync(TimeSpan timeout)
     {
         try
         {
@@ -107,7 +145,7 @@ public sealed class TestNode : IAsyncDisposable
                 await ReadAsync(timeout);
             }
         }
-        catch (GrpcStatusException ex)
+        catch (RpcException ex)
         {
             return ex.Status;
         }
@@ -126,7 +164,7 @@ public sealed class TestNode : IAsyncDisposable
         {
             await _call.RequestStream.CompleteAsync();
         }
-        catch (Exception ex) when (ex is GrpcStatusException or InvalidOperationException or IOException or OperationCanceledException)
+        catch (Exception ex) when (ex is RpcException or InvalidOperationException or IOException or OperationCanceledException)
         {
             // The stream is already over.
         }
