@@ -1,4 +1,4 @@
-using CortexHub.Grpc;
+using Grpc.Core;
 
 namespace CortexHub.Agent.Tests;
 

@@ -1,5 +1,5 @@
 using CortexHub.Agent.Connection;
-using CortexHub.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CortexHub.Agent.Tests;
@@ -215,6 +215,28 @@ public sealed class HubConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_HubGoesSilentWithoutClosing_KeepAlivePingTimesOutAndReconnects()
+    {
+        // The relay keeps taking the node's bytes (heartbeats included) but delivers nothing either way, and never
+        // closes: only an unanswered HTTP/2 PING can tell the agent that the hub is gone.
+        await using var relay = StallingRelay.Start(_hub.Address);
+        var options = Options();
+        options.Hub = relay.Address;
+        options.KeepAlivePingDelay = TimeSpan.FromSeconds(1);
+        options.KeepAlivePingTimeout = TimeSpan.FromSeconds(1);
+        await using var agent = new NodeAgent(options, NullLoggerFactory.Instance);
+        var run = agent.RunAsync(_stop.Token);
+        var first = await _hub.NextSessionAsync();
+        await first.WelcomeAsync(heartbeatIntervalMs: 50);
+        Assert.Equal(NodeMessage.BodyOneofCase.Heartbeat, (await first.ReadAsync())!.BodyCase); // Welcome went through
+
+        relay.StallOpenConnections();
+
+        var second = await _hub.NextSessionAsync();
+        Assert.Equal("node-1", second.Hello.NodeId);
+    }
+
+    [Fact]
     public async Task RunAsync_HeartbeatInterval_SendsHeartbeatsWithRunningTaskCount()
     {
         await using var agent = new NodeAgent(Options(), NullLoggerFactory.Instance);
@@ -270,7 +292,7 @@ public sealed class HubConnectionTests : IAsyncLifetime
                 thirdAttempt.TrySetResult();
             }
 
-            return GrpcChannel.ForAddress(address);
+            return HubChannelFactory.Create(address, options);
         });
 
         var run = connection.RunAsync(_stop.Token);

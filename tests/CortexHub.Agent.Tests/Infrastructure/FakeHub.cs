@@ -1,20 +1,20 @@
 using System.Net;
 using System.Threading.Channels;
-using CortexHub.Grpc;
-using CortexHub.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CortexHub.Agent.Tests.Infrastructure;
 
 /// <summary>
-/// A scripted hub: a real Kestrel on 127.0.0.1 serving NodeLink.Connect with our gRPC server. Each stream the
-/// agent opens shows up in <see cref="NextSessionAsync"/> after its Hello; the test then plays the hub's part.
+/// A scripted hub: a real Kestrel on 127.0.0.1 (HTTP/2 only, cleartext) serving NodeLink.Connect with
+/// grpc-dotnet. Each stream the agent opens shows up in <see cref="NextSessionAsync"/> after its Hello; the test
+/// then plays the hub's part.
 /// </summary>
 public sealed class FakeHub : IAsyncDisposable
 {
@@ -35,21 +35,12 @@ public sealed class FakeHub : IAsyncDisposable
         var sessions = Channel.CreateUnbounded<FakeHubSession>();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(new IPEndPoint(IPAddress.Loopback, 0)));
-        builder.Services.AddGrpcServer();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(sessions);
         var app = builder.Build();
-        app.MapGrpcService(new GrpcServiceDefinition(NodeLinkMethods.ServiceName)
-            .AddDuplexStreaming<NodeMessage, HubMessage>(NodeLinkMethods.Connect, NodeMessage.Parser, async (requests, responses, context) =>
-            {
-                if (!await requests.MoveNext(context.CancellationToken) || requests.Current.BodyCase != NodeMessage.BodyOneofCase.Hello)
-                {
-                    throw new GrpcStatusException(StatusCode.InvalidArgument, "Hello first.");
-                }
-
-                var session = new FakeHubSession(requests.Current.Hello, requests, responses, context.CancellationToken);
-                await sessions.Writer.WriteAsync(session, context.CancellationToken);
-                await session.Ended.WaitAsync(context.CancellationToken);
-            }));
+        app.MapGrpcService<FakeNodeLinkService>();
         await app.StartAsync();
         var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new FakeHub(app, new Uri($"http://127.0.0.1:{new Uri(bound).Port}"), sessions);

@@ -1,10 +1,10 @@
-using CortexHub.Grpc;
+using Grpc.Core;
 
 namespace CortexHub.Agent.Tests.Infrastructure;
 
 /// <summary>One Connect stream as the fake hub sees it. The test is its only reader and only writer.</summary>
 public sealed class FakeHubSession(
-    Hello hello, IGrpcStreamReader<NodeMessage> requests, IGrpcStreamWriter<HubMessage> responses, CancellationToken callToken)
+    Hello hello, IAsyncStreamReader<NodeMessage> requests, IServerStreamWriter<HubMessage> responses, CancellationToken callToken)
 {
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -13,7 +13,7 @@ public sealed class FakeHubSession(
     /// <summary>Completes (or throws a status) to end the call from the hub's side.</summary>
     internal Task Ended => _ended.Task;
 
-    public Task SendAsync(HubMessage message) => responses.WriteAsync(message, callToken).AsTask();
+    public Task SendAsync(HubMessage message) => responses.WriteAsync(message, callToken);
 
     public Task WelcomeAsync(uint heartbeatIntervalMs = 3_600_000, params TaskResume[] resume)
     {
@@ -66,5 +66,5 @@ public sealed class FakeHubSession(
     public void End() => _ended.TrySetResult();
 
     /// <summary>Ends the call with <paramref name="code"/>.</summary>
-    public void Fail(StatusCode code, string detail) => _ended.TrySetException(new GrpcStatusException(code, detail));
+    public void Fail(StatusCode code, string detail) => _ended.TrySetException(new RpcException(new Status(code, detail)));
 }
