@@ -1,6 +1,7 @@
 using System.Text;
 using CortexHub.Grains.Cluster;
-using CortexHub.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace CortexHub.Gateway.Tests;
 
@@ -43,12 +44,12 @@ public sealed class NodeLinkTests
         await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);
         await cluster.ProvisionAsync("n1");
 
-        var error = await Assert.ThrowsAsync<GrpcStatusException>(() => TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", "chn_wrong"));
-        var unknown = await Assert.ThrowsAsync<GrpcStatusException>(() => TestNode.ConnectAsync(cluster[0].GrpcAddress, "nobody", "chn_wrong"));
+        var error = await Assert.ThrowsAsync<RpcException>(() => TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", "chn_wrong"));
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => TestNode.ConnectAsync(cluster[0].GrpcAddress, "nobody", "chn_wrong"));
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
         Assert.Equal(StatusCode.Unauthenticated, unknown.StatusCode);
-        Assert.Equal(error.Detail, unknown.Detail);
+        Assert.Equal(error.Status.Detail, unknown.Status.Detail);
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public sealed class NodeLinkTests
         var old = await cluster.ProvisionAsync("n1");
         var fresh = await cluster.GetGrain<INodeGrain>("n1").RotateTokenAsync();
 
-        var error = await Assert.ThrowsAsync<GrpcStatusException>(() => TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", old));
+        var error = await Assert.ThrowsAsync<RpcException>(() => TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", old));
         var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", fresh);
         await node.DisposeAsync();
 
@@ -69,24 +70,24 @@ public sealed class NodeLinkTests
     public async Task Connect_FirstMessageNotHello_InvalidArgument()
     {
         await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);
-        var channel = GrpcChannel.ForAddress(cluster[0].GrpcAddress);
-        using var call = channel.AsyncDuplexStreamingCall(TestNode.ConnectMethod);
+        using var channel = GrpcChannel.ForAddress(cluster[0].GrpcAddress);
+        using var call = new NodeLink.NodeLinkClient(channel).Connect();
 
-        await call.RequestStream.WriteAsync(new NodeMessage { Heartbeat = new Heartbeat() }, CancellationToken.None);
-        var error = await Assert.ThrowsAsync<GrpcStatusException>(async () => await call.ResponseStream.MoveNext(CancellationToken.None));
+        await call.RequestStream.WriteAsync(new NodeMessage { Heartbeat = new Heartbeat() });
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext(CancellationToken.None));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Contains("Hello", error.Detail);
+        Assert.Contains("Hello", error.Status.Detail);
     }
 
     [Fact]
     public async Task Connect_NoHelloInTime_DeadlineExceeded()
     {
         await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite, configure: o => o.Configuration["CortexHub:Gateway:HelloTimeout"] = "00:00:00.300");
-        var channel = GrpcChannel.ForAddress(cluster[0].GrpcAddress);
-        using var call = channel.AsyncDuplexStreamingCall(TestNode.ConnectMethod);
+        using var channel = GrpcChannel.ForAddress(cluster[0].GrpcAddress);
+        using var call = new NodeLink.NodeLinkClient(channel).Connect();
 
-        var error = await Assert.ThrowsAsync<GrpcStatusException>(async () => await call.ResponseStream.MoveNext(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext(CancellationToken.None));
 
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
     }
@@ -185,7 +186,7 @@ public sealed class NodeLinkTests
         var (second, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
         await using var s = second;
 
-        Assert.Equal(StatusCode.Aborted, (await first.ReadToEndAsync(Wait)).Code);
+        Assert.Equal(StatusCode.Aborted, (await first.ReadToEndAsync(Wait)).StatusCode);
         var snapshot = await cluster.GetGrain<INodeGrain>("n1").GetAsync();
         Assert.Equal(NodeStatus.Online, snapshot.Status);
         Assert.StartsWith("ipv4:127.0.0.1:", snapshot.Address);
@@ -202,7 +203,7 @@ public sealed class NodeLinkTests
         var (second, welcome) = await TestNode.ConnectAsync(cluster[1].GrpcAddress, "n1", token);
         await using var s = second;
 
-        Assert.Equal(StatusCode.Aborted, (await first.ReadToEndAsync(Wait)).Code);
+        Assert.Equal(StatusCode.Aborted, (await first.ReadToEndAsync(Wait)).StatusCode);
         Assert.Equal(cluster[1].SiloId, welcome.SiloId);
         Assert.Equal(cluster[1].SiloId, (await cluster.GetGrain<INodeGrain>("n1", silo: 0).GetAsync()).SiloId);
     }

@@ -40,6 +40,23 @@ public sealed class PythonNodeInteropTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PythonNode_HalfClosesAfterItsEvents_GetsEveryAckThenOk()
+    {
+        var token = await _cluster.ProvisionAsync("py5");
+        var node = RunNodeAsync("py5", token, "halfclose");
+        await TestCluster.WaitUntilAsync(async () => (await _cluster.GetGrain<INodeGrain>("py5").GetAsync()).Status == NodeStatus.Online,
+            TimeSpan.FromSeconds(30), "the Python node connected");
+
+        await _cluster.DispatchAsync("py-half", "py5", "seq 50");
+        var result = await node;
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("ok halfclose status=OK acked=50", result.StandardOutput);
+        Assert.Equal(TaskState.Succeeded, (await _cluster.GetGrain<ITaskGrain>("py-half").GetAsync()).State);
+        Assert.Equal(50, (await _cluster.GetGrain<ITaskGrain>("py-half").ReadEventsAsync(0, 100)).Count);
+    }
+
+    [Fact]
     public async Task PythonNode_WrongToken_GetsUnauthenticated()
     {
         await _cluster.ProvisionAsync("py2");

@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using CortexHub.Grpc;
-using CortexHub.Protocol;
 using CortexHub.Protocol.V1;
+using Grpc.Net.Client;
 
 namespace CortexHub.Silo.Tests;
 
@@ -30,9 +29,10 @@ public sealed class TlsEndpointsTests
             using var http = new HttpClient(handler) { BaseAddress = cluster[0].HttpAddress };
             Assert.Equal("ok", await http.GetStringAsync("/healthz"));
 
-            using var channel = GrpcChannel.ForAddress(cluster[0].GrpcAddress, new GrpcChannelOptions { TrustedServerCertificate = certificate });
-            var method = new GrpcMethod<HubInfoRequest, HubInfo>(GrpcMethodType.Unary, NodeLinkMethods.ServiceName, NodeLinkMethods.GetHubInfo, HubInfoRequest.Parser, HubInfo.Parser);
-            var info = await channel.UnaryAsync(method, new HubInfoRequest(), new GrpcCallOptions { Timeout = TimeSpan.FromSeconds(10) });
+            var grpcHandler = new SocketsHttpHandler();
+            grpcHandler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, _) => cert?.GetCertHashString() == certificate.GetCertHashString();
+            using var channel = GrpcChannel.ForAddress(cluster[0].GrpcAddress, new GrpcChannelOptions { HttpHandler = grpcHandler });
+            var info = await new NodeLink.NodeLinkClient(channel).GetHubInfoAsync(new HubInfoRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
             Assert.Equal("cortexhub.v1", info.Protocol);
         }
         finally

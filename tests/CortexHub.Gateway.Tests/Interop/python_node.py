@@ -2,6 +2,8 @@
 
 Usage: python_node.py ADDRESS NODE_ID TOKEN MODE
   run       connect, take one dispatch, stream output, report the result, wait for the final ack
+  halfclose connect, take one dispatch, send 50 events and half-close at once; read every ack, then
+            expect the call to end with OK
   badtoken  connect with TOKEN (expected wrong) and print the status code
   oversize  connect, then send a 5 MiB terminal chunk and print the status code
   deadline  connect with a 1 s deadline and stay silent after Hello; print the status code
@@ -66,6 +68,34 @@ def run(stub, node_id, token):
     return 1
 
 
+def half_close(stub, node_id, token, count=50):
+    q = queue.Queue()
+    q.put(hello(node_id, token))
+    responses = stub.Connect(outgoing(q), timeout=60)
+    first = next(responses)
+    assert first.WhichOneof("body") == "welcome", first
+    acked = 0
+    try:
+        for message in responses:
+            kind = message.WhichOneof("body")
+            if kind == "dispatch" and acked == 0:
+                d = message.dispatch
+                print("ok dispatch task=%s" % d.task_id, flush=True)
+                q.put(pb.NodeMessage(command_ack=pb.CommandAck(command_id=d.command_id)))
+                q.put(event(d.task_id, 1, started=pb.TaskStarted(pid=4343)))
+                for seq in range(2, count):
+                    q.put(event(d.task_id, seq, output=pb.OutputChunk(stream=pb.OUTPUT_STREAM_STDOUT, data=b"line %d\n" % seq)))
+                q.put(event(d.task_id, count, result=pb.TaskResult(outcome=pb.TASK_OUTCOME_EXITED, exit_code=0)))
+                q.put(None)  # half-close: nothing more from this node
+            elif kind == "ack":
+                acked = max(acked, message.ack.sequence)
+    except grpc.RpcError as error:
+        print("status=%s detail=%s acked=%d" % (error.code().name, error.details(), acked), flush=True)
+        return 1
+    print("ok halfclose status=OK acked=%d" % acked, flush=True)
+    return 0 if acked == count else 1
+
+
 def expect_status(call, first):
     """Runs call(q) with a request queue holding first; the queue is always ended afterwards, because
     gRPC's request-consuming thread would otherwise wait on it forever and keep the process alive."""
@@ -92,6 +122,8 @@ def main():
 def run_mode(stub, node_id, token, mode):
     if mode == "run":
         return run(stub, node_id, token)
+    if mode == "halfclose":
+        return half_close(stub, node_id, token)
     if mode == "info":
         info = stub.GetHubInfo(pb.HubInfoRequest(), timeout=10)
         print("ok info protocol=%s silo=%s" % (info.protocol, info.silo_id))
