@@ -4,7 +4,6 @@ using CortexHub.Benchmarks.Gateway;
 using CortexHub.Grains.Journal;
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Tasks;
-using CortexHub.Grpc;
 using CortexHub.Protocol.V1;
 using CortexHub.Testing;
 
@@ -34,13 +33,13 @@ public static class JournalBenchmark
 
         foreach (var payload in new[] { 256, 4096 })
         {
-            using var channel = GrpcChannel.ForAddress(cluster[0].GrpcAddress);
+            using var channel = BenchmarkChannel.For(cluster[0].GrpcAddress);
             var streams = new List<EventStream>();
             for (var i = 0; i < Streams; i++)
             {
                 var taskId = $"ingest-{payload}-{i}";
                 await cluster.GetGrain<ITaskGrain>(taskId).DispatchAsync(new TaskSpec($"n{i}", "bench", "bench"));
-                streams.Add(await EventStream.OpenAsync(channel, TestNode.ConnectMethod, taskId, payload, new Hello { NodeId = $"n{i}", Token = tokens[i] }));
+                streams.Add(await EventStream.OpenAsync(channel, taskId, payload, new Hello { NodeId = $"n{i}", Token = tokens[i] }));
             }
 
             var label = $"ingest {payload} B chunks, {Streams} tasks";

@@ -1,22 +1,19 @@
 using System.Net;
-using CortexHub.Grpc;
-using CortexHub.Protocol.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CortexHub.Benchmarks.Gateway;
 
 /// <summary>
-/// The transport limit: a bare duplex service on the same gRPC framing and messages as the node
-/// link, answering every task event with its Ack at once (no grains, no storage).
+/// The transport limit: <see cref="EchoNodeLinkService"/> on Grpc.AspNetCore and Kestrel, h2c on a
+/// loopback port, in the benchmark's process: the same transport, messages and method path
+/// (<c>/cortexhub.v1.NodeLink/Connect</c>) as a silo's gRPC port, so the same client code drives both.
 /// </summary>
 public sealed class EchoServer : IAsyncDisposable
 {
-    public static readonly GrpcMethod<NodeMessage, HubMessage> Method =
-        new(GrpcMethodType.DuplexStreaming, "bench.Echo", "Echo", NodeMessage.Parser, HubMessage.Parser);
-
     private readonly WebApplication _app;
 
     private EchoServer(WebApplication app, Uri address)
@@ -31,18 +28,15 @@ public sealed class EchoServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddGrpcServer();
-        Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? listen = null;
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => listen = l.UseGrpc()));
-        var app = builder.Build();
-        app.MapGrpcService(new GrpcServiceDefinition("bench.Echo").AddDuplexStreaming<NodeMessage, HubMessage>("Echo", NodeMessage.Parser, async (reader, writer, context) =>
+        builder.Services.AddGrpc();
+        ListenOptions? listen = null;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, l =>
         {
-            while (await reader.MoveNext(context.CancellationToken))
-            {
-                var e = reader.Current.TaskEvent;
-                await writer.WriteAsync(new HubMessage { Ack = new Ack { TaskId = e.TaskId, Sequence = e.Sequence } }, context.CancellationToken);
-            }
+            l.Protocols = HttpProtocols.Http2;
+            listen = l;
         }));
+        var app = builder.Build();
+        app.MapGrpcService<EchoNodeLinkService>();
         await app.StartAsync();
         return new EchoServer(app, new Uri($"http://127.0.0.1:{listen!.IPEndPoint!.Port}"));
     }

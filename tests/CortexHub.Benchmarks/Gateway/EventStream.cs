@@ -1,33 +1,35 @@
-using CortexHub.Grpc;
 using CortexHub.Protocol.V1;
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace CortexHub.Benchmarks.Gateway;
 
 /// <summary>
-/// One node-like stream sending task output events and reading Acks — against the gateway (after
-/// Hello/Welcome) or the bare echo service — so both are driven by the same code.
+/// One node-like Connect stream sending task output events and reading Acks — against the gateway
+/// (after Hello/Welcome) or the echo service — so both are driven by the same code.
 /// </summary>
 public sealed class EventStream : IAsyncDisposable
 {
-    private readonly GrpcDuplexStreamingCall<NodeMessage, HubMessage> _call;
+    private readonly AsyncDuplexStreamingCall<NodeMessage, HubMessage> _call;
     private readonly string _taskId;
     private readonly ByteString _payload;
     private long _sequence;
 
-    private EventStream(GrpcDuplexStreamingCall<NodeMessage, HubMessage> call, string taskId, int payloadBytes)
+    private EventStream(AsyncDuplexStreamingCall<NodeMessage, HubMessage> call, string taskId, int payloadBytes)
     {
         _call = call;
         _taskId = taskId;
         _payload = ByteString.CopyFrom(new byte[payloadBytes]);
     }
 
-    public static async Task<EventStream> OpenAsync(GrpcChannel channel, GrpcMethod<NodeMessage, HubMessage> method, string taskId, int payloadBytes, Hello? hello)
+    /// <param name="hello">Sent first and answered by Welcome (the gateway); null for the echo service.</param>
+    public static async Task<EventStream> OpenAsync(GrpcChannel channel, string taskId, int payloadBytes, Hello? hello)
     {
-        var stream = new EventStream(channel.AsyncDuplexStreamingCall(method), taskId, payloadBytes);
+        var stream = new EventStream(new NodeLink.NodeLinkClient(channel).Connect(), taskId, payloadBytes);
         if (hello is not null)
         {
-            await stream._call.RequestStream.WriteAsync(new NodeMessage { Hello = hello }, CancellationToken.None);
+            await stream._call.RequestStream.WriteAsync(new NodeMessage { Hello = hello });
             await stream.ReadAckOrWelcomeAsync();
         }
 
@@ -44,7 +46,7 @@ public sealed class EventStream : IAsyncDisposable
         await _call.RequestStream.WriteAsync(new NodeMessage
         {
             TaskEvent = new TaskEvent { TaskId = _taskId, Sequence = (ulong)sequence, Output = new OutputChunk { Stream = OutputStream.Stdout, Data = _payload } },
-        }, CancellationToken.None);
+        });
         return sequence;
     }
 

@@ -1,20 +1,27 @@
 using System.Diagnostics;
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Tasks;
-using CortexHub.Grpc;
 using CortexHub.Protocol.V1;
 using CortexHub.Testing;
+using Grpc.Core;
 
 namespace CortexHub.Benchmarks.Gateway;
 
 /// <summary>
-/// Task events through the gateway (read, journaled durably, acknowledged) against the bare echo
-/// service on the same framing (the transport limit) and raw batched INSERTs on the same database
-/// (the storage limit), in the same run: ping-pong round trips (latency) and a pipelined window
-/// (throughput), with 1 and 100 streams.
+/// Task events through the gateway (read, journaled durably, acknowledged) against the echo service
+/// on the same transport (grpc-dotnet: the transport limit) and raw batched INSERTs on the same
+/// database (the storage limit), in the same run: ping-pong round trips (latency) and a pipelined
+/// window (throughput), with 1 and 100 streams. The hand-written stack's recorded echo figures are
+/// reported beside the grpc-dotnet echo (see <see cref="HandWrittenStackRecord"/>).
 /// </summary>
 public static class GatewayBenchmark
 {
+    /// <summary>Scenario prefix of the echo measurements (the transport limit).</summary>
+    public const string EchoPrefix = "grpc-dotnet echo";
+
+    /// <summary>Scenario prefix of the gateway measurements (durable ingest).</summary>
+    public const string GatewayPrefix = "gateway";
+
     private const int Window = 64;
 
     public static async Task<IReadOnlyList<Measurement>> RunAsync(StorageKind backend, TimeSpan duration, int payloadBytes)
@@ -30,28 +37,28 @@ public static class GatewayBenchmark
         }
 
         var round = 0;
+        var backendName = backend.ToString().ToLowerInvariant();
         foreach (var streams in new[] { 1, 100 })
         {
-            foreach (var target in new[] { "echo", "gateway" })
+            foreach (var target in new[] { EchoPrefix, GatewayPrefix })
             {
                 round++;
-                using var channel = GrpcChannel.ForAddress(target == "echo" ? echo.Address : cluster[0].GrpcAddress);
+                using var channel = BenchmarkChannel.For(target == EchoPrefix ? echo.Address : cluster[0].GrpcAddress);
                 var opened = new List<EventStream>();
                 for (var i = 0; i < streams; i++)
                 {
                     var taskId = $"bench-{round}-{i}";
                     Hello? hello = null;
-                    if (target == "gateway")
+                    if (target == GatewayPrefix)
                     {
                         await cluster.GetGrain<ITaskGrain>(taskId).DispatchAsync(new TaskSpec($"n{i}", "true", "bench"));
                         hello = new Hello { NodeId = $"n{i}", Token = tokens[i], AgentVersion = "bench" };
                     }
 
-                    var method = target == "echo" ? EchoServer.Method : TestNode.ConnectMethod;
-                    opened.Add(await EventStream.OpenAsync(channel, method, taskId, payloadBytes, hello));
+                    opened.Add(await EventStream.OpenAsync(channel, taskId, payloadBytes, hello));
                 }
 
-                var name = $"{target} ({backend.ToString().ToLowerInvariant()}), {payloadBytes} B events";
+                var name = $"{target} ({backendName}), {payloadBytes} B events";
                 results.Add(await PingPongAsync(name, opened, duration));
                 results.Add(await PipelinedAsync(name, opened, duration));
                 foreach (var stream in opened)
@@ -65,23 +72,30 @@ public static class GatewayBenchmark
         var rawInsert = await RawInsertBaseline.RunAsync(storage, duration, payloadBytes, writers: 100, batch: Window);
         results.Add(rawInsert);
 
-        // Every gateway figure is also a ratio to the transport limit; throughput also to the storage limit.
-        return [.. results.Select(m =>
-        {
-            if (!m.Scenario.StartsWith("gateway", StringComparison.Ordinal))
-            {
-                return m;
-            }
-
-            var extra = new Dictionary<string, double> { ["% of echo"] = 100 * m.PerSecond / results.Single(e => e.Scenario == m.Scenario.Replace("gateway", "echo", StringComparison.Ordinal)).PerSecond };
-            if (m.Scenario.Contains("pipelined", StringComparison.Ordinal))
-            {
-                extra["% of raw INSERT"] = 100 * m.PerSecond / rawInsert.PerSecond;
-            }
-
-            return m with { Extra = extra };
-        })];
+        // Every gateway figure is also a ratio to the transport limit (the grpc-dotnet echo), throughput
+        // also to the storage limit; every echo figure a ratio to the hand-written stack's recorded one,
+        // whose rows follow (when the payload is the recorded runs' 256 B).
+        var recorded = payloadBytes == 256 ? HandWrittenStackRecord.Echo(backendName).ToList() : [];
+        return [.. results.Select(m => m.Scenario.StartsWith(GatewayPrefix, StringComparison.Ordinal) ? WithIngestRatios(m, results, rawInsert)
+            : recorded.Count > 0 ? WithRecordedRatio(m) : m), .. recorded];
     }
+
+    private static Measurement WithIngestRatios(Measurement gateway, List<Measurement> results, Measurement rawInsert)
+    {
+        var echo = results.Single(e => e.Scenario == EchoPrefix + gateway.Scenario[GatewayPrefix.Length..]);
+        var extra = new Dictionary<string, double> { ["% of echo"] = 100 * gateway.PerSecond / echo.PerSecond };
+        if (gateway.Scenario.Contains("pipelined", StringComparison.Ordinal))
+        {
+            extra["% of raw INSERT"] = 100 * gateway.PerSecond / rawInsert.PerSecond;
+        }
+
+        return gateway with { Extra = extra };
+    }
+
+    private static Measurement WithRecordedRatio(Measurement echo) =>
+        HandWrittenStackRecord.CounterpartOf(echo) is { } handWritten
+            ? echo with { Extra = new() { ["% of hand-written (recorded)"] = 100 * echo.PerSecond / handWritten.PerSecond } }
+            : echo;
 
     internal static Task<Measurement> PingPongAsync(string name, List<EventStream> streams, TimeSpan duration) =>
         Measurement.RunAsync($"{name}, ping-pong, {streams.Count} stream(s)", "-", streams.Count, duration, async (worker, _) =>
@@ -118,7 +132,7 @@ public static class GatewayBenchmark
                 {
                     ack = await stream.ReadAckOrWelcomeAsync();
                 }
-                catch (Exception ex) when (ex is GrpcStatusException or InvalidOperationException or OperationCanceledException)
+                catch (Exception ex) when (ex is RpcException or InvalidOperationException or OperationCanceledException)
                 {
                     drained.TrySetException(ex);
                     return;

@@ -103,7 +103,7 @@ public static class DispatchBenchmark
                 await node.SendResultAsync(message.Dispatch.TaskId, 1, 0);
             }
         }
-        catch (Exception ex) when (ex is CortexHub.Grpc.GrpcStatusException or IOException or ObjectDisposedException or OperationCanceledException or TimeoutException or HttpRequestException)
+        catch (Exception ex) when (ex is Grpc.Core.RpcException or IOException or ObjectDisposedException or OperationCanceledException or TimeoutException or HttpRequestException)
         {
             // The benchmark ended and closed the stream.
         }

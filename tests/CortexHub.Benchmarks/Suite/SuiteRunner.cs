@@ -27,9 +27,10 @@ public sealed record Target(string Name, double Measured, double Goal, string Un
 public sealed record SuiteRun(DateTimeOffset At, string Machine, double Minutes, IReadOnlyList<Measurement> Measurements, IReadOnlyList<Target> Targets, IReadOnlyList<FaultResult> Faults, IReadOnlyList<string> FailedSections);
 
 /// <summary>
-/// The standard suite: every scenario beside its baseline measured in the same run (echo service
-/// for the transport, raw batched INSERTs and a raw SQL claim loop for the storage), the fault scenarios with their reconciliations,
-/// then a JSON file, a Markdown summary with the targets, and SVG plots.
+/// The standard suite: every scenario beside its baseline measured in the same run (an echo service
+/// on grpc-dotnet for the transport, raw batched INSERTs and a raw SQL claim loop for the storage),
+/// the fault scenarios with their reconciliations, then a JSON file, a Markdown summary with the
+/// targets and the transport beside the hand-written stack's recorded figures, and SVG plots.
 /// </summary>
 public static class SuiteRunner
 {
@@ -144,8 +145,8 @@ public static class SuiteRunner
         var targets = new List<Target>();
         foreach (var backend in new[] { "sqlite", "postgres" })
         {
-            var echo = Pipelined(all, "echo", backend);
-            var ingest = Pipelined(all, "gateway", backend);
+            var echo = TransportLimit(all, backend);
+            var ingest = Pipelined(all, GatewayBenchmark.GatewayPrefix, backend);
             var rawInsert = Find(all, m => m.Backend == backend && m.Scenario.StartsWith("raw batched INSERT", StringComparison.Ordinal));
             targets.Add(new Target($"durable ingest / transport limit ({backend}, 100 streams)", Ratio(ingest, echo), 0.5, "ratio", true,
                 "each event is journaled durably before its ack: one group-committed write per stream batch, on 2 cores shared with the load generator"
@@ -185,9 +186,16 @@ public static class SuiteRunner
 
     private static Measurement? Find(List<Measurement> all, Func<Measurement, bool> match) => all.FirstOrDefault(match);
 
-    /// <summary>The gateway benchmark's pipelined run with 100 streams of <paramref name="target"/> (echo or gateway) on a backend.</summary>
+    /// <summary>The gateway benchmark's pipelined run with 100 streams of <paramref name="target"/> (a scenario prefix of <see cref="GatewayBenchmark"/>) on a backend.</summary>
     private static Measurement? Pipelined(List<Measurement> all, string target, string backend) =>
         Find(all, m => m.Scenario.StartsWith($"{target} ({backend})", StringComparison.Ordinal) && m.Scenario.Contains("pipelined") && m.Scenario.EndsWith("100 stream(s)", StringComparison.Ordinal));
+
+    /// <summary>
+    /// The echo service's pipelined run with 100 streams: on grpc-dotnet, or in runs recorded before
+    /// it (rendered again with <c>--render</c>) on the hand-written stack, whose rows were named "echo".
+    /// </summary>
+    private static Measurement? TransportLimit(List<Measurement> all, string backend) =>
+        Pipelined(all, GatewayBenchmark.EchoPrefix, backend) ?? Pipelined(all, "echo", backend);
 
     private static double Ratio(Measurement? a, Measurement? b) => a is null || b is null || b.PerSecond <= 0 ? 0 : a.PerSecond / b.PerSecond;
 
@@ -208,6 +216,7 @@ public static class SuiteRunner
             md.AppendLine(CultureInfo.InvariantCulture, $"| {t.Name} | {Number(t.Measured)} {t.Unit} | {(t.HigherIsBetter ? "≥" : "≤")} {Number(t.Goal)} {t.Unit} | {t.Verdict} | {(t.Met ? "" : t.Limit)} |");
         }
 
+        AppendTransport(md, run.Measurements);
         md.AppendLine().AppendLine("## Faults (each ends with a reconciliation)").AppendLine();
         md.AppendLine("| scenario | result | figures |").AppendLine("|---|---|---|");
         foreach (var f in run.Faults)
@@ -228,14 +237,57 @@ public static class SuiteRunner
         return md.ToString();
     }
 
+    /// <summary>
+    /// The transport limit measured in this run (the echo service on grpc-dotnet) beside the
+    /// hand-written stack's figures recorded on 2026-12-07, which are not re-measured.
+    /// </summary>
+    private static void AppendTransport(StringBuilder md, IReadOnlyList<Measurement> all)
+    {
+        var echoes = all.Where(m => m.Scenario.StartsWith(GatewayBenchmark.EchoPrefix, StringComparison.Ordinal)).ToList();
+        if (echoes.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine().AppendLine("## Transport limit: grpc-dotnet echo (this run) beside the hand-written stack (recorded)").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"The right-hand columns are copied from the {HandWrittenStackRecord.Label}: the hand-written stack no longer exists, so they are a reference, not a measurement of this run.");
+        foreach (var backend in new[] { "sqlite", "postgres" })
+        {
+            // The storage baseline involves no gRPC: its change between the runs is the machine's, not the transport's.
+            var rawInsert = Find([.. all], m => m.Backend == backend && m.Scenario.StartsWith("raw batched INSERT", StringComparison.Ordinal));
+            if (rawInsert is not null && HandWrittenStackRecord.RawInsertPerSecond(backend) is { } recordedRawInsert)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"Machine state ({backend} section): the raw batched INSERT baseline, which runs no gRPC, reached {Number(rawInsert.PerSecond)} rows/s in this run against {Number(recordedRawInsert)} in the recorded one ({rawInsert.PerSecond / recordedRawInsert:F2}x).");
+            }
+        }
+
+        md.AppendLine();
+        md.AppendLine("| echo scenario | grpc-dotnet ops/s | p50 ms | p99 ms | hand-written ops/s (recorded) | p50 ms | p99 ms | grpc-dotnet / hand-written |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var echo in echoes)
+        {
+            var recorded = HandWrittenStackRecord.CounterpartOf(echo);
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| echo{echo.Scenario[GatewayBenchmark.EchoPrefix.Length..]} | {Number(echo.PerSecond)} | {Latency(echo.P50Ms)} | {Latency(echo.P99Ms)} | {(recorded is null ? "-" : Number(recorded.PerSecond))} | {Latency(recorded?.P50Ms ?? 0)} | {Latency(recorded?.P99Ms ?? 0)} | {(recorded is null ? "-" : (echo.PerSecond / recorded.PerSecond).ToString("F2", CultureInfo.InvariantCulture))} |");
+        }
+    }
+
+    private static string Latency(double ms) => ms > 0 ? ms.ToString("F2", CultureInfo.InvariantCulture) : "-";
+
     private static string ThroughputChart(List<Measurement> all)
     {
         var chart = new SvgBarChart("Throughput: CortexHub beside its baseline, same run", "operations/s", ["CortexHub", "baseline"], logScale: true);
         foreach (var backend in new[] { "sqlite", "postgres" })
         {
-            var echo = Pipelined(all, "echo", backend);
-            var ingest = Pipelined(all, "gateway", backend);
+            var echo = TransportLimit(all, backend);
+            var ingest = Pipelined(all, GatewayBenchmark.GatewayPrefix, backend);
             chart.Add($"{backend}: durable ingest vs echo (100 streams)", ingest?.PerSecond ?? 0, echo?.PerSecond ?? 0);
+            if (echo is not null && HandWrittenStackRecord.CounterpartOf(echo) is { } recorded)
+            {
+                chart.Add($"{backend}: grpc-dotnet echo vs hand-written echo (recorded 2026-12-07)", echo.PerSecond, recorded.PerSecond);
+            }
+
             var rawInsert = Find(all, m => m.Backend == backend && m.Scenario.StartsWith("raw batched INSERT", StringComparison.Ordinal));
             chart.Add($"{backend}: durable ingest vs raw batched INSERT", ingest?.PerSecond ?? 0, rawInsert?.PerSecond ?? 0);
             // Each pool run beside the raw loop measured just before it, on the same database.
@@ -264,7 +316,8 @@ public static class SuiteRunner
         {
             var scenario = m.Scenario.Replace(": API POST to Dispatch on the node's stream", "", StringComparison.Ordinal).Replace(" than the node's", "", StringComparison.Ordinal);
             var label = scenario.Length > 60 ? scenario[..57] + "..." : scenario;
-            chart.Add($"{(m.Backend == "-" ? "" : m.Backend + ": ")}{label}", m.P50Ms, m.P99Ms);
+            var prefix = m.Backend == "-" ? "" : m.Backend == HandWrittenStackRecord.Label ? "recorded 2026-12-07: " : m.Backend + ": ";
+            chart.Add(prefix + label, m.P50Ms, m.P99Ms);
         }
 
         return chart.Render();
