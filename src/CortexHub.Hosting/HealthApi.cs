@@ -1,8 +1,8 @@
-using CortexHub.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CortexHub.Hosting;
 
@@ -16,18 +16,11 @@ public static class HealthApi
         return endpoints;
     }
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ReadyAsync(IStorageBackend storage, CancellationToken cancellationToken)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ReadyAsync(StorageHealthCheck storage, CancellationToken cancellationToken)
     {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await storage.PingAsync(timeout.Token);
-            return TypedResults.Text("ready");
-        }
-        catch (Exception ex) when (ex is StorageUnavailableException or OperationCanceledException)
-        {
-            return TypedResults.Problem(title: "Storage unavailable", detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+        var result = await storage.CheckHealthAsync(new HealthCheckContext(), cancellationToken);
+        return result.Status == HealthStatus.Healthy
+            ? TypedResults.Text("ready")
+            : TypedResults.Problem(title: "Storage unavailable", detail: result.Description, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -42,6 +42,8 @@ public static class SiloHostExtensions
         builder.Logging.AddFilter("Polly", LogLevel.Error);
         builder.Services.AddCortexHubGrains(configuration);
         builder.Services.AddCortexHubGateway(configuration);
+        builder.Services.TryAddSingleton<StorageHealthCheck>();
+        builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         builder.Services.AddCortexHubApi(configuration);
         builder.Services.AddCortexHubTelemetry(configuration);
         builder.Services.AddOptions<HostOptions>().Configure(host =>

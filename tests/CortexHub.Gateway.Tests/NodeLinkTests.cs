@@ -189,7 +189,7 @@ public sealed class NodeLinkTests
         Assert.Equal(StatusCode.Aborted, (await first.ReadToEndAsync(Wait)).StatusCode);
         var snapshot = await cluster.GetGrain<INodeGrain>("n1").GetAsync();
         Assert.Equal(NodeStatus.Online, snapshot.Status);
-        Assert.StartsWith("ipv4:127.0.0.1:", snapshot.Address);
+        Assert.StartsWith("127.0.0.1:", snapshot.Address); // host:port, without gRPC's "ipv4:" prefix
     }
 
     [Fact]
