@@ -54,6 +54,14 @@ public sealed partial class TaskGrain
 
         if (fresh.Count == 0)
         {
+            if (TaskTransitions.IsTerminal(State.State) && !_poolReported)
+            {
+                // The node resends a finished task's events when their acknowledgement was lost (its
+                // stream or this activation failed after the result was stored): tell the pool again,
+                // which its lease term makes harmless if it was told already.
+                await ReportToPoolAsync();
+            }
+
             return new AppendResult(State.AckedSequence, gapAfter, 0, duplicates);
         }
 

@@ -97,6 +97,9 @@ public sealed partial class TaskGrain
         }
     }
 
+    /// <summary>True once this activation told the pool the task's outcome (or the task is not a pool task).</summary>
+    private bool _poolReported;
+
     /// <summary>
     /// A pool task's outcome ends its lease: success completes the item, anything else fails the
     /// attempt (retry or dead letter). Idempotent (the lease term makes a repeat a no-op); if the
@@ -106,6 +109,7 @@ public sealed partial class TaskGrain
     {
         if (State.Spec?.Pool is not { } claim)
         {
+            _poolReported = true;
             return;
         }
 
@@ -123,6 +127,8 @@ public sealed partial class TaskGrain
                     : $"Task {TaskId} ended {State.State.ToString().ToLowerInvariant()}.";
                 await pool.FailAsync(claim, error, State.Result?.ExitCode);
             }
+
+            _poolReported = true;
         }
         catch (StorageUnavailableException ex)
         {
