@@ -35,9 +35,11 @@ public static class SiloHostExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageStartup>());
         builder.UseOrleans(silo => silo.AddCortexHubCluster(configuration));
 
-        // Orleans reports every start step (and its placement retries, through Polly) at Information.
+        // Orleans reports every start step at Information, and every placement retry through Polly
+        // at Warning with its stack trace (megabytes a second while a dead silo awaits its death
+        // declaration); what fails for good is still logged by Orleans itself.
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Error);
         builder.Services.AddCortexHubGrains(configuration);
         builder.Services.AddCortexHubGateway(configuration);
         builder.Services.AddCortexHubApi(configuration);
