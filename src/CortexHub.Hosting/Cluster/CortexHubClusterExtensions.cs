@@ -49,8 +49,6 @@ public static class CortexHubClusterExtensions
         services.TryAddSingleton<StorageStartup>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<StorageStartup>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloLifecycleLog>();
-        services.TryAddSingleton<MembershipChanges>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<MembershipChanges>());
 
         if (!options.HostConfiguresEndpoints)
         {

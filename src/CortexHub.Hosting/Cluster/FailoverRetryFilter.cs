@@ -12,35 +12,57 @@ namespace CortexHub.Hosting.Cluster;
 /// Retries calls to <see cref="IdempotentAttribute">idempotent</see> grain methods across the
 /// window between a silo's crash and its death declaration, when calls to the grains it held fail
 /// with <see cref="SiloUnavailableException"/> or <see cref="OrleansMessageRejectionException"/>. Once the silo is declared dead Orleans activates the
-/// grain elsewhere and the retry gets through: a waiting retry wakes on each membership change and
-/// retries every 100 ms for a few seconds after one, else backs off from 100 ms to 1 s. Other methods fail at once, as Orleans makes them.
+/// grain elsewhere and the retry gets through: a waiting retry wakes on each silo status change
+/// Orleans reports (<see cref="ISiloStatusListener"/>) and retries every 100 ms for a few seconds
+/// after one, else backs off from 100 ms to 1 s. Other methods fail at once, as Orleans makes them.
 /// </summary>
-internal sealed partial class FailoverRetryFilter(FailoverRetryFilter.Settings settings, MembershipChanges membership, TimeProvider time, ILogger<FailoverRetryFilter> logger)
-    : IOutgoingGrainCallFilter
+internal sealed partial class FailoverRetryFilter : IOutgoingGrainCallFilter, ISiloStatusListener
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long after a membership change retries stay at the first backoff.</summary>
+    /// <summary>How long after a silo status change retries stay at the first backoff.</summary>
     private static readonly TimeSpan SettlingTime = TimeSpan.FromSeconds(3);
 
     /// <summary>Whether each interface method carries the attribute, looked up once per method rather than on every call.</summary>
     private static readonly ConcurrentDictionary<MethodInfo, bool> Idempotent = new();
 
+    private readonly Settings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger<FailoverRetryFilter> _logger;
+    private TaskCompletionSource _nextChange = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastChange;
+
+    public FailoverRetryFilter(Settings settings, ISiloStatusOracle silos, TimeProvider time, ILogger<FailoverRetryFilter> logger)
+    {
+        _settings = settings;
+        _time = time;
+        _logger = logger;
+        _lastChange = time.GetTimestamp();
+        silos.SubscribeToSiloStatusEvents(this);
+    }
+
     public sealed record Settings(TimeSpan Timeout);
+
+    /// <summary>A silo changed status (here: usually declared dead), so grains it held can be activated elsewhere now.</summary>
+    void ISiloStatusListener.SiloStatusChangeNotification(SiloAddress updatedSilo, SiloStatus status)
+    {
+        Interlocked.Exchange(ref _lastChange, _time.GetTimestamp());
+        Interlocked.Exchange(ref _nextChange, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 
     private static bool IsIdempotent(MethodInfo method) =>
         Idempotent.GetOrAdd(method, static m => m.GetCustomAttribute<IdempotentAttribute>() is not null);
 
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (settings.Timeout <= TimeSpan.Zero || context.InterfaceMethod is not { } method || !IsIdempotent(method))
+        if (_settings.Timeout <= TimeSpan.Zero || context.InterfaceMethod is not { } method || !IsIdempotent(method))
         {
             await context.Invoke();
             return;
         }
 
-        var started = time.GetTimestamp();
+        var started = _time.GetTimestamp();
         var backoff = FirstBackoff;
         for (var attempt = 1; ; attempt++)
         {
@@ -55,15 +77,15 @@ internal sealed partial class FailoverRetryFilter(FailoverRetryFilter.Settings s
                 failure = exception;
             }
 
-            if (failure is null || !IsUnreachable(failure) || time.GetElapsedTime(started) + backoff > settings.Timeout)
+            if (failure is null || !IsUnreachable(failure) || _time.GetElapsedTime(started) + backoff > _settings.Timeout)
             {
                 if (failure is not null && attempt > 1)
                 {
-                    LogGaveUp(logger, context.InterfaceName, context.MethodName, context.TargetId, attempt, failure.Message);
+                    LogGaveUp(_logger, context.InterfaceName, context.MethodName, context.TargetId, attempt, failure.Message);
                 }
                 else if (attempt > 1)
                 {
-                    LogRecovered(logger, context.InterfaceName, context.MethodName, context.TargetId, attempt, time.GetElapsedTime(started).TotalMilliseconds);
+                    LogRecovered(_logger, context.InterfaceName, context.MethodName, context.TargetId, attempt, _time.GetElapsedTime(started).TotalMilliseconds);
                 }
 
                 if (failure is not null && !ReferenceEquals(failure, context.Response?.Exception))
@@ -77,9 +99,9 @@ internal sealed partial class FailoverRetryFilter(FailoverRetryFilter.Settings s
             // Wake early when membership changes: the silo was just declared dead, so the grain can
             // be activated elsewhere now, not a backoff later. Right after a change, while the dead
             // silo's directory entries are still being handed over, retry briskly rather than back off.
-            var change = membership.NextChange;
-            await Task.WhenAny(change, Task.Delay(backoff, time));
-            backoff = change.IsCompleted || membership.SinceLastChange < SettlingTime
+            var change = Volatile.Read(ref _nextChange).Task;
+            await Task.WhenAny(change, Task.Delay(backoff, _time));
+            backoff = change.IsCompleted || _time.GetElapsedTime(Interlocked.Read(ref _lastChange)) < SettlingTime
                 ? FirstBackoff
                 : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LongestBackoff.Ticks));
         }
