@@ -206,28 +206,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             await Nginx.DisposeAsync();
         }
 
-        await Task.WhenAll(_processes.Select(async process =>
-        {
-            if (process is null)
-            {
-                return;
-            }
-
-            if (!process.HasExited)
-            {
-                process.Terminate();
-                try
-                {
-                    await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
-                }
-                catch (TimeoutException)
-                {
-                    // Disposing kills it.
-                }
-            }
-
-            await process.DisposeAsync();
-        }));
+        await Task.WhenAll(_processes.OfType<SiloProcess>().Select(process => process.StopAsync(TimeSpan.FromSeconds(30)).AsTask()));
 
         try
         {

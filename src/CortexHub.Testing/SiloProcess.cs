@@ -84,6 +84,25 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the silo the way an orchestrator does: SIGTERM, then a kill once <paramref name="grace"/> has passed.</summary>
+    public async ValueTask StopAsync(TimeSpan grace)
+    {
+        if (!HasExited)
+        {
+            Terminate();
+            try
+            {
+                await WaitForExitAsync(grace);
+            }
+            catch (TimeoutException)
+            {
+                // Disposing kills it.
+            }
+        }
+
+        await DisposeAsync();
+    }
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -102,20 +102,7 @@ public sealed class SiloProcessHost : ISiloUnderTest, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _api.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Terminate();
-            try
-            {
-                await _process.WaitForExitAsync(TimeSpan.FromSeconds(30));
-            }
-            catch (TimeoutException)
-            {
-                // Disposing kills it.
-            }
-        }
-
-        await _process.DisposeAsync();
+        await _process.StopAsync(TimeSpan.FromSeconds(30));
         _storage.Dispose();
     }
 }
