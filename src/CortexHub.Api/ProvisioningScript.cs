@@ -94,7 +94,7 @@ public sealed class ProvisioningScript(IOptions<ApiOptions> options, IHubAddress
 
     /// <summary>The HTTP URL nodes download from: configured, else the connection's own local address, scheme and port.</summary>
     private string PublicUrl(HttpRequest request) =>
-        options.Value.PublicUrl?.ToString()
+        options.Value.PublicUrl?.AbsoluteUri
         ?? new UriBuilder(request.IsHttps ? Uri.UriSchemeHttps : Uri.UriSchemeHttp, LocalHost(request), request.HttpContext.Connection.LocalPort).Uri.ToString();
 
     /// <summary>The IP address the connection reached (IPv4 for a dual-stack socket's mapped address).</summary>

@@ -7,8 +7,8 @@ namespace CortexHub.Api;
 internal static class SecretAnswers
 {
     /// <summary>
-    /// <c>Cache-Control: no-store</c> on every answer of the route, set before the handler runs so
-    /// its errors carry it too: no browser, proxy or HTTP cache keeps a copy of the secret.
+    /// <c>Cache-Control: no-store</c> on the route's answers, set before the handler runs so the
+    /// problems it returns carry it too: no browser, proxy or HTTP cache keeps a copy of the secret.
     /// </summary>
     public static RouteHandlerBuilder CarriesSecret(this RouteHandlerBuilder route) =>
         route.AddEndpointFilter((context, next) =>
