@@ -260,6 +260,7 @@ start_silo() {
     export CortexHub__Orleans__AdvertisedAddress=127.0.0.1
     export CortexHub__Api__AdminKey=$key
     export CortexHub__Api__PublicGrpcAddress=http://127.0.0.1:$lb_grpc_port
+    export CortexHub__Api__PublicUrl=http://127.0.0.1:$lb_http_port
     # Behind nginx: take the client's scheme and address from X-Forwarded-Proto/-For.
     export ASPNETCORE_FORWARDEDHEADERS_ENABLED=true
     exec setsid dotnet "$state/bin/cortexhub-silo.dll" </dev/null >>"$dir/silo.log" 2>&1

@@ -17,10 +17,13 @@ public sealed class AgentArchive(IOptions<ApiOptions> options)
     private readonly Lazy<byte[]?> _archive = new(() => Pack(options.Value.AgentDirectory ?? Path.Combine(AppContext.BaseDirectory, "agent")));
 
 
+    /// <summary>Where the bundle is served (provisioning scripts download it from here).</summary>
+    public const string Route = "/agent/cortex-agent.tar.gz";
+
     public string Directory => options.Value.AgentDirectory ?? Path.Combine(AppContext.BaseDirectory, "agent");
 
     public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/agent/cortex-agent.tar.gz", (AgentArchive archive) => archive._archive.Value is { } bytes
+        endpoints.MapGet(Route, (AgentArchive archive) => archive._archive.Value is { } bytes
             ? Results.File(bytes, "application/gzip", "cortex-agent.tar.gz")
             : (IResult)ApiProblem.Create(StatusCodes.Status404NotFound, "This hub has no agent bundle.",
                 $"No cortex-agent.dll under {archive.Directory}; build the silo project (it bundles the agent) or set {ApiOptions.SectionName}:AgentDirectory."))

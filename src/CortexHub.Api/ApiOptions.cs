@@ -11,7 +11,14 @@ public sealed class ApiOptions
     /// </summary>
     public string? AdminKey { get; set; }
 
-    /// <summary>The node-facing gRPC address written into provisioning scripts; default: the request's host name on this silo's gRPC port.</summary>
+    /// <summary>
+    /// The hub's HTTP URL as nodes reach it (e.g. the load balancer's <c>https://hub.example:8080</c>); provisioning
+    /// scripts download the agent from it. Default: the address and port this request actually arrived on (the
+    /// connection's, never a request header, which the caller controls).
+    /// </summary>
+    public Uri? PublicUrl { get; set; }
+
+    /// <summary>The node-facing gRPC address written into provisioning scripts; default: the address this request arrived on, on this silo's gRPC port.</summary>
     public string? PublicGrpcAddress { get; set; }
 
     /// <summary>The agent files served at <c>/agent/cortex-agent.tar.gz</c>; default the silo's own <c>agent/</c> folder.</summary>

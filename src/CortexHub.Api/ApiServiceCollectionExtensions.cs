@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,15 +9,24 @@ namespace CortexHub.Api;
 
 public static class ApiServiceCollectionExtensions
 {
+    private static readonly System.Text.Encoding LenientUtf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
     public static IServiceCollection AddCortexHubApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName))
             .Validate(o => o.AdminKey is null || Grains.Users.ApiKeys.TryParse(o.AdminKey, out var user, out _, out _) && user == AdminBootstrap.AdminUserId,
                 $"{ApiOptions.SectionName}:AdminKey must have the form chk.admin.<key id>.<secret>.")
+            .Validate(o => o.PublicUrl is null || o.PublicUrl.IsAbsoluteUri && (o.PublicUrl.Scheme == Uri.UriSchemeHttp || o.PublicUrl.Scheme == Uri.UriSchemeHttps),
+                $"{ApiOptions.SectionName}:PublicUrl must be an absolute http:// or https:// URL.")
             .ValidateOnStart();
         services.AddSingleton<ProvisioningScript>();
         services.AddSingleton<AgentArchive>();
         services.AddSingleton<ApiAuthentication>();
+        // Kestrel turns away a header that is not UTF-8 with an empty 400 before the app runs; an
+        // Authorization header is read leniently instead (bad bytes become U+FFFD), so it reaches the
+        // authentication and gets its 401 problem with an error id.
+        services.Configure<KestrelServerOptions>(o => o.RequestHeaderEncodingSelector = name =>
+            string.Equals(name, Microsoft.Net.Http.Headers.HeaderNames.Authorization, StringComparison.OrdinalIgnoreCase) ? LenientUtf8 : null);
         // Every problem written by the framework too (routing's 404/405/415, /readyz) carries an error id.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context => context.ProblemDetails.Extensions.TryAdd("errorId", ErrorId.New()));
         // A body or query value that does not bind throws, so ApiExceptionHandler answers it with a

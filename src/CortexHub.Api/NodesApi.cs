@@ -25,8 +25,8 @@ internal static class NodesApi
         nodes.MapGet("/", async (HttpContext http, NodeRegistry registry, CancellationToken cancellationToken) =>
             TypedResults.Ok(await registry.ListAsync(ApiCaller.From(http).OwnerFilter, cancellationToken)));
         nodes.MapGet("/{id}", GetAsync);
-        nodes.MapPost("/", ProvisionAsync);
-        nodes.MapPost("/{id}/token", RotateTokenAsync);
+        nodes.MapPost("/", ProvisionAsync).CarriesSecret();
+        nodes.MapPost("/{id}/token", RotateTokenAsync).CarriesSecret();
         nodes.MapDelete("/{id}/token", RevokeTokenAsync);
         nodes.MapGet("/{id}/terminal", TerminalAsync);
     }

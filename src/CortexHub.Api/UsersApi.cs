@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace CortexHub.Api;
 
-/// <summary>/api/v1/me and /api/v1/users (admins create users; each new key is shown once).</summary>
+/// <summary>
+/// /api/v1/me and /api/v1/users: admins create, disable and enable users; everyone adds, lists and
+/// revokes their own keys (admins anyone's). Each new key is shown once; a list never shows a secret.
+/// </summary>
 internal static class UsersApi
 {
     /// <summary>The longest key label or user name (both kept in the user's state).</summary>
@@ -24,8 +27,14 @@ internal static class UsersApi
     {
         api.MapGet("/me", async (HttpContext http, Orleans.IGrainFactory grains) =>
             TypedResults.Ok(await grains.GetGrain<IUserGrain>(ApiCaller.From(http).UserId).GetAsync())).WithTags("users");
-        api.MapPost("/me/keys", CreateKeyAsync).WithTags("users");
-        api.MapPost("/users", CreateAsync).WithTags("users");
+        api.MapPost("/me/keys", CreateKeyAsync).CarriesSecret().WithTags("users");
+        api.MapGet("/me/keys", (HttpContext http, Orleans.IGrainFactory grains) => ListKeysAsync(ApiCaller.From(http).UserId, http, grains)).WithTags("users");
+        api.MapDelete("/me/keys/{keyId}", (string keyId, HttpContext http, Orleans.IGrainFactory grains) => RevokeKeyAsync(ApiCaller.From(http).UserId, keyId, http, grains)).WithTags("users");
+        api.MapPost("/users", CreateAsync).CarriesSecret().WithTags("users");
+        api.MapGet("/users/{id}/keys", ListKeysAsync).WithTags("users");
+        api.MapDelete("/users/{id}/keys/{keyId}", RevokeKeyAsync).WithTags("users");
+        api.MapPost("/users/{id}/disable", (string id, HttpContext http, Orleans.IGrainFactory grains) => SetDisabledAsync(id, true, http, grains)).WithTags("users");
+        api.MapPost("/users/{id}/enable", (string id, HttpContext http, Orleans.IGrainFactory grains) => SetDisabledAsync(id, false, http, grains)).WithTags("users");
     }
 
     private static async Task<Results<Ok<CreatedKey>, ValidationProblem>> CreateKeyAsync(CreateKeyRequest? request, HttpContext http, Orleans.IGrainFactory grains)
@@ -38,6 +47,70 @@ internal static class UsersApi
 
         var caller = ApiCaller.From(http);
         return TypedResults.Ok(new CreatedKey(caller.UserId, await grains.GetGrain<IUserGrain>(caller.UserId).CreateKeyAsync(request?.Label ?? "key")));
+    }
+
+    private static async Task<Results<Ok<ApiKeyInfo[]>, ProblemHttpResult>> ListKeysAsync(string id, HttpContext http, Orleans.IGrainFactory grains)
+    {
+        var (user, problem) = await FindAsync(id, http, grains);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return TypedResults.Ok(await user!.ListKeysAsync());
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(string id, string keyId, HttpContext http, Orleans.IGrainFactory grains)
+    {
+        var (user, problem) = await FindAsync(id, http, grains);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        try
+        {
+            return await user!.RevokeKeyAsync(keyId) ? TypedResults.NoContent() : ApiProblem.NotFound($"Key '{keyId}' of user '{id}'");
+        }
+        catch (InvalidOperationException last)
+        {
+            return ApiProblem.Conflict(last.Message);
+        }
+    }
+
+    private static async Task<Results<Ok<UserSnapshot>, ProblemHttpResult>> SetDisabledAsync(string id, bool disabled, HttpContext http, Orleans.IGrainFactory grains)
+    {
+        var caller = ApiCaller.From(http);
+        if (!caller.IsAdmin)
+        {
+            return ApiProblem.Create(StatusCodes.Status403Forbidden, "Only admins disable or enable users.");
+        }
+
+        if (id == caller.UserId)
+        {
+            return ApiProblem.Conflict("Admins cannot disable or enable themselves (it could leave the hub without an admin).");
+        }
+
+        var (user, problem) = await FindAsync(id, http, grains);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return TypedResults.Ok(await user!.SetDisabledAsync(disabled));
+    }
+
+    /// <summary>The user the caller may manage: themselves, or anyone for an admin (403 for others' users, 404 when there is no such user).</summary>
+    private static async Task<(IUserGrain? User, ProblemHttpResult? Problem)> FindAsync(string id, HttpContext http, Orleans.IGrainFactory grains)
+    {
+        var caller = ApiCaller.From(http);
+        if (!caller.IsAdmin && id != caller.UserId)
+        {
+            return (null, ApiProblem.Create(StatusCodes.Status403Forbidden, "Only admins manage other users' keys."));
+        }
+
+        var user = ApiKeys.IsValidUserId(id) ? grains.GetGrain<IUserGrain>(id) : null;
+        return user is not null && (await user.GetAsync()).Exists ? (user, null) : (null, ApiProblem.NotFound($"User '{id}'"));
     }
 
     private static async Task<Results<Created<CreatedUser>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateUserRequest request, HttpContext http, Orleans.IGrainFactory grains)

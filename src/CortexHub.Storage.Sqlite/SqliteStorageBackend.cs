@@ -8,6 +8,8 @@ namespace CortexHub.Storage.Sqlite;
 /// Starts the embedded store: creates the data folder, takes an exclusive lock on
 /// <c>{database}.lock</c> (so a second silo on the same files refuses to start), sets WAL and
 /// applies pending migrations. The lock is an OS file lock, released when the process dies.
+/// The folder and files are its owner's only (0700 and 0600): they hold every task's output and the
+/// hashes of keys and tokens.
 /// </summary>
 public sealed partial class SqliteStorageBackend(SqliteDatabase database, ILogger<SqliteStorageBackend> logger) : IStorageBackend, IDisposable
 {
@@ -25,8 +27,8 @@ public sealed partial class SqliteStorageBackend(SqliteDatabase database, ILogge
         var folder = System.IO.Path.GetDirectoryName(database.Path)!;
         try
         {
-            Directory.CreateDirectory(folder);
-            _lock ??= new FileStream(database.Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            CreateOwnerOnly(folder, database.Path);
+            _lock ??= new FileStream(database.Path + ".lock", LockFileOptions());
         }
         catch (IOException ex)
         {
@@ -45,6 +47,46 @@ public sealed partial class SqliteStorageBackend(SqliteDatabase database, ILogge
             await VerifyOrleansQueriesAsync((SqliteConnection)connection, cancellationToken);
             return true;
         }, cancellationToken);
+    }
+
+    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// Creates the data folder as 0700 and the database file as 0600 before SQLite opens it (SQLite gives
+    /// its -wal and -shm files the database file's mode), and tightens files an earlier version left readable
+    /// to others. The folder is tightened only when this creates it: an existing one may be shared on purpose.
+    /// </summary>
+    private static void CreateOwnerOnly(string folder, string databasePath)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder); // ACLs, not modes: the folder inherits its parent's
+            return;
+        }
+
+        Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using (new FileStream(databasePath, new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.ReadWrite, UnixCreateMode = OwnerReadWrite }))
+        {
+        }
+
+        foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm", databasePath + ".lock" })
+        {
+            if (File.Exists(file) && (File.GetUnixFileMode(file) & ~OwnerReadWrite) != 0)
+            {
+                File.SetUnixFileMode(file, OwnerReadWrite);
+            }
+        }
+    }
+
+    private static FileStreamOptions LockFileOptions()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerReadWrite;
+        }
+
+        return options;
     }
 
     public Task PingAsync(CancellationToken cancellationToken) =>

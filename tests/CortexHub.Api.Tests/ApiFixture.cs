@@ -66,7 +66,8 @@ public static class ApiFixture
     /// </summary>
     public static readonly string[] ApiRoutes =
     [
-        "GET /api/v1/me", "POST /api/v1/me/keys", "POST /api/v1/users",
+        "GET /api/v1/me", "POST /api/v1/me/keys", "GET /api/v1/me/keys", "DELETE /api/v1/me/keys/{keyId}", "POST /api/v1/users",
+        "GET /api/v1/users/{id}/keys", "DELETE /api/v1/users/{id}/keys/{keyId}", "POST /api/v1/users/{id}/disable", "POST /api/v1/users/{id}/enable",
         "GET /api/v1/nodes", "POST /api/v1/nodes", "GET /api/v1/nodes/{id}",
         "POST /api/v1/nodes/{id}/token", "DELETE /api/v1/nodes/{id}/token", "GET /api/v1/nodes/{id}/terminal",
         "GET /api/v1/tasks", "POST /api/v1/tasks", "GET /api/v1/tasks/{id}", "GET /api/v1/tasks/{id}/wait",

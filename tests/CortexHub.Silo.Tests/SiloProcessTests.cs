@@ -174,6 +174,29 @@ public sealed class SiloProcessTests : IDisposable
         Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // file modes are a Unix notion
+    public async Task Silo_SqliteDefault_DataFolderAndDatabaseFiles_AreOwnerOnly()
+    {
+        var port = FreePorts.Next();
+        await using var silo = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(port));
+        await silo.WaitForOutputAsync("Now listening on", TimeSpan.FromMinutes(2));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        Assert.Equal("ready", await http.GetStringAsync("/readyz")); // the store is open, in WAL mode
+
+        var data = Path.Combine(_workDir, "data");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, new DirectoryInfo(data).UnixFileMode);
+        var files = Directory.GetFiles(data, "cortexhub.db*");
+        Assert.Contains(Path.Combine(data, "cortexhub.db-wal"), files);
+        foreach (var file in files)
+        {
+            Assert.True(File.GetUnixFileMode(file) == (UnixFileMode.UserRead | UnixFileMode.UserWrite), $"{file}: {File.GetUnixFileMode(file)}");
+        }
+
+        silo.Terminate();
+        Assert.Equal(0, await silo.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
     private static HttpClient Client(int port, string apiKey)
     {
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };

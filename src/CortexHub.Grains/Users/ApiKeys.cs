@@ -5,8 +5,8 @@ namespace CortexHub.Grains.Users;
 
 /// <summary>
 /// API key text: <c>chk.{userId}.{keyId}.{secret}</c>. The user id and key id let the hub find the
-/// hash to compare with one grain call (no table scan); only a SHA-256 of the secret is stored and
-/// comparisons are constant-time.
+/// hash to compare with one grain call (no table scan); only a salted hash of the secret is stored
+/// (<see cref="Nodes.NodeTokens.Hash"/>) and comparisons are constant-time.
 /// </summary>
 public static partial class ApiKeys
 {

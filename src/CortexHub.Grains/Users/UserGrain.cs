@@ -7,7 +7,8 @@ namespace CortexHub.Grains.Users;
 
 /// <summary>
 /// One user's profile and API keys. Orleans keeps one activation per user in the cluster, so
-/// reads need no refresh; each change is written before it is acknowledged.
+/// reads need no refresh and a revoked key or a disabled user is refused on every silo as soon as
+/// the change is written; each change is written before it is acknowledged.
 /// </summary>
 [Orleans.GrainType("user")]
 public sealed class UserGrain(
@@ -46,7 +47,7 @@ public sealed class UserGrain(
         }
 
         var now = time.GetUtcNow();
-        user.State = new UserState { Exists = true, Name = name, Role = role, CreatedAt = now, Keys = [new ApiKeyRecord(keyId, hash, "first key", now)] };
+        user.State = new UserState { Exists = true, Name = name, Role = role, CreatedAt = now, Keys = [new ApiKeyRecord(keyId, hash, "first key", now, key[^4..])] };
         await user.WriteStateAsync();
         return key;
     }
@@ -59,19 +60,67 @@ public sealed class UserGrain(
         }
 
         var (keyId, key, hash) = ApiKeys.Create(UserId);
-        user.State = user.State with { Keys = [.. user.State.Keys, new ApiKeyRecord(keyId, hash, label, time.GetUtcNow())] };
+        user.State = user.State with { Keys = [.. user.State.Keys, new ApiKeyRecord(keyId, hash, label, time.GetUtcNow(), key[^4..])] };
         await user.WriteStateAsync();
         return key;
     }
 
-    public Task<UserSnapshot?> AuthenticateAsync(string keyId, string secret)
+    public Task<ApiKeyInfo[]> ListKeysAsync() =>
+        Task.FromResult(user.State.Keys.Select(k => new ApiKeyInfo(k.KeyId, k.Label, k.CreatedAt, k.LastFour)).ToArray());
+
+    public async Task<bool> RevokeKeyAsync(string keyId)
+    {
+        if (!user.State.Exists || user.State.Keys.All(k => k.KeyId != keyId))
+        {
+            return false;
+        }
+
+        if (user.State.Keys.Length == 1)
+        {
+            throw new InvalidOperationException($"Key {keyId} is the last key of {UserId}; create another key before revoking it.");
+        }
+
+        user.State = user.State with { Keys = [.. user.State.Keys.Where(k => k.KeyId != keyId)] };
+        await user.WriteStateAsync();
+        return true;
+    }
+
+    public async Task<UserSnapshot> SetDisabledAsync(bool disabled)
+    {
+        if (!user.State.Exists)
+        {
+            throw new InvalidOperationException($"User {UserId} does not exist.");
+        }
+
+        if (user.State.Disabled != disabled)
+        {
+            user.State = user.State with { Disabled = disabled };
+            await user.WriteStateAsync();
+        }
+
+        return Snapshot();
+    }
+
+    public async Task<UserSnapshot?> AuthenticateAsync(string keyId, string secret)
     {
         var record = user.State.Keys.FirstOrDefault(k => k.KeyId == keyId);
-        return Task.FromResult(user.State.Exists && record is not null && NodeTokens.Matches(secret, record.SecretHash) ? Snapshot() : null);
+        if (!user.State.Exists || user.State.Disabled || record is null || !NodeTokens.Matches(secret, record.SecretHash))
+        {
+            return null;
+        }
+
+        if (NodeTokens.IsLegacy(record.SecretHash))
+        {
+            // Stored by an earlier version as a bare SHA-256: replaced by the salted form once, now that the secret is known to match.
+            user.State = user.State with { Keys = [.. user.State.Keys.Select(k => k == record ? k with { SecretHash = NodeTokens.Hash(secret) } : k)] };
+            await user.WriteStateAsync();
+        }
+
+        return Snapshot();
     }
 
     public Task<UserSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
     private UserSnapshot Snapshot() =>
-        new(UserId, user.State.Exists, user.State.Name, user.State.Role, user.State.CreatedAt, [.. user.State.Keys.Select(k => k.KeyId)]);
+        new(UserId, user.State.Exists, user.State.Name, user.State.Role, user.State.CreatedAt, [.. user.State.Keys.Select(k => k.KeyId)], user.State.Disabled);
 }

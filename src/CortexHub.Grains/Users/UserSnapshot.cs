@@ -10,4 +10,5 @@ public sealed record UserSnapshot(
     [property: Id(2)] string Name,
     [property: Id(3)] UserRole Role,
     [property: Id(4)] DateTimeOffset CreatedAt,
-    [property: Id(5)] string[] KeyIds);
+    [property: Id(5)] string[] KeyIds,
+    [property: Id(6)] bool Disabled);

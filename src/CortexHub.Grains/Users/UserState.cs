@@ -2,7 +2,7 @@ using Orleans;
 
 namespace CortexHub.Grains.Users;
 
-/// <summary>A user's persisted state: profile and API keys (only SHA-256 hashes are kept).</summary>
+/// <summary>A user's persisted state: profile and API keys (only salted hashes of the key secrets are kept).</summary>
 [GenerateSerializer, Alias("cortexhub.UserState")]
 public sealed record UserState
 {
@@ -20,4 +20,8 @@ public sealed record UserState
 
     [Id(4)]
     public ApiKeyRecord[] Keys { get; init; } = [];
+
+    /// <summary>A disabled user's keys authenticate nowhere until an admin enables the user again.</summary>
+    [Id(5)]
+    public bool Disabled { get; init; }
 }
