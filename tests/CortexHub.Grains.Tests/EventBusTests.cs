@@ -173,6 +173,40 @@ public sealed class EventBusTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Subscriber_ResumingFromAnEarlyIdOf5000Stored_GetsEveryEventOnceInOrderThenLive()
+    {
+        await using var cluster = await StartAsync(StorageKind.Postgres);
+        var hub = cluster[0].Services.GetRequiredService<EventHub>();
+        const int stored = 5000, live = 300;
+        for (var batch = 0; batch < stored / 100; batch++)
+        {
+            await Task.WhenAll(Enumerable.Range(batch * 100, 100).Select(i => hub.PublishAsync(Draft("task:long", taskId: "long", payload: $"{{\"i\":{i}}}"))));
+        }
+
+        HubEvent earliest;
+        await using (var fromStart = await hub.SubscribeAsync([EventTopics.Task("long")], afterEventId: 0))
+        {
+            earliest = (await ReadAsync(fromStart, 1).WaitAsync(Wait))[0].Event!;
+        }
+
+        // Resumes after the earliest stored event while live events keep coming.
+        await using var resumed = await hub.SubscribeAsync([EventTopics.Task("long")], afterEventId: earliest.Id);
+        var reading = ReadUntilGapAsync(resumed, stored - 1 + live);
+        for (var i = stored; i < stored + live; i++)
+        {
+            await hub.PublishAsync(Draft("task:long", taskId: "long", payload: $"{{\"i\":{i}}}"));
+        }
+
+        var got = await reading.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.False(got.Any(e => e.IsGap), $"a gap marker after {got.Count(e => !e.IsGap)} events, though every event is stored");
+        var ids = got.Select(e => e.Event!.Id).ToList();
+        Assert.Equal(ids.Order(), ids);
+        Assert.Equal(
+            Enumerable.Range(0, stored + live).Select(i => $"{{\"i\":{i}}}").Where(p => p != earliest.PayloadJson).Order(),
+            got.Select(e => e.Event!.PayloadJson).Order());
+    }
+
+    [Fact]
     public async Task Events_PublishedOnSiloA_ReachSubscriberOnSiloBInOrderPerSource()
     {
         await using var cluster = await StartAsync(StorageKind.Postgres, o => o.InitialSilos = 2);
@@ -227,6 +261,22 @@ public sealed class EventBusTests(ITestOutputHelper output)
         {
             list.Add(e);
             if (list.Count(x => !x.IsGap) == count)
+            {
+                break;
+            }
+        }
+
+        return list;
+    });
+
+    /// <summary>Reads <paramref name="count"/> events, or up to and including the first gap marker.</summary>
+    private static Task<List<EventEnvelope>> ReadUntilGapAsync(EventSubscription subscription, int count) => Task.Run(async () =>
+    {
+        var list = new List<EventEnvelope>();
+        await foreach (var e in subscription.ReadAllAsync())
+        {
+            list.Add(e);
+            if (e.IsGap || list.Count == count)
             {
                 break;
             }

@@ -150,6 +150,30 @@ public sealed class NodeRegistryTests
     }
 
     [Fact]
+    public async Task Node_LeftDrainingByAHubRestart_BecomesOfflineByTheHeartbeatRule()
+    {
+        await using var cluster = await StartAsync(StorageKind.Postgres, o =>
+        {
+            o.Configuration["CortexHub:Nodes:HeartbeatTtl"] = "00:00:01";
+            o.Configuration["CortexHub:Nodes:HeartbeatFlushInterval"] = "00:00:00.100";
+        });
+        var token = await cluster.GetGrain<INodeGrain>("n1").ProvisionAsync(new NodeProvisionRequest("n1", "alice"));
+        var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+
+        // A graceful stop drains the node (told to reconnect elsewhere), and it never comes back.
+        var stopping = cluster.StopSiloAsync(0);
+        Assert.NotNull((await node.ReadUntilAsync(m => m.Drain is not null, Wait)).Drain);
+        await stopping;
+        await node.DisposeAsync();
+        await cluster.RestartSiloAsync(0);
+
+        var registry = cluster[0].Services.GetRequiredService<NodeRegistry>();
+        await TestCluster.WaitUntilAsync(async () => (await registry.ListAsync()).Single().Status == NodeStatus.Offline, Wait,
+            "the node drained before the restart is listed offline once its heartbeats are older than the TTL");
+        Assert.Equal(NodeStatus.Offline, (await cluster.GetGrain<INodeGrain>("n1").GetAsync()).Status);
+    }
+
+    [Fact]
     public async Task Stream_OnAnotherSilo_HearsQueuedCommandsReplacementAndRotation()
     {
         // The node's stream is on silo 1; the task and the API calls come through silo 0.

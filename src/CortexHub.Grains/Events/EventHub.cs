@@ -18,6 +18,9 @@ namespace CortexHub.Grains.Events;
 public sealed partial class EventHub : IHostedService, IAsyncDisposable
 {
     public const string WakeChannel = "events";
+
+    /// <summary>Stored events read per page by a resuming subscriber.</summary>
+    internal const int ReplayPageSize = 1000;
     private static readonly TimeSpan LateCommitWindow = TimeSpan.FromSeconds(10);
 
     private readonly IEventStore _store;
@@ -68,38 +71,27 @@ public sealed partial class EventHub : IHostedService, IAsyncDisposable
     }
 
     /// <summary>
-    /// Subscribes to topics (see <see cref="EventTopics"/>). With <paramref name="afterEventId"/>, first
-    /// replays the retained history after that id, then continues live without duplicates.
+    /// Subscribes to topics (see <see cref="EventTopics"/>). With <paramref name="afterEventId"/>, the
+    /// reader first pages through the retained history after that id (all of it, read from the store
+    /// as it reads), then continues live without gap or duplicate.
     /// <paramref name="capacity"/> overrides <see cref="EventBusOptions.SubscriberCapacity"/>.
     /// </summary>
-    public async Task<EventSubscription> SubscribeAsync(IEnumerable<string> topics, long? afterEventId = null, int? capacity = null, CancellationToken cancellationToken = default)
+    public Task<EventSubscription> SubscribeAsync(IEnumerable<string> topics, long? afterEventId = null, int? capacity = null, CancellationToken cancellationToken = default)
     {
-        var subscription = new EventSubscription(this, topics.ToHashSet(StringComparer.Ordinal), capacity ?? _options.SubscriberCapacity, _options.MaxMissed, _time);
+        cancellationToken.ThrowIfCancellationRequested();
+        var subscription = new EventSubscription(this, topics.ToHashSet(StringComparer.Ordinal), afterEventId, capacity ?? _options.SubscriberCapacity, _options.MaxMissed, _time);
         _all.TryAdd(subscription, 0);
         foreach (var topic in subscription.Topics)
         {
             _byTopic.GetOrAdd(topic, _ => new()).TryAdd(subscription, 0);
         }
 
-        var history = new List<HubEvent>();
-        if (afterEventId is { } after)
-        {
-            while (history.Count < _options.MaxMissed)
-            {
-                var page = await _store.EventReadAsync(after, [], 1000, cancellationToken);
-                history.AddRange(page.Where(e => EventTopics.Of(e).Any(subscription.Topics.Contains)));
-                if (page.Count < 1000)
-                {
-                    break;
-                }
-
-                after = page[^1].Id;
-            }
-        }
-
-        subscription.FinishReplay(history);
-        return subscription;
+        return Task.FromResult(subscription);
     }
+
+    /// <summary>Stored events after <paramref name="afterId"/> in id order (any topic): a resuming subscriber's replay.</summary>
+    internal Task<IReadOnlyList<HubEvent>> ReadStoredAsync(long afterId, int limit, CancellationToken cancellationToken) =>
+        _store.EventReadAsync(afterId, [], limit, cancellationToken);
 
     internal void Remove(EventSubscription subscription)
     {

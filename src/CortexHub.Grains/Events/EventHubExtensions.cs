@@ -8,8 +8,9 @@ public static partial class EventHubExtensions
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Publishes after the state it describes is already durable; a storage failure here loses only
-    /// the notification (readers still see the state), so it is logged, not thrown.
+    /// Publishes after the state it describes is already durable, and completes once the event is
+    /// stored; a storage failure here loses only the notification (readers still see the state), so
+    /// it is logged, not thrown.
     /// </summary>
     public static async Task PublishBestEffortAsync(this EventHub hub, ILogger logger, string kind, string source, string? nodeId, string? userId, string? taskId, object payload)
     {
@@ -20,29 +21,6 @@ public static partial class EventHubExtensions
         catch (StorageUnavailableException ex)
         {
             LogPublishFailed(logger, ex, kind, source, ErrorId.New());
-        }
-    }
-
-    /// <summary>
-    /// Queues the event without waiting for its commit, for callers whose turn should not wait on
-    /// the event table (the pool's hot path). Events still commit in the order they were queued;
-    /// a failure is logged as with <see cref="PublishBestEffortAsync"/>.
-    /// </summary>
-    public static void PublishInBackground(this EventHub hub, ILogger logger, string kind, string source, string? nodeId, string? userId, string? taskId, object payload)
-    {
-        var publishing = hub.PublishAsync(new HubEventDraft(kind, source, nodeId, userId, taskId, JsonSerializer.Serialize(payload, Json)));
-        if (!publishing.IsCompletedSuccessfully)
-        {
-            publishing.ContinueWith(
-                static (task, state) =>
-                {
-                    var (logger, kind, source) = ((ILogger, string, string))state!;
-                    LogPublishFailed(logger, task.Exception!.GetBaseException(), kind, source, ErrorId.New());
-                },
-                (logger, kind, source),
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
         }
     }
 

@@ -8,6 +8,12 @@ namespace CortexHub.Grains.Events;
 /// event is counted as missed and the subscriber later reads a gap marker with the count; past
 /// <see cref="EventBusOptions.MaxMissed"/> it is disconnected. A subscriber that stops reading is
 /// pruned after <see cref="EventBusOptions.AbandonAfter"/>, so a vanished client leaks nothing.
+/// A subscriber resuming from an event id first pages the stored log after it, as fast as it
+/// reads (the history never passes through the bounded queue, so a long history is no gap), and
+/// then turns live: live events that arrive meanwhile are held (a bounded number: once more
+/// arrive, the page position steps back below them and the store is read again, since they are
+/// stored), and the turn happens only after a short page read with nothing dropped, so every
+/// event comes once and in order.
 /// </summary>
 public sealed class EventSubscription : IAsyncDisposable
 {
@@ -16,17 +22,28 @@ public sealed class EventSubscription : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly HashSet<long> _replayed = [];
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int _capacity;
     private readonly int _maxMissed;
     private readonly TimeProvider _time;
-    private List<HubEvent>? _heldDuringReplay = [];
+    private List<HubEvent>? _heldDuringReplay;
+
+    /// <summary>While replaying: the stored log is read after this id. Null once live.</summary>
+    private long? _replayAfter;
+
+    /// <summary>While replaying: the lowest id of live events dropped because the held list was full (they are read from the store instead).</summary>
+    private long? _lowestDropped;
     private long _missed;
     private long _lastReadTicks;
     private int _waiters;
 
-    internal EventSubscription(EventHub hub, IReadOnlySet<string> topics, int capacity, int maxMissed, TimeProvider time)
+    /// <param name="replayAfter">The event id whose stored successors are replayed before turning live; null: live at once.</param>
+    internal EventSubscription(EventHub hub, IReadOnlySet<string> topics, long? replayAfter, int capacity, int maxMissed, TimeProvider time)
     {
+        _replayAfter = replayAfter;
+        _heldDuringReplay = replayAfter is null ? null : [];
         _hub = hub;
         Topics = topics;
+        _capacity = capacity;
         _maxMissed = maxMissed;
         _time = time;
         _queue = Channel.CreateBounded<EventEnvelope>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -45,6 +62,15 @@ public sealed class EventSubscription : IAsyncDisposable
     /// <summary>Reads events (and gap markers) until the subscription ends or is cancelled.</summary>
     public async IAsyncEnumerable<EventEnvelope> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        while (IsReplaying && !IsCompleted)
+        {
+            foreach (var e in await ReplayPageAsync(cancellationToken))
+            {
+                Touch();
+                yield return new EventEnvelope(e, 0);
+            }
+        }
+
         while (true)
         {
             while (_queue.Reader.TryRead(out var envelope))
@@ -85,6 +111,17 @@ public sealed class EventSubscription : IAsyncDisposable
         }
     }
 
+    private bool IsReplaying
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _replayAfter is not null;
+            }
+        }
+    }
+
     /// <summary>Called by the hub's single dispatcher; never waits.</summary>
     internal void Deliver(HubEvent e)
     {
@@ -92,7 +129,7 @@ public sealed class EventSubscription : IAsyncDisposable
         {
             if (_heldDuringReplay is not null)
             {
-                _heldDuringReplay.Add(e);
+                Hold(e);
                 return;
             }
 
@@ -103,24 +140,66 @@ public sealed class EventSubscription : IAsyncDisposable
         }
     }
 
-    /// <summary>History first (replay), then the live events held meanwhile, without duplicates.</summary>
-    internal void FinishReplay(IEnumerable<HubEvent> history)
+    /// <summary>
+    /// Held while replaying, up to the queue's capacity. Past it the held events are dropped and the
+    /// replay position steps back below the lowest of them: they are stored, so the next page reads them.
+    /// </summary>
+    private void Hold(HubEvent e)
     {
+        var held = _heldDuringReplay!;
+        if (held.Count < _capacity)
+        {
+            held.Add(e);
+            return;
+        }
+
+        _lowestDropped = Math.Min(_lowestDropped ?? e.Id, Math.Min(e.Id, held.Min(h => h.Id)));
+        held.Clear();
+    }
+
+    /// <summary>
+    /// Reads the next page of the stored log for this subscriber. A short page read while nothing was
+    /// dropped means the store held nothing newer when it was read, and every event committed later
+    /// was delivered to the held list since: the held events follow (without those already replayed)
+    /// and the subscription is live.
+    /// </summary>
+    private async Task<IReadOnlyList<HubEvent>> ReplayPageAsync(CancellationToken cancellationToken)
+    {
+        long after;
         lock (_gate)
         {
-            foreach (var e in history)
-            {
-                _replayed.Add(e.Id);
-                Enqueue(e);
-            }
+            after = _replayAfter!.Value;
+        }
 
-            var held = _heldDuringReplay ?? [];
-            _heldDuringReplay = null;
-            foreach (var e in held.Where(e => !_replayed.Contains(e.Id)))
+        var page = await _hub.ReadStoredAsync(after, EventHub.ReplayPageSize, cancellationToken);
+        var mine = new List<HubEvent>();
+        lock (_gate)
+        {
+            // A page read again after a drop holds events already replayed: each is yielded once.
+            mine.AddRange(page.Where(e => EventTopics.Of(e).Any(Topics.Contains) && _replayed.Add(e.Id)));
+            var next = page.Count > 0 ? page[^1].Id : after;
+            if (_lowestDropped is { } dropped)
             {
-                Enqueue(e);
+                _replayAfter = Math.Min(next, dropped - 1);
+                _lowestDropped = null;
+            }
+            else if (page.Count == EventHub.ReplayPageSize)
+            {
+                _replayAfter = next;
+            }
+            else
+            {
+                var held = _heldDuringReplay ?? [];
+                _heldDuringReplay = null;
+                _replayAfter = null;
+                foreach (var e in held.Where(e => !_replayed.Contains(e.Id)))
+                {
+                    Enqueue(e);
+                }
             }
         }
+
+        return mine;
     }
 
     internal void End(Exception? reason = null)

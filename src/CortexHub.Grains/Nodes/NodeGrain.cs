@@ -246,7 +246,17 @@ public sealed class NodeGrain(
 
     private NodeSnapshot Snapshot() =>
         new(NodeId, State.Provisioned, State.Name, State.Owner, State.Labels, State.AgentVersion, State.Hostname,
-            State.Status, State.SiloId, State.ConnectionId, State.ConnectedAt, State.LastSeenAt, State.Address);
+            Status(), State.SiloId, State.ConnectionId, State.ConnectedAt, State.LastSeenAt, State.Address);
+
+    /// <summary>
+    /// The recorded status, except that "draining" ends by the heartbeat rule (<see cref="NodePresence"/>):
+    /// no stream is left to record the node offline if it never reconnects. "Online" is this
+    /// activation's own record of a stream it holds (the list view checks its silo and heartbeats).
+    /// </summary>
+    private NodeStatus Status() =>
+        State.Status == NodeStatus.Draining
+            ? NodePresence.Effective(State.Status, State.LastSeenAt, siloActive: false, time.GetUtcNow(), options.Value.HeartbeatTtl)
+            : State.Status;
 
     private Task PublishStatusAsync() =>
         events.PublishBestEffortAsync(logger, HubEventKinds.NodeStatus, "node:" + NodeId, NodeId, State.Owner, null,

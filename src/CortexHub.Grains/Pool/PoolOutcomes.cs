@@ -12,7 +12,8 @@ namespace CortexHub.Grains.Pool;
 /// stored, or null when the term it names is no longer current, exactly as if it had written alone.
 /// Outcomes for one item in one batch are applied in arrival order, one statement per repeat, so
 /// the second of two outcomes for the same term sees the first one's result and is stale. Every
-/// change is then announced: metrics, the event bus, and <see cref="WorkReturned"/> for retries.
+/// change is then announced: metrics, the event bus (stored before its caller is answered), and
+/// <see cref="WorkReturned"/> for retries.
 /// </summary>
 public sealed partial class PoolOutcomes : IAsyncDisposable
 {
@@ -54,6 +55,7 @@ public sealed partial class PoolOutcomes : IAsyncDisposable
     {
         var pending = new PendingOutcome(outcome);
         await _queue.CommitAsync(pending, CancellationToken.None);
+        await pending.Announced; // the change's event is stored before the caller hears of the change
         return pending.Result;
     }
 
@@ -80,7 +82,7 @@ public sealed partial class PoolOutcomes : IAsyncDisposable
                 {
                     pending.Result = item;
                     returned |= item.State == PoolItemState.Available;
-                    Announce(item);
+                    pending.Announced = Announce(item);
                 }
                 else
                 {
@@ -97,8 +99,11 @@ public sealed partial class PoolOutcomes : IAsyncDisposable
         }
     }
 
-    /// <summary>Counts the change and publishes it (queued, not awaited: callers wait for the row only).</summary>
-    private void Announce(PoolItem item)
+    /// <summary>
+    /// Counts the change and starts publishing it. The writer does not wait for the event (the next
+    /// batch's statement goes out meanwhile, and the events of one batch share one INSERT); each caller does.
+    /// </summary>
+    private Task Announce(PoolItem item)
     {
         _metrics.Outcome(item);
         var change = item.State switch
@@ -107,7 +112,7 @@ public sealed partial class PoolOutcomes : IAsyncDisposable
             PoolItemState.Dead => "dead",
             _ => "retry",
         };
-        PoolItemEvents.Publish(_events, _logger, item, change);
+        return PoolItemEvents.PublishAsync(_events, _logger, item, change);
     }
 
     public ValueTask DisposeAsync() => _queue.DisposeAsync();
@@ -121,6 +126,9 @@ public sealed partial class PoolOutcomes : IAsyncDisposable
 
         /// <summary>Set by the writer before <see cref="Committed"/> completes.</summary>
         public PoolItem? Result { get; set; }
+
+        /// <summary>The change's event being stored (set by the writer with <see cref="Result"/>; none for a stale outcome).</summary>
+        public Task Announced { get; set; } = Task.CompletedTask;
 
         public int Rows => 1;
 

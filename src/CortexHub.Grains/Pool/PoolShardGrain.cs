@@ -9,8 +9,8 @@ namespace CortexHub.Grains.Pool;
 
 /// <summary>
 /// A pool shard. Its state is its rows in <c>pool_items</c> (every change is one conditional
-/// statement); the grain's turns order the shard's changes and announce each one (event bus, hint
-/// to dispatchers).
+/// statement); the grain's turns order the shard's changes and announce each one (event bus, stored
+/// before the caller is answered; hint to dispatchers).
 /// Lease outcomes, the hot path, skip the grain: <see cref="PoolOutcomes"/> group-commits them.
 /// </summary>
 [Orleans.GrainType("pool-shard")]
@@ -90,8 +90,8 @@ public sealed class PoolShardGrain(
     public Task<bool> DeleteAsync(string itemId) => store.PoolDeleteAsync(itemId);
 
     /// <summary>
-    /// Publishes the change (queued, not awaited: the turn ends when the row is written); new
-    /// claimable work also wakes every silo's dispatcher.
+    /// Publishes the change (stored before the turn answers its caller); new claimable work also
+    /// wakes every silo's dispatcher.
     /// </summary>
     private Task AnnounceAsync(PoolItem item, string change)
     {
@@ -100,7 +100,6 @@ public sealed class PoolShardGrain(
             dispatcher.AnnounceWork();
         }
 
-        PoolItemEvents.Publish(events, logger, item, change);
-        return Task.CompletedTask;
+        return PoolItemEvents.PublishAsync(events, logger, item, change);
     }
 }

@@ -55,12 +55,13 @@ public sealed class RelationalNodeDirectoryStore(RelationalDatabase database) : 
         var presence = reader.IsDBNull(5) ? "offline" : reader.GetString(5);
         DateTimeOffset? lastSeen = reader.IsDBNull(7) ? null : database.ReadTime(reader, 7);
         var siloAlive = !reader.IsDBNull(6) && siloActive(reader.GetString(6));
-        var status = presence switch
+        var recorded = presence switch
         {
-            "online" when siloAlive && lastSeen >= now - ttl => NodeStatus.Online,
+            "online" => NodeStatus.Online,
             "draining" => NodeStatus.Draining,
             _ => NodeStatus.Offline,
         };
+        var status = NodePresence.Effective(recorded, lastSeen, siloAlive, now, ttl);
         return new NodeListItem(reader.GetString(0), reader.GetString(1), reader.GetString(2), labels, reader.GetString(4), status,
             status == NodeStatus.Online ? reader.GetString(6) : null, lastSeen);
     }
