@@ -57,6 +57,12 @@ public sealed class AgentCommandLine
         DefaultValueFactory = _ => 0,
     };
 
+    private readonly Option<string> _stateDir = new("--state-dir")
+    {
+        Description = "The agent's own folder: a lock and the record of running task processes, so a restarted agent stops what a killed one left running (default: $XDG_STATE_HOME/cortex-agent/<node-id>, else ~/.local/state/cortex-agent/<node-id>).",
+        HelpName = "path",
+    };
+
     private readonly Option<LogLevel> _logLevel = new("--log-level")
     {
         Description = "Least severe log level written (Trace, Debug, Information, Warning, Error, Critical).",
@@ -69,7 +75,7 @@ public sealed class AgentCommandLine
     {
         Root = new RootCommand("cortex-agent: the CortexHub node agent. Keeps one stream to the hub and runs the tasks it dispatches.")
         {
-            _hub, _nodeId, _token, _labels, _maxUnackedBytes, _heartbeatSeconds, _poolSlots, _logLevel,
+            _hub, _nodeId, _token, _labels, _maxUnackedBytes, _heartbeatSeconds, _poolSlots, _stateDir, _logLevel,
         };
     }
 
@@ -126,6 +132,19 @@ public sealed class AgentCommandLine
             options.Labels[label[..separator]] = label[(separator + 1)..];
         }
 
+        if (parseResult.GetValue(_stateDir) is { } stateDir)
+        {
+            options.StateDirectory = Path.GetFullPath(stateDir);
+        }
+        else if (DefaultStateDirectory(options.NodeId, getEnvironmentVariable) is { } defaultStateDir)
+        {
+            options.StateDirectory = defaultStateDir;
+        }
+        else
+        {
+            errors.Add("--state-dir is required when neither XDG_STATE_HOME nor HOME is set.");
+        }
+
         options.Tasks.MaxUnackedBytes = parseResult.GetValue(_maxUnackedBytes);
         options.PoolSlots = parseResult.GetValue(_poolSlots);
         if (parseResult.GetValue(_heartbeatSeconds) is { } heartbeatSeconds)
@@ -143,6 +162,18 @@ public sealed class AgentCommandLine
         }
 
         return new AgentCommandLineResult(parseResult, errors.Count == 0 ? options : null, parseResult.GetValue(_logLevel), errors);
+    }
+
+    /// <summary>
+    /// <c>$XDG_STATE_HOME/cortex-agent/&lt;node-id&gt;</c>, else <c>$HOME/.local/state/cortex-agent/&lt;node-id&gt;</c>
+    /// (the XDG base directory rule), the node id escaped into one path segment; null when neither is set.
+    /// </summary>
+    private static string? DefaultStateDirectory(string nodeId, Func<string, string?> getEnvironmentVariable)
+    {
+        var stateHome = getEnvironmentVariable("XDG_STATE_HOME") is { Length: > 0 } xdg && Path.IsPathFullyQualified(xdg)
+            ? xdg
+            : getEnvironmentVariable("HOME") is { Length: > 0 } home ? Path.Combine(home, ".local", "state") : null;
+        return stateHome is null ? null : Path.Combine(stateHome, "cortex-agent", Uri.EscapeDataString(nodeId));
     }
 
     /// <summary>Writes the errors and the usage text.</summary>
