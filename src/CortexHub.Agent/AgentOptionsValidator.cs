@@ -84,6 +84,12 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add("Reconnect.MaxDelay must not be less than Reconnect.InitialDelay.");
         }
 
+        CheckPositive(failures, "Reconnect.OutageMaxDelay", options.Reconnect.OutageMaxDelay);
+        if (options.Reconnect.OutageWindow < TimeSpan.Zero)
+        {
+            failures.Add("Reconnect.OutageWindow must not be negative.");
+        }
+
         if (!(options.Reconnect.Multiplier >= 1))
         {
             failures.Add("Reconnect.Multiplier must be at least 1.");

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
 using CortexHub.Grains.Pool;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -10,7 +13,7 @@ namespace CortexHub.EndToEnd.Tests;
 /// The reference agent as a real process through crashes: the agent SIGKILLed mid pool item and restarted,
 /// and the hub SIGKILLed again and again while a task streams.
 /// </summary>
-public sealed class AgentCrashTests(ITestOutputHelper output)
+public sealed partial class AgentCrashTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
 
@@ -97,6 +100,150 @@ public sealed class AgentCrashTests(ITestOutputHelper output)
             Directory.Delete(work, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task HubSigkilledFiveTimesMidTask_AgentReconnectsPromptlyEachTime_JournalExact()
+    {
+        const int lines = 20_000;
+        const int kills = 5;
+
+        // The silo holding the node's stream runs as a real process; an in-process silo on the same PostgreSQL
+        // schema plays the API and reads the journal.
+        var options = new TestClusterOptions { Storage = await TestStorage.CreateAsync(StorageKind.Postgres) };
+        options.Configuration["CortexHub:Gateway:OutboxPollInterval"] = "00:00:00.500";
+        await using var cluster = await TestCluster.StartAsync(options);
+        var environment = new Dictionary<string, string?>
+        {
+            ["CortexHub__Storage__Provider"] = "postgres",
+            ["CortexHub__Storage__Postgres__ConnectionString"] = cluster.Storage.ConnectionString,
+            ["CortexHub__Storage__Postgres__Schema"] = cluster.Storage.Schema,
+        };
+        var work = Directory.CreateTempSubdirectory("cortexhub-hub-kills-").FullName;
+        var grpcPort = FreePorts.Next();
+        string[] ports = ["--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={FreePorts.Next()}", $"--CortexHub:Endpoints:GrpcPort={grpcPort}"];
+        var silo = SiloProcess.Start(work, environment, ports);
+        try
+        {
+            await silo.WaitForOutputAsync("Application started", Wait);
+            const string nodeId = "hub-kills";
+            var token = await cluster.GetGrain<INodeGrain>(nodeId).ProvisionAsync(new NodeProvisionRequest(nodeId, "e2e"));
+            await using var agent = AgentProcess.Start(new Uri($"http://127.0.0.1:{grpcPort}"), nodeId, token, "--state-dir", Path.Combine(work, "agent-state"));
+            await WaitOnlineAsync(cluster, nodeId, agent);
+
+            // Paced so that it still streams through every kill and restart: about two minutes of output.
+            await cluster.GetGrain<ITaskGrain>("long").DispatchAsync(new TaskSpec(nodeId,
+                $"for i in $(seq 1 {lines}); do echo \"line $i\"; if [ $((i % 40)) -eq 0 ]; then sleep 0.25; fi; done", "e2e"));
+            var reconnects = new List<TimeSpan>();
+            for (var kill = 1; kill <= kills; kill++)
+            {
+                var acked = (await cluster.GetGrain<ITaskGrain>("long").GetAsync()).AckedSequence;
+                await TestCluster.WaitUntilAsync(async () => (await cluster.GetGrain<ITaskGrain>("long").GetAsync()).AckedSequence > acked + 5, Wait,
+                    $"output flows before kill {kill}:\n{agent.Output}");
+                var connectedBefore = ConnectedTimes(agent.Output).Count;
+                silo.KillHard();
+                await silo.WaitForExitAsync(TimeSpan.FromSeconds(10));
+                await silo.DisposeAsync();
+                silo = SiloProcess.Start(work, environment, ports);
+
+                // The hub is back once its gRPC port accepts connections; the agent's own log says when it was welcomed.
+                var back = await WaitListeningAsync(grpcPort, Wait);
+                await TestCluster.WaitUntilAsync(() => Task.FromResult(ConnectedTimes(agent.Output).Count > connectedBefore), Wait,
+                    $"the agent reconnected after kill {kill}:\n{agent.Output}");
+                var reconnect = ConnectedTimes(agent.Output)[connectedBefore] - back;
+                reconnects.Add(reconnect);
+                output.WriteLine($"kill {kill}: the agent was welcomed {reconnect.TotalMilliseconds:F0} ms after the restarted hub listened");
+            }
+
+            var task = await WaitFinishedAsync(cluster, "long", TimeSpan.FromMinutes(3));
+            Assert.True(task.State == TaskState.Succeeded, $"The task ended {task.State} ({task.Result?.Error}).\nagent:\n{agent.Output}");
+            var events = await ReadJournalAsync(cluster, "long");
+            Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Sequence));
+            var expected = string.Concat(Enumerable.Range(1, lines).Select(i => $"line {i}\n"));
+            Assert.True(expected == Text(events), "The journal's stdout is not exactly the 20,000 lines.");
+
+            // What the agent decided: after each lost session the hub had welcomed it starts over from the first step
+            // (200 ms), and while the hub is down it never waits longer than the outage ceiling (1 s).
+            var delays = RetryDelays(agent.Output);
+            output.WriteLine($"retry delays logged: {string.Join(", ", delays.Select(d => $"{d.Delay.TotalMilliseconds:F0} ms (ceiling {d.Ceiling?.TotalMilliseconds:F0}, welcomed {d.Welcomed})"))}");
+            Assert.All(delays, d => Assert.True(d.Delay <= TimeSpan.FromSeconds(1), $"The agent waited {d.Delay} to retry a hub that had just answered.\n{agent.Output}"));
+            var afterWelcome = delays.Where(d => d.Welcomed == true).ToList();
+            Assert.Equal(kills, afterWelcome.Count);
+            Assert.All(afterWelcome, d => Assert.Equal(TimeSpan.FromMilliseconds(200), d.Ceiling));
+
+            // Generous: the agent retries at least every second, but the box is a busy 2-core one.
+            Assert.All(reconnects, r => Assert.True(r < TimeSpan.FromSeconds(10), $"The agent came back {r} after the hub (measured: {string.Join(", ", reconnects)})."));
+        }
+        finally
+        {
+            if (!silo.HasExited)
+            {
+                silo.KillHard();
+            }
+
+            await silo.DisposeAsync();
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task<DateTimeOffset> WaitListeningAsync(int port, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            using var client = new TcpClient();
+            try
+            {
+                await client.ConnectAsync("127.0.0.1", port, deadline.Token);
+                return DateTimeOffset.UtcNow;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(20, deadline.Token);
+            }
+        }
+    }
+
+    /// <summary>When the agent logged each Welcome (its log lines carry UTC timestamps).</summary>
+    private static List<DateTimeOffset> ConnectedTimes(string agentOutput) =>
+        [.. agentOutput.Split('\n')
+            .Where(line => line.Contains("[2001] Connected", StringComparison.Ordinal))
+            .Select(line => DateTimeOffset.Parse(line[..line.IndexOf(' ', StringComparison.Ordinal)], CultureInfo.InvariantCulture))];
+
+    /// <summary>The retry delays the agent logged ("reconnecting in …"), with the ceiling and welcome flag when logged.</summary>
+    private static List<(TimeSpan Delay, TimeSpan? Ceiling, bool? Welcomed)> RetryDelays(string agentOutput) =>
+        [.. RetryLine().Matches(agentOutput).Select(m => (
+            TimeSpan.Parse(m.Groups["delay"].Value, CultureInfo.InvariantCulture),
+            m.Groups["ceiling"].Success ? TimeSpan.Parse(m.Groups["ceiling"].Value, CultureInfo.InvariantCulture) : (TimeSpan?)null,
+            m.Groups["welcomed"].Success ? bool.Parse(m.Groups["welcomed"].Value) : (bool?)null))];
+
+    private static async Task<List<TaskEventRecord>> ReadJournalAsync(TestCluster cluster, string taskId)
+    {
+        var events = new List<TaskEventRecord>();
+        for (long after = 0; ; )
+        {
+            var page = await cluster.GetGrain<ITaskGrain>(taskId).ReadEventsAsync(after, 5000);
+            if (page.Count == 0)
+            {
+                return events;
+            }
+
+            events.AddRange(page);
+            after = page[^1].Sequence;
+        }
+    }
+
+    private static async Task<TaskSnapshot> WaitFinishedAsync(TestCluster cluster, string taskId, TimeSpan timeout)
+    {
+        TaskSnapshot? snapshot = null;
+        await TestCluster.WaitUntilAsync(async () => (snapshot = await cluster.GetGrain<ITaskGrain>(taskId).GetAsync()).IsFinished, timeout, $"task {taskId} finished");
+        return snapshot!;
+    }
+
+    private static string Text(IEnumerable<TaskEventRecord> events) =>
+        Encoding.UTF8.GetString(events.Where(e => e.Kind == TaskEventKind.Output && e.Stream == OutputStreamKind.Stdout).SelectMany(e => e.Data).ToArray());
+
+    [GeneratedRegex(@"reconnecting in (?<delay>\d+:\d\d:\d\d(?:\.\d+)?)(?: \(ceiling (?<ceiling>\d+:\d\d:\d\d(?:\.\d+)?), welcomed (?<welcomed>True|False)\))?")]
+    private static partial Regex RetryLine();
 
     private static async Task WaitOnlineAsync(TestCluster cluster, string nodeId, AgentProcess agent) =>
         await TestCluster.WaitUntilAsync(async () => (await cluster.GetGrain<INodeGrain>(nodeId).GetAsync()).Status == NodeStatus.Online, Wait, $"agent {nodeId} connected:\n{agent.Output}");

@@ -59,7 +59,7 @@ public sealed class AgentCommandLine
 
     private readonly Option<string> _stateDir = new("--state-dir")
     {
-        Description = "The agent's own folder: a lock and the record of running task processes, so a restarted agent stops what a killed one left running (default: $XDG_STATE_HOME/cortex-agent/<node-id>, else ~/.local/state/cortex-agent/<node-id>).",
+        Description = "The agent's own folder: a lock and the record of running task processes, so a restarted agent stops what a killed one left running (default: $XDG_STATE_HOME/cortex-agent/<node-id>, else ~/.local/state/cortex-agent/<node-id>, else /var/lib/cortex-agent/<node-id>).",
         HelpName = "path",
     };
 
@@ -132,18 +132,9 @@ public sealed class AgentCommandLine
             options.Labels[label[..separator]] = label[(separator + 1)..];
         }
 
-        if (parseResult.GetValue(_stateDir) is { } stateDir)
-        {
-            options.StateDirectory = Path.GetFullPath(stateDir);
-        }
-        else if (DefaultStateDirectory(options.NodeId, getEnvironmentVariable) is { } defaultStateDir)
-        {
-            options.StateDirectory = defaultStateDir;
-        }
-        else
-        {
-            errors.Add("--state-dir is required when neither XDG_STATE_HOME nor HOME is set.");
-        }
+        options.StateDirectory = parseResult.GetValue(_stateDir) is { } stateDir
+            ? Path.GetFullPath(stateDir)
+            : DefaultStateDirectory(options.NodeId, getEnvironmentVariable);
 
         options.Tasks.MaxUnackedBytes = parseResult.GetValue(_maxUnackedBytes);
         options.PoolSlots = parseResult.GetValue(_poolSlots);
@@ -166,14 +157,16 @@ public sealed class AgentCommandLine
 
     /// <summary>
     /// <c>$XDG_STATE_HOME/cortex-agent/&lt;node-id&gt;</c>, else <c>$HOME/.local/state/cortex-agent/&lt;node-id&gt;</c>
-    /// (the XDG base directory rule), the node id escaped into one path segment; null when neither is set.
+    /// (the XDG base directory rule), else <c>/var/lib/cortex-agent/&lt;node-id&gt;</c> (a system service without a
+    /// home); the node id escaped into one path segment.
     /// </summary>
-    private static string? DefaultStateDirectory(string nodeId, Func<string, string?> getEnvironmentVariable)
+    private static string DefaultStateDirectory(string nodeId, Func<string, string?> getEnvironmentVariable)
     {
         var stateHome = getEnvironmentVariable("XDG_STATE_HOME") is { Length: > 0 } xdg && Path.IsPathFullyQualified(xdg)
             ? xdg
-            : getEnvironmentVariable("HOME") is { Length: > 0 } home ? Path.Combine(home, ".local", "state") : null;
-        return stateHome is null ? null : Path.Combine(stateHome, "cortex-agent", Uri.EscapeDataString(nodeId));
+            : getEnvironmentVariable("HOME") is { Length: > 0 } home ? Path.Combine(home, ".local", "state") : "/var/lib";
+        var segment = Uri.EscapeDataString(nodeId);
+        return Path.Combine(stateHome, "cortex-agent", segment is "." or ".." ? segment.Replace(".", "%2E", StringComparison.Ordinal) : segment);
     }
 
     /// <summary>Writes the errors and the usage text.</summary>

@@ -18,8 +18,8 @@ internal static partial class AgentLog
     public static partial void Connected(ILogger logger, string nodeId, string siloId, TimeSpan heartbeat, int resumed);
 
     [LoggerMessage(EventId = AgentLogEvents.ConnectionLost, Level = LogLevel.Warning,
-        Message = "Connection to the hub lost ({Detail}); reconnecting in {Delay}.")]
-    public static partial void ConnectionLost(ILogger logger, string detail, TimeSpan delay);
+        Message = "Connection to the hub lost ({Detail}); reconnecting in {Delay} (ceiling {Ceiling}, welcomed {Welcomed}).")]
+    public static partial void ConnectionLost(ILogger logger, string detail, TimeSpan delay, TimeSpan ceiling, bool welcomed);
 
     [LoggerMessage(EventId = AgentLogEvents.Drained, Level = LogLevel.Information,
         Message = "Drained ({Detail}); reconnecting now.")]
