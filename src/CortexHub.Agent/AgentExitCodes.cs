@@ -14,4 +14,10 @@ public static class AgentExitCodes
 
     /// <summary>The hub rejected the node's token (UNAUTHENTICATED): retrying with the same token cannot help.</summary>
     public const int Unauthenticated = 3;
+
+    /// <summary>
+    /// The state directory cannot be used: it cannot be created, or another agent holds it (two agents on one folder
+    /// would take each other's tasks for survivors of a crash).
+    /// </summary>
+    public const int StateDirectoryUnusable = 4;
 }

@@ -27,6 +27,9 @@ public sealed class AgentOptions
     /// <summary>Default <see cref="KeepAlivePingTimeout"/>: 20 s (generous: a busy hub answers pings late, not never).</summary>
     public static readonly TimeSpan DefaultKeepAlivePingTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>Default <see cref="SurvivorStopGrace"/>: 5 s.</summary>
+    public static readonly TimeSpan DefaultSurvivorStopGrace = TimeSpan.FromSeconds(5);
+
     /// <summary>The hub's gRPC address (http:// for h2c, https:// for TLS), such as <c>http://hub:5081</c>. Required.</summary>
     public Uri? Hub { get; set; }
 
@@ -84,6 +87,19 @@ public sealed class AgentOptions
 
     /// <summary>Work-pool items run at once (<c>--pool-slots</c>); sent in Hello. Default 0: this node takes no pool work.</summary>
     public int PoolSlots { get; set; }
+
+    /// <summary>
+    /// The agent's own folder (<c>--state-dir</c>): a lock held while it runs and the ledger of the task processes it
+    /// started, so the next agent on this folder finds and stops what a killed agent left running before it says
+    /// Hello. Null: runs are not recorded (in-process agents of tests and tools). The command line always sets it.
+    /// </summary>
+    public string? StateDirectory { get; set; }
+
+    /// <summary>
+    /// How long a task process left running by a killed agent gets between SIGTERM and SIGKILL. Default
+    /// <see cref="DefaultSurvivorStopGrace"/>.
+    /// </summary>
+    public TimeSpan SurvivorStopGrace { get; set; } = DefaultSurvivorStopGrace;
 
     /// <summary>Reconnect delays.</summary>
     public BackoffOptions Reconnect { get; set; } = new();

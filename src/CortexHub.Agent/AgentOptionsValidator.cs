@@ -62,6 +62,16 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             failures.Add($"{nameof(options.ShutdownGrace)} must not be negative.");
         }
 
+        if (options.StateDirectory is { } stateDirectory && (string.IsNullOrWhiteSpace(stateDirectory) || !Path.IsPathFullyQualified(stateDirectory)))
+        {
+            failures.Add($"--state-dir must be an absolute path; got '{stateDirectory}'.");
+        }
+
+        if (options.SurvivorStopGrace < TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(options.SurvivorStopGrace)} must not be negative.");
+        }
+
         if (options.OutboxCapacity < 1)
         {
             failures.Add($"{nameof(options.OutboxCapacity)} must be at least 1.");
@@ -72,6 +82,12 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         if (options.Reconnect.MaxDelay < options.Reconnect.InitialDelay)
         {
             failures.Add("Reconnect.MaxDelay must not be less than Reconnect.InitialDelay.");
+        }
+
+        CheckPositive(failures, "Reconnect.OutageMaxDelay", options.Reconnect.OutageMaxDelay);
+        if (options.Reconnect.OutageWindow < TimeSpan.Zero)
+        {
+            failures.Add("Reconnect.OutageWindow must not be negative.");
         }
 
         if (!(options.Reconnect.Multiplier >= 1))

@@ -1,5 +1,6 @@
 using CortexHub.Agent.Connection;
 using CortexHub.Agent.Logging;
+using CortexHub.Agent.Processes;
 using CortexHub.Agent.Tasks;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ public sealed class NodeAgent : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly HubConnection _connection;
+    private readonly RunLedger? _ledger;
 
     /// <summary>Creates the agent from validated <paramref name="options"/>.</summary>
     /// <param name="options">Validated settings.</param>
@@ -30,7 +32,8 @@ public sealed class NodeAgent : IAsyncDisposable
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = loggerFactory.CreateLogger<NodeAgent>();
-        Tasks = new TaskRegistry(options.Tasks, _timeProvider, loggerFactory);
+        _ledger = options.StateDirectory is { } stateDirectory ? new RunLedger(stateDirectory) : null;
+        Tasks = new TaskRegistry(options.Tasks, _timeProvider, loggerFactory, _ledger);
         _connection = new HubConnection(options, Tasks, _timeProvider, loggerFactory, channelFactory);
     }
 
@@ -39,11 +42,50 @@ public sealed class NodeAgent : IAsyncDisposable
 
     /// <summary>
     /// Runs until <paramref name="stoppingToken"/> is cancelled (returns <see cref="AgentExitCodes.Ok"/> after the
-    /// tasks were killed) or the hub rejects the token (returns <see cref="AgentExitCodes.Unauthenticated"/>).
+    /// tasks were killed) or the hub rejects the token (returns <see cref="AgentExitCodes.Unauthenticated"/>). With a
+    /// state directory, first locks it (<see cref="AgentExitCodes.StateDirectoryUnusable"/> when it cannot) and stops
+    /// whatever task processes a killed agent left running, before the first Hello.
     /// </summary>
     public async Task<int> RunAsync(CancellationToken stoppingToken)
     {
         AgentLog.AgentStarting(_logger, AgentExecutable.Version, _options.NodeId, _options.Hub!);
+        StateDirectoryLock? stateLock = null;
+        if (_options.StateDirectory is { } stateDirectory)
+        {
+            try
+            {
+                stateLock = StateDirectoryLock.Acquire(stateDirectory);
+                _ledger!.Open();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                stateLock?.Dispose();
+                AgentLog.StateDirectoryUnusable(_logger, ex.Message);
+                return AgentExitCodes.StateDirectoryUnusable;
+            }
+        }
+
+        using (stateLock)
+        {
+            if (_ledger is not null)
+            {
+                // The hub reads a Hello without a task as "its run is over" and offers the work again at once.
+                try
+                {
+                    await new SurvivingRuns(_ledger, _options.SurvivorStopGrace, _timeProvider, _logger).StopAllAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return AgentExitCodes.Ok; // stopped before it connected; the next start stops what is left
+                }
+            }
+
+            return await RunConnectedAsync(stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> RunConnectedAsync(CancellationToken stoppingToken)
+    {
         using var connectionStop = new CancellationTokenSource();
         var connection = _connection.RunAsync(connectionStop.Token);
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -5,6 +5,8 @@ namespace CortexHub.Testing;
 /// <summary>The reference node agent (<c>cortex-agent</c>) as a real process, with its output captured.</summary>
 public sealed class AgentProcess : IAsyncDisposable
 {
+    private static readonly string StateHome = Path.Combine(Path.GetTempPath(), $"cortexhub-agent-state-{Environment.ProcessId}");
+
     private readonly CapturedProcess _process;
 
     private AgentProcess(CapturedProcess process) => _process = process;
@@ -23,6 +25,9 @@ public sealed class AgentProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
+        // The agent's default state directory (its lock and run ledger) lives under XDG_STATE_HOME: one per test
+        // run, so a concurrent run on this machine with the same node id neither blocks nor stops this one's tasks.
+        start.Environment["XDG_STATE_HOME"] = StateHome;
         return new AgentProcess(new CapturedProcess(start));
     }
 

@@ -5,8 +5,14 @@ namespace CortexHub.Agent.Tests;
 
 public sealed class AgentCommandLineTests
 {
-    private static AgentCommandLineResult Parse(string[] args, string? envToken = null) =>
-        new AgentCommandLine().Parse(args, name => name == AgentOptions.TokenEnvironmentVariable ? envToken : null);
+    private static AgentCommandLineResult Parse(string[] args, string? envToken = null, string? home = "/home/agent", string? xdgStateHome = null) =>
+        new AgentCommandLine().Parse(args, name => name switch
+        {
+            AgentOptions.TokenEnvironmentVariable => envToken,
+            "HOME" => home,
+            "XDG_STATE_HOME" => xdgStateHome,
+            _ => null,
+        });
 
     [Fact]
     public void Parse_AllOptions_FillsAgentOptions()
@@ -14,6 +20,7 @@ public sealed class AgentCommandLineTests
         var result = Parse([
             "--hub", "http://hub.example:5081", "--node-id", "node-7", "--token", "s3cret",
             "--label", "gpu=a100", "--label", "zone=eu=west", "--max-unacked-bytes", "65536", "--heartbeat-seconds", "2.5",
+            "--state-dir", "/srv/agent-state",
         ]);
 
         Assert.Empty(result.Errors);
@@ -23,6 +30,7 @@ public sealed class AgentCommandLineTests
         Assert.Equal(new Dictionary<string, string> { ["gpu"] = "a100", ["zone"] = "eu=west" }, options.Labels);
         Assert.Equal(65536, options.Tasks.MaxUnackedBytes);
         Assert.Equal(TimeSpan.FromSeconds(2.5), options.HeartbeatInterval);
+        Assert.Equal("/srv/agent-state", options.StateDirectory);
     }
 
     [Fact]
@@ -33,6 +41,23 @@ public sealed class AgentCommandLineTests
         Assert.Equal(TaskRegistryOptions.DefaultMaxUnackedBytes, result.Options!.Tasks.MaxUnackedBytes);
         Assert.Equal(8 * 1024 * 1024, TaskRegistryOptions.DefaultMaxUnackedBytes);
         Assert.Null(result.Options.HeartbeatInterval);
+        Assert.Equal("/home/agent/.local/state/cortex-agent/n", result.Options.StateDirectory);
+    }
+
+    [Fact]
+    public void Parse_XdgStateHomeSet_StateDirectoryDefaultsUnderItWithTheNodeIdEscaped()
+    {
+        var result = Parse(["--hub", "http://hub:5081", "--node-id", "a/b", "--token", "t"], xdgStateHome: "/var/state");
+
+        Assert.Equal("/var/state/cortex-agent/a%2Fb", result.Options!.StateDirectory);
+    }
+
+    [Fact]
+    public void Parse_NoHomeAndNoStateDir_StateDirectoryDefaultsUnderVarLib()
+    {
+        var result = Parse(["--hub", "http://hub:5081", "--node-id", "n", "--token", "t"], home: null);
+
+        Assert.Equal("/var/lib/cortex-agent/n", result.Options!.StateDirectory);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using CortexHub.Agent.Connection;
+using CortexHub.Testing;
 
 namespace CortexHub.Agent.Tests;
 
@@ -51,17 +52,38 @@ public sealed class BackoffTests
     }
 
     [Fact]
-    public void Reset_AfterGrowth_StartsOverFromInitialDelay()
+    public void HubLost_AfterGrowth_StartsOverAtTheFirstStepAndStaysWithinTheOutageCeiling()
     {
-        var backoff = new Backoff(Options, random: () => 1.0);
-        for (var i = 0; i < 5; i++)
+        var time = new ManualTimeProvider();
+        var backoff = new Backoff(Options, random: () => 1.0, time);
+        for (var i = 0; i < 10; i++)
+        {
+            backoff.NextDelay(); // a long outage: the ceiling is at its cap
+        }
+
+        backoff.HubLost();
+        var delays = Enumerable.Range(0, 8).Select(_ => backoff.NextDelay().TotalMilliseconds).ToList();
+
+        // The hub answered moments ago: it is most likely restarting, so the node retries at least every second.
+        Assert.Equal([200, 400, 800, 1000, 1000, 1000, 1000, 1000], delays);
+    }
+
+    [Fact]
+    public void HubLost_OutageWindowOver_DelaysGrowOnToTheCap()
+    {
+        var time = new ManualTimeProvider();
+        var backoff = new Backoff(Options, random: () => 1.0, time);
+        backoff.HubLost();
+        for (var i = 0; i < 6; i++)
         {
             backoff.NextDelay();
         }
 
-        backoff.Reset();
+        time.Advance(BackoffOptions.DefaultOutageWindow);
 
-        Assert.Equal(TimeSpan.FromMilliseconds(200), backoff.NextDelay());
-        Assert.Equal(1, backoff.Attempt);
+        // A hub gone this long is not restarting: the delays go on from where they grew underneath the cap.
+        Assert.Equal(TimeSpan.FromMilliseconds(12_800), backoff.NextDelay());
+        Assert.Equal(TimeSpan.FromMilliseconds(25_600), backoff.NextDelay());
+        Assert.Equal(TimeSpan.FromSeconds(30), backoff.NextDelay());
     }
 }

@@ -57,6 +57,12 @@ public sealed class AgentCommandLine
         DefaultValueFactory = _ => 0,
     };
 
+    private readonly Option<string> _stateDir = new("--state-dir")
+    {
+        Description = "The agent's own folder: a lock and the record of running task processes, so a restarted agent stops what a killed one left running (default: $XDG_STATE_HOME/cortex-agent/<node-id>, else ~/.local/state/cortex-agent/<node-id>, else /var/lib/cortex-agent/<node-id>).",
+        HelpName = "path",
+    };
+
     private readonly Option<LogLevel> _logLevel = new("--log-level")
     {
         Description = "Least severe log level written (Trace, Debug, Information, Warning, Error, Critical).",
@@ -69,7 +75,7 @@ public sealed class AgentCommandLine
     {
         Root = new RootCommand("cortex-agent: the CortexHub node agent. Keeps one stream to the hub and runs the tasks it dispatches.")
         {
-            _hub, _nodeId, _token, _labels, _maxUnackedBytes, _heartbeatSeconds, _poolSlots, _logLevel,
+            _hub, _nodeId, _token, _labels, _maxUnackedBytes, _heartbeatSeconds, _poolSlots, _stateDir, _logLevel,
         };
     }
 
@@ -126,6 +132,10 @@ public sealed class AgentCommandLine
             options.Labels[label[..separator]] = label[(separator + 1)..];
         }
 
+        options.StateDirectory = parseResult.GetValue(_stateDir) is { } stateDir
+            ? Path.GetFullPath(stateDir)
+            : DefaultStateDirectory(options.NodeId, getEnvironmentVariable);
+
         options.Tasks.MaxUnackedBytes = parseResult.GetValue(_maxUnackedBytes);
         options.PoolSlots = parseResult.GetValue(_poolSlots);
         if (parseResult.GetValue(_heartbeatSeconds) is { } heartbeatSeconds)
@@ -143,6 +153,20 @@ public sealed class AgentCommandLine
         }
 
         return new AgentCommandLineResult(parseResult, errors.Count == 0 ? options : null, parseResult.GetValue(_logLevel), errors);
+    }
+
+    /// <summary>
+    /// <c>$XDG_STATE_HOME/cortex-agent/&lt;node-id&gt;</c>, else <c>$HOME/.local/state/cortex-agent/&lt;node-id&gt;</c>
+    /// (the XDG base directory rule), else <c>/var/lib/cortex-agent/&lt;node-id&gt;</c> (a system service without a
+    /// home); the node id escaped into one path segment.
+    /// </summary>
+    private static string DefaultStateDirectory(string nodeId, Func<string, string?> getEnvironmentVariable)
+    {
+        var stateHome = getEnvironmentVariable("XDG_STATE_HOME") is { Length: > 0 } xdg && Path.IsPathFullyQualified(xdg)
+            ? xdg
+            : getEnvironmentVariable("HOME") is { Length: > 0 } home ? Path.Combine(home, ".local", "state") : "/var/lib";
+        var segment = Uri.EscapeDataString(nodeId);
+        return Path.Combine(stateHome, "cortex-agent", segment is "." or ".." ? segment.Replace(".", "%2E", StringComparison.Ordinal) : segment);
     }
 
     /// <summary>Writes the errors and the usage text.</summary>

@@ -12,8 +12,11 @@ public sealed class BackoffOptions
     /// <summary>Default <see cref="Multiplier"/>: 2.</summary>
     public const double DefaultMultiplier = 2;
 
-    /// <summary>Default <see cref="ResetAfter"/>: 30 s.</summary>
-    public static readonly TimeSpan DefaultResetAfter = TimeSpan.FromSeconds(30);
+    /// <summary>Default <see cref="OutageMaxDelay"/>: 1 s.</summary>
+    public static readonly TimeSpan DefaultOutageMaxDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>Default <see cref="OutageWindow"/>: 2 min.</summary>
+    public static readonly TimeSpan DefaultOutageWindow = TimeSpan.FromMinutes(2);
 
     /// <summary>Ceiling of the first delay. Default <see cref="DefaultInitialDelay"/>.</summary>
     public TimeSpan InitialDelay { get; set; } = DefaultInitialDelay;
@@ -25,8 +28,16 @@ public sealed class BackoffOptions
     public double Multiplier { get; set; } = DefaultMultiplier;
 
     /// <summary>
-    /// A connection that stayed up (after Welcome) at least this long starts the delays over from
-    /// <see cref="InitialDelay"/>. Default <see cref="DefaultResetAfter"/>.
+    /// Largest ceiling while <see cref="OutageWindow"/> lasts after the loss of a connection the hub had welcomed.
+    /// A hub that answered moments ago is most likely restarting: retrying at least this often brings the node
+    /// back within about this long of the hub's return, and a refused connection costs a down hub nothing. Full
+    /// jitter still spreads a fleet over this interval. Default <see cref="DefaultOutageMaxDelay"/>.
     /// </summary>
-    public TimeSpan ResetAfter { get; set; } = DefaultResetAfter;
+    public TimeSpan OutageMaxDelay { get; set; } = DefaultOutageMaxDelay;
+
+    /// <summary>
+    /// How long after losing a welcomed connection delays stay within <see cref="OutageMaxDelay"/>; afterwards they
+    /// grow to <see cref="MaxDelay"/> (a hub gone this long is not restarting). Default <see cref="DefaultOutageWindow"/>.
+    /// </summary>
+    public TimeSpan OutageWindow { get; set; } = DefaultOutageWindow;
 }

@@ -7,7 +7,8 @@ namespace CortexHub.Agent.Connection;
 
 /// <summary>
 /// Keeps the node connected: one NodeLink stream at a time, reconnecting after failures with exponential
-/// backoff and full jitter, at once after a Drain, and never after UNAUTHENTICATED.
+/// backoff and full jitter (kept short for a while after losing a hub that had answered, see <see cref="Backoff"/>),
+/// at once after a Drain, and never after UNAUTHENTICATED.
 /// </summary>
 /// <remarks>
 /// Each attempt uses a new <see cref="GrpcChannel"/> (a new TCP connection), so a load balancer in front of
@@ -79,7 +80,7 @@ public sealed class HubConnection
     private async Task<int> ConnectLoopAsync(List<Task> closing, CancellationToken stoppingToken)
     {
         var hub = _options.Hub!;
-        var backoff = new Backoff(_options.Reconnect, _random);
+        var backoff = new Backoff(_options.Reconnect, _random, _timeProvider);
         while (!stoppingToken.IsCancellationRequested)
         {
             AgentLog.Connecting(_logger, hub, _options.NodeId, _registry.Count);
@@ -96,18 +97,21 @@ public sealed class HubConnection
                     AgentLog.Unauthenticated(_logger, _options.NodeId, result.Detail);
                     return AgentExitCodes.Unauthenticated;
                 case SessionEnd.Drained:
-                    // The silo is going away, not failing: reconnect at once.
+                    // The silo is going away, not failing: reconnect at once, and promptly if that fails too (a
+                    // single silo restarting).
                     AgentLog.Drained(_logger, result.Detail);
-                    backoff.Reset();
+                    backoff.HubLost();
                     continue;
                 default:
-                    if (result.Welcomed >= _options.Reconnect.ResetAfter)
+                    if (result.Welcomed is not null)
                     {
-                        backoff.Reset();
+                        // The hub answered this stream: it is most likely restarting, so come back promptly.
+                        backoff.HubLost();
                     }
 
+                    var ceiling = backoff.Ceiling;
                     var delay = backoff.NextDelay();
-                    AgentLog.ConnectionLost(_logger, result.Detail, delay);
+                    AgentLog.ConnectionLost(_logger, result.Detail, delay, ceiling, result.Welcomed is not null);
                     try
                     {
                         await Task.Delay(delay, _timeProvider, stoppingToken).ConfigureAwait(false);

@@ -66,11 +66,11 @@ internal sealed class HubSession
         var call = new NodeLink.NodeLinkClient(_channel).Connect(cancellationToken: callToken);
         var loops = new List<Task>();
         Task? writer = null;
-        long welcomedAt = 0;
+        long? welcomedAt = null;
         var graceful = false;
 
         SessionResult End(SessionEnd end, string detail) =>
-            new(end, welcomedAt == 0 ? TimeSpan.Zero : _timeProvider.GetElapsedTime(welcomedAt), detail);
+            new(end, welcomedAt is { } at ? _timeProvider.GetElapsedTime(at) : null, detail);
 
         try
         {

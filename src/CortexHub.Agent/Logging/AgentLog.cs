@@ -18,8 +18,8 @@ internal static partial class AgentLog
     public static partial void Connected(ILogger logger, string nodeId, string siloId, TimeSpan heartbeat, int resumed);
 
     [LoggerMessage(EventId = AgentLogEvents.ConnectionLost, Level = LogLevel.Warning,
-        Message = "Connection to the hub lost ({Detail}); reconnecting in {Delay}.")]
-    public static partial void ConnectionLost(ILogger logger, string detail, TimeSpan delay);
+        Message = "Connection to the hub lost ({Detail}); reconnecting in {Delay} (ceiling {Ceiling}, welcomed {Welcomed}).")]
+    public static partial void ConnectionLost(ILogger logger, string detail, TimeSpan delay, TimeSpan ceiling, bool welcomed);
 
     [LoggerMessage(EventId = AgentLogEvents.Drained, Level = LogLevel.Information,
         Message = "Drained ({Detail}); reconnecting now.")]
@@ -123,6 +123,26 @@ internal static partial class AgentLog
         Message = "Task {TaskId}: process group {Pid} was killed but is not gone yet; reporting the result anyway.")]
     public static partial void GroupOutlivedTask(ILogger logger, string taskId, int pid);
 
+    [LoggerMessage(EventId = AgentLogEvents.SurvivorFound, Level = LogLevel.Warning,
+        Message = "Task {TaskId}: survivor of an earlier agent found (process group {Pid}, {Processes} live processes); stopping it before connecting.")]
+    public static partial void SurvivorFound(ILogger logger, string taskId, int pid, int processes);
+
+    [LoggerMessage(EventId = AgentLogEvents.SurvivorStopped, Level = LogLevel.Warning,
+        Message = "Task {TaskId}: survivor process group {Pid} stopped after {Elapsed}.")]
+    public static partial void SurvivorStopped(ILogger logger, string taskId, int pid, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = AgentLogEvents.SurvivorNotStopped, Level = LogLevel.Error,
+        Message = "Task {TaskId}: survivor process group {Pid} still has {Processes} live processes after SIGKILL; it may still run beside a new run of its task.")]
+    public static partial void SurvivorNotStopped(ILogger logger, string taskId, int pid, int processes);
+
+    [LoggerMessage(EventId = AgentLogEvents.SurvivorSignalFailed, Level = LogLevel.Warning,
+        Message = "Task {TaskId}: kill({Target}, {Signal}) failed with errno {Errno}.")]
+    public static partial void SurvivorSignalFailed(ILogger logger, string taskId, int target, int signal, int errno);
+
+    [LoggerMessage(EventId = AgentLogEvents.RunLedgerFailed, Level = LogLevel.Error,
+        Message = "Task {TaskId}: the run ledger failed for process {Pid}: {Reason}.")]
+    public static partial void RunLedgerFailed(ILogger logger, string taskId, int pid, string reason);
+
     [LoggerMessage(EventId = AgentLogEvents.TaskCrashed, Level = LogLevel.Error,
         Message = "Error id {ErrorId}: the run of task {TaskId} failed unexpectedly.")]
     public static partial void TaskCrashed(ILogger logger, string errorId, string taskId, Exception exception);
@@ -140,6 +160,10 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = AgentLogEvents.ShutdownGraceExpired, Level = LogLevel.Warning,
         Message = "{Held} tasks still had unacknowledged events after {Grace}; exiting anyway.")]
     public static partial void ShutdownGraceExpired(ILogger logger, int held, TimeSpan grace);
+
+    [LoggerMessage(EventId = AgentLogEvents.StateDirectoryUnusable, Level = LogLevel.Critical,
+        Message = "The agent cannot start: {Reason}.")]
+    public static partial void StateDirectoryUnusable(ILogger logger, string reason);
 
     [LoggerMessage(EventId = AgentLogEvents.AgentCrashed, Level = LogLevel.Critical,
         Message = "Error id {ErrorId}: the agent failed unexpectedly.")]

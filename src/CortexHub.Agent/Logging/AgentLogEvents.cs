@@ -33,9 +33,15 @@ internal static class AgentLogEvents
     public const int InvalidDispatch = 2116;
     public const int SubreaperRefused = 2117;
     public const int GroupOutlivedTask = 2118;
+    public const int SurvivorFound = 2119;
+    public const int SurvivorStopped = 2120;
+    public const int SurvivorNotStopped = 2121;
+    public const int SurvivorSignalFailed = 2122;
+    public const int RunLedgerFailed = 2123;
 
     public const int AgentStarting = 2200;
     public const int AgentStopping = 2201;
     public const int ShutdownGraceExpired = 2202;
     public const int AgentCrashed = 2203;
+    public const int StateDirectoryUnusable = 2204;
 }

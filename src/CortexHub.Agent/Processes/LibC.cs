@@ -7,6 +7,8 @@ internal static partial class LibC
 {
     public const int SIGKILL = 9;
 
+    public const int SIGTERM = 15;
+
     /// <summary>errno: no such process (or process group).</summary>
     public const int ESRCH = 3;
 

@@ -101,8 +101,8 @@ internal static class OrphanReaper
         foreach (var entry in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                || ReadStat(entry) is not { } stat
-                || stat.State != 'Z' || stat.Parent != self
+                || ProcessStat.TryRead(entry) is not { } stat
+                || !stat.IsZombie || stat.Parent != self
                 || stat.Group == pid || stat.Group == _ownGroup
                 || (targetGroup is { } group && stat.Group != group))
             {
@@ -111,31 +111,6 @@ internal static class OrphanReaper
 
             LibC.WaitPid(pid, 0, LibC.WNOHANG);
         }
-    }
-
-    private static (char State, int Parent, int Group)? ReadStat(string procEntry)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(Path.Combine(procEntry, "stat"));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null; // the process is gone
-        }
-
-        // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so split after the last ')'.
-        var fields = text.AsSpan(text.LastIndexOf(')') + 2);
-        Span<Range> parts = stackalloc Range[4];
-        if (fields.Split(parts, ' ') < 4
-            || !int.TryParse(fields[parts[1]], NumberStyles.None, CultureInfo.InvariantCulture, out var parent)
-            || !int.TryParse(fields[parts[2]], NumberStyles.None, CultureInfo.InvariantCulture, out var group))
-        {
-            return null;
-        }
-
-        return (fields[parts[0]][0], parent, group);
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -20,7 +20,15 @@ internal sealed class ProcessGroup : IDisposable
     private static readonly Lazy<string?> SetsidPath = new(() => FindOnPath("setsid"));
     private static readonly Lazy<string?> SignalResetEnvPath = new(FindSignalResettingEnv);
 
+    /// <summary>
+    /// Run by the shell before the command when the start is gated: waits for one line on stdin, then becomes the
+    /// command (<c>exec</c> keeps the pid). End-of-file instead of the line (the agent died first) ends it with 125
+    /// without running anything.
+    /// </summary>
+    private const string GateScript = "read -r _ || exit 125; exec \"$0\" -c \"$1\"";
+
     private readonly Process _process;
+    private StreamWriter? _gate;
 
     private ProcessGroup(Process process, bool ownsGroup)
     {
@@ -51,11 +59,14 @@ internal sealed class ProcessGroup : IDisposable
 
     /// <summary>
     /// Starts <paramref name="command"/> with the agent's environment plus <paramref name="environment"/> (the
-    /// agent's token variable removed) and stdin at end-of-file.
+    /// agent's token variable removed) and stdin at end-of-file. When <paramref name="gated"/>, the process exists
+    /// (its pid is known) but the command does not run before <see cref="OpenGate"/>; should the agent die first,
+    /// it never runs. This lets the agent record the run before it can do anything (see <see cref="RunLedger"/>).
     /// </summary>
     /// <exception cref="Win32Exception">The shell or working directory could not be used.</exception>
     public static ProcessGroup Start(
-        string shell, string command, string? workingDirectory, IEnumerable<KeyValuePair<string, string>> environment, bool useProcessGroup)
+        string shell, string command, string? workingDirectory, IEnumerable<KeyValuePair<string, string>> environment, bool useProcessGroup,
+        bool gated = false)
     {
         var setsid = useProcessGroup ? SetsidPath.Value : null;
         if (setsid is not null)
@@ -92,6 +103,12 @@ internal sealed class ProcessGroup : IDisposable
         }
 
         startInfo.ArgumentList.Add("-c");
+        if (gated)
+        {
+            startInfo.ArgumentList.Add(GateScript);
+            startInfo.ArgumentList.Add(shell);
+        }
+
         startInfo.ArgumentList.Add(command);
         if (!string.IsNullOrEmpty(workingDirectory))
         {
@@ -116,10 +133,41 @@ internal sealed class ProcessGroup : IDisposable
             throw;
         }
 
-        // The command gets end-of-file on stdin rather than waiting on a pipe nobody writes.
-        process.StandardInput.Close();
-        return new ProcessGroup(process, setsid is not null);
+        var group = new ProcessGroup(process, setsid is not null);
+        if (gated)
+        {
+            group._gate = process.StandardInput;
+        }
+        else
+        {
+            // The command gets end-of-file on stdin rather than waiting on a pipe nobody writes.
+            process.StandardInput.Close();
+        }
+
+        return group;
     }
+
+    /// <summary>Lets a gated start run its command (stdin then reaches end-of-file); does nothing otherwise.</summary>
+    public void OpenGate()
+    {
+        if (Interlocked.Exchange(ref _gate, null) is not { } gate)
+        {
+            return;
+        }
+
+        try
+        {
+            gate.Write('\n');
+            gate.Close();
+        }
+        catch (IOException)
+        {
+            // The shell is already gone (killed before it ran): there is nothing to let through.
+        }
+    }
+
+    /// <summary>True once the shell has exited.</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Waits for the shell to exit and returns its exit code (128 + signal when killed).</summary>
     public async Task<int> WaitForExitAsync()
@@ -181,7 +229,12 @@ internal sealed class ProcessGroup : IDisposable
         return errno == LibC.ESRCH ? null : $"kill(-{ProcessId}, SIGKILL) failed with errno {errno}";
     }
 
-    public void Dispose() => _process.Dispose();
+    public void Dispose()
+    {
+        // A gate never opened closes here: a shell still waiting behind it ends without running the command.
+        Interlocked.Exchange(ref _gate, null)?.Dispose();
+        _process.Dispose();
+    }
 
     /// <summary>The <c>env</c> that supports <c>--default-signal</c> (probed once), or null.</summary>
     private static string? FindSignalResettingEnv()

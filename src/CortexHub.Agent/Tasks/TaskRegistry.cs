@@ -27,11 +27,18 @@ public sealed partial class TaskRegistry : IAsyncDisposable
     private readonly HashSet<Task> _detachedRuns = [];
     private readonly RecentIdSet _commandIds;
     private readonly AsyncSignal _pending = new();
+    private readonly Processes.RunLedger? _ledger;
     private TaskCompletionSource? _emptyWaiter;
     private bool _closed;
 
-    /// <summary>Creates an empty registry.</summary>
+    /// <summary>Creates an empty registry whose runs are not recorded anywhere (tests, tools).</summary>
     public TaskRegistry(TaskRegistryOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+        : this(options, timeProvider, loggerFactory, ledger: null)
+    {
+    }
+
+    /// <summary>Creates an empty registry that records each run's process in <paramref name="ledger"/>.</summary>
+    internal TaskRegistry(TaskRegistryOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory, Processes.RunLedger? ledger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -41,6 +48,7 @@ public sealed partial class TaskRegistry : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<TaskRegistry>();
         _commandIds = new RecentIdSet(options.RememberedCommandIds);
+        _ledger = ledger;
         if (options.Runner.UseProcessGroup && !Processes.ProcessGroup.CanCreateGroups)
         {
             AgentLog.SetsidMissing(_logger);
@@ -109,7 +117,7 @@ public sealed partial class TaskRegistry : IAsyncDisposable
             else
             {
                 var events = new TaskEventBuffer(dispatch.TaskId, _options.MaxUnackedBytes, _pending.Set);
-                var runner = new TaskRunner(dispatch, events, _options.Runner, _timeProvider, _loggerFactory.CreateLogger<TaskRunner>());
+                var runner = new TaskRunner(dispatch, events, _options.Runner, _timeProvider, _loggerFactory.CreateLogger<TaskRunner>(), _ledger);
                 task = new TrackedTask(runner, events);
                 _tasks.Add(dispatch.TaskId, task);
                 decision = DispatchDecision.Started;

@@ -29,7 +29,9 @@ public sealed class TaskRunner
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _output;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly RunLedger? _ledger;
     private ProcessGroup? _process;
+    private RunRecord? _run;
     private int? _processId;
     private ITimer? _drainTimer;
     private TaskStopReason _stopReason;
@@ -38,6 +40,15 @@ public sealed class TaskRunner
 
     /// <summary>Prepares the run of <paramref name="dispatch"/>; nothing starts before <see cref="RunAsync"/>.</summary>
     public TaskRunner(DispatchTask dispatch, ITaskEventSink sink, TaskRunnerOptions options, TimeProvider timeProvider, ILogger logger)
+        : this(dispatch, sink, options, timeProvider, logger, ledger: null)
+    {
+    }
+
+    /// <summary>
+    /// Prepares the run of <paramref name="dispatch"/>, recording its process in <paramref name="ledger"/> from its
+    /// start until its process group is gone, so it cannot outlive a killed agent unnoticed.
+    /// </summary>
+    internal TaskRunner(DispatchTask dispatch, ITaskEventSink sink, TaskRunnerOptions options, TimeProvider timeProvider, ILogger logger, RunLedger? ledger)
     {
         ArgumentNullException.ThrowIfNull(dispatch);
         ArgumentNullException.ThrowIfNull(sink);
@@ -49,6 +60,7 @@ public sealed class TaskRunner
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
+        _ledger = ledger;
         _output = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
     }
 
@@ -91,6 +103,7 @@ public sealed class TaskRunner
         }
         finally
         {
+            await ForgetRunIfGoneAsync().ConfigureAwait(false);
             ITimer? drainTimer;
             lock (_lock)
             {
@@ -173,7 +186,8 @@ public sealed class TaskRunner
         try
         {
             process = ProcessGroup.Start(
-                _options.Shell, _dispatch.Command, _dispatch.WorkingDirectory, _dispatch.Environment, _options.UseProcessGroup);
+                _options.Shell, _dispatch.Command, _dispatch.WorkingDirectory, _dispatch.Environment, _options.UseProcessGroup,
+                gated: _ledger is not null);
         }
         catch (Exception ex) when (ex is Win32Exception or IOException or InvalidOperationException or UnauthorizedAccessException or ArgumentException)
         {
@@ -182,11 +196,15 @@ public sealed class TaskRunner
             return;
         }
 
+        // Recorded before the command may run: an agent killed at any later moment leaves a record of it.
+        var run = RecordRun(process);
+        process.OpenGate();
         TaskStopReason stoppedWhileStarting;
         lock (_lock)
         {
             _process = process;
             _processId = process.ProcessId;
+            _run = run;
             stoppedWhileStarting = _stopReason;
         }
 
@@ -224,6 +242,62 @@ public sealed class TaskRunner
         var (reason, message) = GetStop();
         var (outcome, error) = Describe(reason, message);
         await PublishResultAsync(outcome, exitCode, error, abort).ConfigureAwait(false);
+    }
+
+    /// <summary>Records the started process in the ledger (if any); a failure is logged, the task still runs.</summary>
+    private RunRecord? RecordRun(ProcessGroup process)
+    {
+        if (_ledger is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return _ledger.Add(TaskId, process.ProcessId, process.OwnsGroup);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            AgentLog.RunLedgerFailed(_logger, TaskId, process.ProcessId, $"recording it failed ({ex.Message}); should the agent be killed, this run would outlive it unnoticed");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the run's ledger record once nothing of it runs any more. A group that outlived its task (or the
+    /// shell of an abandoned task without a group) stays recorded, so the next agent start stops it.
+    /// </summary>
+    private async Task ForgetRunIfGoneAsync()
+    {
+        ProcessGroup? process;
+        RunRecord? run;
+        lock (_lock)
+        {
+            (process, run) = (_process, _run);
+        }
+
+        if (_ledger is null || process is null || run is null)
+        {
+            return;
+        }
+
+        var gone = process.OwnsGroup
+            ? await process.WaitUntilGoneAsync(TimeSpan.Zero, _timeProvider).ConfigureAwait(false)
+            : process.HasExited;
+        if (!gone)
+        {
+            return;
+        }
+
+        try
+        {
+            _ledger.Remove(run);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Harmless: the next start finds the pid gone (or reused, with another start time) and drops it.
+            AgentLog.RunLedgerFailed(_logger, TaskId, run.ProcessId, $"removing its record failed ({ex.Message})");
+        }
     }
 
     private (TaskStopReason Reason, string Message) GetStop()

@@ -15,6 +15,8 @@ public sealed class AgentProcess : IDisposable
         _process = process;
     }
 
+    private static readonly string StateHome = Path.Combine(Path.GetTempPath(), $"cortexhub-agent-tests-state-{Environment.ProcessId}");
+
     public int Id => _process.Id;
 
     public string Stderr
@@ -37,6 +39,10 @@ public sealed class AgentProcess : IDisposable
         }
 
         startInfo.Environment.Remove(AgentOptions.TokenEnvironmentVariable);
+
+        // The agent's default state directory (its lock and run ledger) lives under XDG_STATE_HOME: one per test
+        // run, so a concurrent run on this machine with the same node id neither blocks nor stops this one's tasks.
+        startInfo.Environment["XDG_STATE_HOME"] = StateHome;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             startInfo.Environment[name] = value;
