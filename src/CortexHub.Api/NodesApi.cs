@@ -1,8 +1,11 @@
+using CortexHub.Grains;
+using CortexHub.Grains.Limits;
 using CortexHub.Grains.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace CortexHub.Api;
 
@@ -35,7 +38,7 @@ internal static class NodesApi
         await FindAsync(grains, http, id) is { } node ? TypedResults.Ok(node) : ApiProblem.NotFound($"Node '{id}'");
 
     private static async Task<Results<Created<ProvisionedNode>, ValidationProblem, ProblemHttpResult>> ProvisionAsync(
-        ProvisionNodeRequest request, HttpContext http, Orleans.IGrainFactory grains, ProvisioningScript scripts)
+        ProvisionNodeRequest request, HttpContext http, Orleans.IGrainFactory grains, ProvisioningScript scripts, IOptions<InputLimits> limits)
     {
         var caller = ApiCaller.From(http);
         var errors = new Dictionary<string, string[]>();
@@ -44,9 +47,12 @@ internal static class NodesApi
             errors["id"] = ["Required: 1 to 128 characters, no spaces."];
         }
 
-        if (request.Labels is { Count: > 32 } || request.Labels?.Any(l => l.Key.Length is 0 or > 128 || l.Value.Length > 128) == true)
+        foreach (var (field, messages) in new InvalidRequestException.Builder()
+            .CheckLength(request.Name, limits.Value.MaxNodeNameLength, "name")
+            .CheckLabels(limits.Value, request.Labels, "labels")
+            .Errors)
         {
-            errors["labels"] = ["At most 32 labels; keys 1 to 128 characters, values at most 128."];
+            errors[field] = messages;
         }
 
         if (errors.Count > 0)

@@ -1,9 +1,11 @@
 using CortexHub.Grains;
+using CortexHub.Grains.Limits;
 using CortexHub.Grains.Pool;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace CortexHub.Api;
 
@@ -17,6 +19,9 @@ internal static class PoolApi
     private static readonly Dictionary<string, string> RequestFields = new(StringComparer.Ordinal)
     {
         ["work.command"] = "command",
+        ["work.workingDirectory"] = "workingDirectory",
+        ["work.environment"] = "environment",
+        ["work.dispatch"] = "dispatch",
         ["work.timeout"] = "timeoutSeconds",
         ["visibilityTimeout"] = "visibilityTimeoutSeconds",
         ["delay"] = "delaySeconds",
@@ -105,8 +110,15 @@ internal static class PoolApi
     private static async Task<Results<Ok<PoolItem>, ProblemHttpResult>> GetAsync(string id, HttpContext http, WorkPool pool) =>
         await FindAsync(pool, http, id) is { } item ? TypedResults.Ok(item) : ApiProblem.NotFound($"Pool item '{id}'");
 
-    private static async Task<Results<Ok<PoolItem>, ProblemHttpResult>> CancelAsync(string id, CancelRequest? request, HttpContext http, WorkPool pool)
+    private static async Task<Results<Ok<PoolItem>, ValidationProblem, ProblemHttpResult>> CancelAsync(
+        string id, CancelRequest? request, HttpContext http, WorkPool pool, IOptions<InputLimits> limits)
     {
+        var bounds = new InvalidRequestException.Builder().CheckLength(request?.Reason, limits.Value.MaxReasonLength, "reason");
+        if (bounds.Errors.Count > 0)
+        {
+            return ApiProblem.Validation(bounds.Errors);
+        }
+
         if (await FindAsync(pool, http, id) is null)
         {
             return ApiProblem.NotFound($"Pool item '{id}'");

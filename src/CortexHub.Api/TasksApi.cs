@@ -1,10 +1,13 @@
+using CortexHub.Grains;
 using CortexHub.Grains.Cluster;
+using CortexHub.Grains.Limits;
 using CortexHub.Grains.Journal;
 using CortexHub.Grains.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace CortexHub.Api;
 
@@ -38,14 +41,14 @@ internal static class TasksApi
     }
 
     private static async Task<Results<Created<TaskSnapshot>, ValidationProblem, ProblemHttpResult>> DispatchAsync(
-        DispatchRequest request, HttpContext http, Orleans.IGrainFactory grains)
+        DispatchRequest request, HttpContext http, Orleans.IGrainFactory grains, IOptions<InputLimits> limits)
     {
         var caller = ApiCaller.From(http);
         var id = string.IsNullOrWhiteSpace(request.Id) ? "t-" + Guid.CreateVersion7().ToString("N") : request.Id;
         var errors = new Dictionary<string, string[]>();
-        if (id.Length > 128 || id.Any(char.IsWhiteSpace))
+        if (id.Length > InputLimits.MaxTaskIdLength || id.Any(char.IsWhiteSpace))
         {
-            errors["id"] = ["At most 128 characters, no spaces."];
+            errors["id"] = [$"At most {InputLimits.MaxTaskIdLength} characters, no spaces."];
         }
 
         if (string.IsNullOrWhiteSpace(request.NodeId))
@@ -71,6 +74,15 @@ internal static class TasksApi
         if (request.TailBytes is < 0 or > JournalOptions.MaxBufferBytes)
         {
             errors["tailBytes"] = [$"Must be between 0 and {JournalOptions.MaxBufferBytes}."];
+        }
+
+        // Bounded here, before anything is stored: a dispatch its node cannot receive would be resent on every reconnect.
+        var timeout = request.TimeoutSeconds is { } seconds && !errors.ContainsKey("timeoutSeconds") ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        var bounds = new InvalidRequestException.Builder()
+            .CheckWork(limits.Value, errors.ContainsKey("id") ? null : id, request.Command, request.WorkingDirectory, request.Environment, timeout);
+        foreach (var (field, messages) in bounds.Errors)
+        {
+            errors[field] = [.. errors.GetValueOrDefault(field, []), .. messages];
         }
 
         if (errors.Count > 0)
@@ -130,8 +142,15 @@ internal static class TasksApi
         return TypedResults.Ok(await waiter.WaitAsync(id, TimeSpan.FromSeconds(timeoutSeconds ?? 30), cancellationToken));
     }
 
-    private static async Task<Results<Ok<TaskSnapshot>, ProblemHttpResult>> CancelAsync(string id, CancelRequest? request, HttpContext http, Orleans.IGrainFactory grains)
+    private static async Task<Results<Ok<TaskSnapshot>, ValidationProblem, ProblemHttpResult>> CancelAsync(
+        string id, CancelRequest? request, HttpContext http, Orleans.IGrainFactory grains, IOptions<InputLimits> limits)
     {
+        var bounds = new InvalidRequestException.Builder().CheckLength(request?.Reason, limits.Value.MaxReasonLength, "reason");
+        if (bounds.Errors.Count > 0)
+        {
+            return ApiProblem.Validation(bounds.Errors);
+        }
+
         if (await FindAsync(grains, http, id) is null)
         {
             return ApiProblem.NotFound($"Task '{id}'");
@@ -169,7 +188,7 @@ internal static class TasksApi
     /// <summary>The task if it exists and the caller may see it.</summary>
     internal static async Task<TaskSnapshot?> FindAsync(Orleans.IGrainFactory grains, HttpContext http, string id)
     {
-        if (string.IsNullOrWhiteSpace(id) || id.Length > 128)
+        if (string.IsNullOrWhiteSpace(id) || id.Length > InputLimits.MaxTaskIdLength)
         {
             return null;
         }

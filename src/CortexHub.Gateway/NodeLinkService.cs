@@ -1,6 +1,7 @@
 using System.Reflection;
 using CortexHub.Grains;
 using CortexHub.Grains.Cluster;
+using CortexHub.Grains.Limits;
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
@@ -19,6 +20,7 @@ internal sealed class NodeLinkService(
     PoolDispatcher dispatcher,
     ClusterSilos silos,
     IOptions<GatewayOptions> options,
+    IOptions<InputLimits> limits,
     TimeProvider time,
     ILogger<NodeLinkService> logger) : NodeLink.NodeLinkBase
 {
@@ -37,7 +39,7 @@ internal sealed class NodeLinkService(
             throw new RpcException(new Status(StatusCode.Unauthenticated, "Unknown node id or invalid token."));
         }
 
-        using var session = new NodeSession(hello.NodeId, grains, outbox, dispatcher, options.Value, time, logger, context.CancellationToken);
+        using var session = new NodeSession(hello.NodeId, grains, outbox, dispatcher, options.Value, limits.Value, time, logger, context.CancellationToken);
         registry.Register(session);
         try
         {
@@ -79,7 +81,39 @@ internal sealed class NodeLinkService(
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"Hello.pool_slots must be at most {NodeSession.MaxPoolSlots} (got {hello.PoolSlots})."));
         }
 
+        CheckBounds(hello, limits.Value);
         return hello;
+    }
+
+    /// <summary>
+    /// Refuses a Hello over <see cref="InputLimits"/> before the token is checked or any work starts
+    /// for it: each running task it lists costs a task grain call, and its labels are stored.
+    /// </summary>
+    private static void CheckBounds(Hello hello, InputLimits limits)
+    {
+        if (hello.RunningTasks.Count > limits.MaxHelloRunningTasks)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"Hello.running_tasks lists {hello.RunningTasks.Count} tasks; at most {limits.MaxHelloRunningTasks} are accepted."));
+        }
+
+        var bad = hello.RunningTasks.FirstOrDefault(t => t.TaskId.Length is 0 or > InputLimits.MaxTaskIdLength);
+        if (bad is not null)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"Hello.running_tasks: each task_id must be 1 to {InputLimits.MaxTaskIdLength} characters (got {bad.TaskId.Length})."));
+        }
+
+        var errors = new InvalidRequestException.Builder()
+            .CheckLabels(limits, hello.Labels, "labels")
+            .CheckLength(hello.Hostname, limits.MaxNodeTextLength, "hostname")
+            .CheckLength(hello.AgentVersion, limits.MaxNodeTextLength, "agent_version")
+            .Errors;
+        if (errors.Count > 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                string.Join(" ", errors.SelectMany(e => e.Value.Select(m => $"Hello.{e.Key}: {m}")))));
+        }
     }
 
     private static string BearerToken(ServerCallContext context)

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using CortexHub.Grains;
 using CortexHub.Grains.Cluster;
+using CortexHub.Grains.Limits;
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
@@ -30,6 +31,7 @@ internal sealed partial class NodeSession : IDisposable
     private readonly INodeOutboxStore _outbox;
     private readonly PoolDispatcher _pool;
     private readonly GatewayOptions _options;
+    private readonly InputLimits _limits;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<QueuedEvent> _events;
@@ -56,7 +58,7 @@ internal sealed partial class NodeSession : IDisposable
     /// <summary>Most pool items one node may run at once.</summary>
     public const int MaxPoolSlots = 1024;
 
-    public NodeSession(string nodeId, Orleans.IGrainFactory grains, INodeOutboxStore outbox, PoolDispatcher pool, GatewayOptions options, TimeProvider time, ILogger logger, CancellationToken callToken)
+    public NodeSession(string nodeId, Orleans.IGrainFactory grains, INodeOutboxStore outbox, PoolDispatcher pool, GatewayOptions options, InputLimits limits, TimeProvider time, ILogger logger, CancellationToken callToken)
     {
         NodeId = nodeId;
         _grains = grains;
@@ -64,6 +66,7 @@ internal sealed partial class NodeSession : IDisposable
         _outbox = outbox;
         _pool = pool;
         _options = options;
+        _limits = limits;
         _time = time;
         _logger = logger;
         _lifetime = CancellationTokenSource.CreateLinkedTokenSource(callToken);
@@ -121,20 +124,23 @@ internal sealed partial class NodeSession : IDisposable
         // Every grain call of this stream (its loops inherit the context) names this silo, so the
         // node's task grains are placed, or move, here.
         BesideNodePlacement.Hint(siloId);
-        var node = await Node.ConnectAsync(new NodeConnectInfo(siloId, ConnectionId, hello.AgentVersion, hello.Hostname, new Dictionary<string, string>(hello.Labels), peer, _stream));
-        await writer.WriteAsync(await BuildWelcomeAsync(hello, siloId), _lifetime.Token);
-        LogConnected(NodeId, ConnectionId, hello.AgentVersion, hello.RunningTasks.Count);
-
         var token = _lifetime.Token;
-        var writing = _writing = WriteLoopAsync(writer, token);
-        var journaling = JournalLoopAsync();
-        var pumping = OutboxLoopAsync(token);
+        Task writing = Task.CompletedTask, journaling = Task.CompletedTask, pumping = Task.CompletedTask;
         Exception? failure = null;
         var halfClosed = false;
         try
         {
+            // Attaching is inside the try: if the node goes away meanwhile (the lifetime token stops
+            // the work started for its Hello), its disconnect is still recorded below.
+            var node = await Node.ConnectAsync(new NodeConnectInfo(siloId, ConnectionId, hello.AgentVersion, hello.Hostname, new Dictionary<string, string>(hello.Labels), peer, _stream));
+            await writer.WriteAsync(await BuildWelcomeAsync(hello, siloId, token), token);
+            LogConnected(NodeId, ConnectionId, hello.AgentVersion, hello.RunningTasks.Count);
+            writing = _writing = WriteLoopAsync(writer, token);
+            journaling = JournalLoopAsync();
+            pumping = OutboxLoopAsync(token);
+
             // Settles the pool claims the node held before this stream, then offers it work while it has free slots.
-            _claimer = await _pool.AttachAsync(NodeId, node.Owner, node.Labels, (int)hello.PoolSlots, [.. hello.RunningTasks.Select(t => t.TaskId)]);
+            _claimer = await _pool.AttachAsync(NodeId, node.Owner, node.Labels, (int)hello.PoolSlots, hello.RunningTasks.Select(t => t.TaskId).ToHashSet(StringComparer.Ordinal));
             await ReadLoopAsync(reader, token);
             halfClosed = !token.IsCancellationRequested; // the node ended its side of the stream
         }
@@ -178,15 +184,23 @@ internal sealed partial class NodeSession : IDisposable
         }
     }
 
-    private async Task<HubMessage> BuildWelcomeAsync(Hello hello, string siloId)
+    /// <summary>
+    /// Where each task the node still runs resumes. One task grain call per listed task (the list is
+    /// bounded at Hello), a few at a time, and stopped when the stream ends.
+    /// </summary>
+    private async Task<HubMessage> BuildWelcomeAsync(Hello hello, string siloId, CancellationToken token)
     {
-        var welcome = new Welcome { NodeId = NodeId, SiloId = siloId, HeartbeatIntervalMs = (uint)_options.NodeHeartbeatInterval.TotalMilliseconds };
-        foreach (var running in hello.RunningTasks)
+        var resume = new TaskResume[hello.RunningTasks.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _limits.HelloParallelism, CancellationToken = token };
+        await Parallel.ForEachAsync(Enumerable.Range(0, resume.Length), parallel, async (i, _) =>
         {
-            var acked = await _grains.GetGrain<ITaskGrain>(running.TaskId).GetResumePointAsync(NodeId);
-            welcome.Resume.Add(new TaskResume { TaskId = running.TaskId, Known = acked is not null, AckedSequence = (ulong)(acked ?? 0) });
-        }
+            var taskId = hello.RunningTasks[i].TaskId;
+            var acked = await _grains.GetGrain<ITaskGrain>(taskId).GetResumePointAsync(NodeId);
+            resume[i] = new TaskResume { TaskId = taskId, Known = acked is not null, AckedSequence = (ulong)(acked ?? 0) };
+        });
 
+        var welcome = new Welcome { NodeId = NodeId, SiloId = siloId, HeartbeatIntervalMs = (uint)_options.NodeHeartbeatInterval.TotalMilliseconds };
+        welcome.Resume.Add(resume);
         return new HubMessage { Welcome = welcome };
     }
 
@@ -211,6 +225,11 @@ internal sealed partial class NodeSession : IDisposable
         {
             case NodeMessage.BodyOneofCase.TaskEvent:
                 var e = message.TaskEvent;
+                if (e.TaskId.Length is 0 or > InputLimits.MaxTaskIdLength)
+                {
+                    throw new RpcException(new Status(StatusCode.InvalidArgument, $"TaskEvent.task_id must be 1 to {InputLimits.MaxTaskIdLength} characters (got {e.TaskId.Length})."));
+                }
+
                 await _events.Writer.WriteAsync(new QueuedEvent(e.TaskId, TaskEventMapping.ToRecord(e)), token);
                 break;
             case NodeMessage.BodyOneofCase.Heartbeat:

@@ -1,5 +1,6 @@
 using CortexHub.Grains.Cluster;
 using CortexHub.Grains.Events;
+using CortexHub.Grains.Limits;
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
@@ -25,6 +26,7 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => o.TerminalBytes > 0, $"{NodeOptions.SectionName}:TerminalBytes must be positive.")
             .ValidateOnStart();
         services.AddValidatedOptions<JournalOptions, JournalOptionsValidator>(configuration, JournalOptions.SectionName);
+        services.AddValidatedOptions<InputLimits, InputLimitsValidator>(configuration, InputLimits.SectionName);
         services.AddOptions<EventBusOptions>().Bind(configuration.GetSection(EventBusOptions.SectionName))
             .Validate(o => o.SubscriberCapacity > 0 && o.MaxMissed > 0 && o.AbandonAfter > TimeSpan.Zero && o.PruneInterval > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero,
                 $"{EventBusOptions.SectionName}: capacities and intervals must be positive.")

@@ -21,11 +21,14 @@ public sealed class InvalidRequestException(IReadOnlyDictionary<string, string[]
             return this;
         }
 
+        /// <summary>The errors found so far, by field (for an edge that answers them itself).</summary>
+        public IReadOnlyDictionary<string, string[]> Errors => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+
         public void ThrowIfAny()
         {
             if (_errors.Count > 0)
             {
-                throw new InvalidRequestException(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+                throw new InvalidRequestException(Errors);
             }
         }
     }

@@ -1,5 +1,6 @@
 using CortexHub.Grains.Cluster;
 using CortexHub.Grains.Events;
+using CortexHub.Grains.Limits;
 using CortexHub.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ public sealed class NodeGrain(
     EventHub events,
     LegacyGrainState legacy,
     IOptions<NodeOptions> options,
+    IOptions<InputLimits> limits,
     TimeProvider time,
     ILogger<NodeGrain> logger) : Grain, INodeGrain, IGrainMigrationParticipant
 {
@@ -64,6 +66,11 @@ public sealed class NodeGrain(
         {
             throw new InvalidOperationException($"Node {NodeId} is already provisioned; rotate its token instead.");
         }
+
+        new InvalidRequestException.Builder()
+            .CheckLength(request.Name, limits.Value.MaxNodeNameLength, "name")
+            .CheckLabels(limits.Value, request.Labels, "labels")
+            .ThrowIfAny();
 
         var token = NodeTokens.Create();
         State = State with
@@ -114,6 +121,13 @@ public sealed class NodeGrain(
     public async Task<NodeSnapshot> ConnectAsync(NodeConnectInfo connection)
     {
         EnsureProvisioned();
+
+        // The gateway refuses such a Hello first; this keeps the registry bounded whoever calls.
+        new InvalidRequestException.Builder()
+            .CheckLabels(limits.Value, connection.Labels, "labels")
+            .CheckLength(connection.Hostname, limits.Value.MaxNodeTextLength, "hostname")
+            .CheckLength(connection.AgentVersion, limits.Value.MaxNodeTextLength, "agentVersion")
+            .ThrowIfAny();
         var now = time.GetUtcNow();
         var listed = (State.Labels, State.AgentVersion);
         if (State.ConnectionId != connection.ConnectionId)

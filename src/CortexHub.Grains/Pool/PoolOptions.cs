@@ -42,9 +42,6 @@ public sealed class PoolOptions
     /// <summary>Claims in flight at once per silo (nodes are served in parallel up to this).</summary>
     public int DispatchParallelism { get; set; } = 8;
 
-    public const int MaxCommandLength = 64 * 1024;
-    public const int MaxLabels = 32;
-    public const int MaxLabelLength = 128;
     public const int MaxIdempotencyKeyLength = 200;
     public const int MaxAttemptsLimit = 100;
     public const int MaxPriority = 1_000_000;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CortexHub.Grains.Limits;
 using CortexHub.Grains.Storage;
 using Microsoft.Extensions.Options;
 
@@ -10,9 +11,11 @@ namespace CortexHub.Grains.Pool;
 /// owning shard grain (the shard is part of the item id), lease outcomes to this silo's group
 /// commit (<see cref="PoolOutcomes"/>), and reads straight from storage.
 /// </summary>
-public sealed class WorkPool(Orleans.IGrainFactory grains, IPoolStore store, PoolOutcomes outcomes, IOptions<PoolOptions> options, TimeProvider time)
+public sealed class WorkPool(
+    Orleans.IGrainFactory grains, IPoolStore store, PoolOutcomes outcomes, IOptions<PoolOptions> options, IOptions<InputLimits> limits, TimeProvider time)
 {
     private readonly PoolOptions _options = options.Value;
+    private readonly InputLimits _limits = limits.Value;
 
     public async Task<PoolSubmitResult> SubmitAsync(PoolSubmitRequest request)
     {
@@ -34,8 +37,11 @@ public sealed class WorkPool(Orleans.IGrainFactory grains, IPoolStore store, Poo
 
     public Task<PoolStats> StatsAsync() => store.PoolStatsAsync(time.GetUtcNow());
 
-    public Task<PoolItem?> CancelAsync(string itemId, string reason) =>
-        ShardOf(itemId) is { } shard ? Shard(shard).CancelAsync(itemId, reason) : Task.FromResult<PoolItem?>(null);
+    public Task<PoolItem?> CancelAsync(string itemId, string reason)
+    {
+        new InvalidRequestException.Builder().CheckLength(reason, _limits.MaxReasonLength, "reason").ThrowIfAny();
+        return ShardOf(itemId) is { } shard ? Shard(shard).CancelAsync(itemId, reason) : Task.FromResult<PoolItem?>(null);
+    }
 
     public Task<PoolItem?> RequeueAsync(string itemId) =>
         ShardOf(itemId) is { } shard ? Shard(shard).RequeueAsync(itemId) : Task.FromResult<PoolItem?>(null);
@@ -75,23 +81,18 @@ public sealed class WorkPool(Orleans.IGrainFactory grains, IPoolStore store, Poo
 
     private IPoolShardGrain Shard(int shard) => grains.GetGrain<IPoolShardGrain>(shard.ToString(CultureInfo.InvariantCulture));
 
-    private static void Validate(PoolSubmitRequest request)
-    {
-        var labels = request.RequiredLabels ?? new Dictionary<string, string>();
+    private void Validate(PoolSubmitRequest request) =>
         new InvalidRequestException.Builder()
             .Check(request.Work is not null && !string.IsNullOrWhiteSpace(request.Work.Command), "work.command", "A command is required.")
-            .Check(request.Work?.Command is null || request.Work.Command.Length <= PoolOptions.MaxCommandLength, "work.command", $"At most {PoolOptions.MaxCommandLength} characters.")
+            .CheckWork(_limits, null, request.Work?.Command, request.Work?.WorkingDirectory, request.Work?.Environment, request.Work?.Timeout, "work.")
             .Check(request.Work?.Timeout is null || request.Work.Timeout > TimeSpan.Zero, "work.timeout", "Must be positive.")
             .Check(!string.IsNullOrWhiteSpace(request.CreatedBy), "createdBy", "The submitter is required.")
             .Check(Math.Abs((long)request.Priority) <= PoolOptions.MaxPriority, "priority", $"Must be between -{PoolOptions.MaxPriority} and {PoolOptions.MaxPriority}.")
-            .Check(labels.Count <= PoolOptions.MaxLabels, "requiredLabels", $"At most {PoolOptions.MaxLabels} labels.")
-            .Check(labels.All(l => l.Key.Length is > 0 and <= PoolOptions.MaxLabelLength && l.Value.Length <= PoolOptions.MaxLabelLength),
-                "requiredLabels", $"Label keys must be 1 to {PoolOptions.MaxLabelLength} characters, values at most {PoolOptions.MaxLabelLength}.")
+            .CheckLabels(_limits, request.RequiredLabels, "requiredLabels")
             .Check(request.IdempotencyKey is null || request.IdempotencyKey.Length is > 0 and <= PoolOptions.MaxIdempotencyKeyLength,
                 "idempotencyKey", $"Must be 1 to {PoolOptions.MaxIdempotencyKeyLength} characters.")
             .Check(request.MaxAttempts is null or (>= 1 and <= PoolOptions.MaxAttemptsLimit), "maxAttempts", $"Must be between 1 and {PoolOptions.MaxAttemptsLimit}.")
             .Check(request.VisibilityTimeout is null || request.VisibilityTimeout >= TimeSpan.FromSeconds(1), "visibilityTimeout", "Must be at least 1 second.")
             .Check(request.Delay is null || request.Delay >= TimeSpan.Zero, "delay", "Cannot be negative.")
             .ThrowIfAny();
-    }
 }

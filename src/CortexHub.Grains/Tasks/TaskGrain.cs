@@ -2,6 +2,7 @@ using CortexHub.Grains.Cluster;
 using CortexHub.Grains.Events;
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Journal;
+using CortexHub.Grains.Limits;
 using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
 using CortexHub.Protocol.V1;
@@ -34,6 +35,7 @@ public sealed partial class TaskGrain(
     EventHub hub,
     WorkPool workPool,
     IOptions<JournalOptions> options,
+    IOptions<InputLimits> limits,
     TimeProvider time,
     ILogger<TaskGrain> logger) : Grain, ITaskGrain, Orleans.IRemindable
 {
@@ -90,7 +92,7 @@ public sealed partial class TaskGrain(
 
             if (State.State == TaskState.Queued)
             {
-                await EnqueueAsync(spec.NodeId, DispatchCommandId(TaskId), new HubMessage { Dispatch = DispatchMessage(spec) });
+                await EnqueueAsync(spec.NodeId, DispatchCommandId(TaskId), TaskDispatch.Message(TaskId, spec));
                 await TransitionAsync(TaskState.Dispatched);
             }
 
@@ -104,29 +106,10 @@ public sealed partial class TaskGrain(
         await SaveAsync();
 
         // State first, then the side effect: a retried dispatch re-enqueues the same command id, which the outbox ignores.
-        var dispatch = DispatchMessage(spec);
-        await EnqueueAsync(spec.NodeId, dispatch.CommandId, new HubMessage { Dispatch = dispatch });
+        await EnqueueAsync(spec.NodeId, DispatchCommandId(TaskId), TaskDispatch.Message(TaskId, spec));
         await this.RegisterOrUpdateReminder(LivenessReminder, LivenessPeriod, LivenessPeriod);
         await TransitionAsync(TaskState.Dispatched);
         return Snapshot();
-    }
-
-    private DispatchTask DispatchMessage(TaskSpec spec)
-    {
-        var dispatch = new DispatchTask
-        {
-            CommandId = DispatchCommandId(TaskId),
-            TaskId = TaskId,
-            Command = spec.Command,
-            WorkingDirectory = spec.WorkingDirectory ?? "",
-            TimeoutSeconds = (uint)(spec.Timeout?.TotalSeconds ?? 0),
-        };
-        foreach (var (key, value) in spec.Environment ?? new Dictionary<string, string>())
-        {
-            dispatch.Environment[key] = value;
-        }
-
-        return dispatch;
     }
 
     /// <summary>The outbox command id of a task's dispatch (the outbox ignores a repeat of it).</summary>
@@ -134,6 +117,7 @@ public sealed partial class TaskGrain(
 
     public async Task<TaskSnapshot> CancelAsync(string reason)
     {
+        new InvalidRequestException.Builder().CheckLength(reason, limits.Value.MaxReasonLength, "reason").ThrowIfAny();
         if (State.Spec is null || TaskTransitions.IsTerminal(State.State))
         {
             return Snapshot();
@@ -217,6 +201,11 @@ public sealed partial class TaskGrain(
         {
             throw new ArgumentException($"Task {TaskId}: the full-log cap cannot be negative and a timeout must be positive.", nameof(spec));
         }
+
+        // The API checks these too; here nothing reaches the outbox that its node could not receive.
+        new InvalidRequestException.Builder()
+            .CheckWork(limits.Value, TaskId, spec.Command, spec.WorkingDirectory, spec.Environment, spec.Timeout)
+            .ThrowIfAny();
     }
 
     private Task PublishStateAsync() =>
