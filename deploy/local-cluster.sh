@@ -163,14 +163,16 @@ start_pg() {
     log "initialising PostgreSQL in $data"
     as_pg "$bin/initdb" -D "$data" -U postgres -A trust --no-sync -E UTF8 >"$state/pg/initdb.log" 2>&1 \
       || { cat "$state/pg/initdb.log" >&2; die "initdb failed"; }
-    # Loopback TCP only (no Unix socket, so the folder's path length does not matter);
-    # throwaway data, so durability is traded for speed.
+    # Loopback TCP only (no Unix socket, so the folder's path length does not matter).
+    # The hub acknowledges a node's events once their transaction commits: these three keep a
+    # commit on disk through a crash of PostgreSQL or of the machine. Turning any of them off
+    # makes the hub lose events it acknowledged (the journal then shows them as a marked loss).
     cat >>"$data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 unix_socket_directories = ''
-fsync = off
-synchronous_commit = off
-full_page_writes = off
+fsync = on
+synchronous_commit = on
+full_page_writes = on
 max_connections = 200
 CONF
   fi

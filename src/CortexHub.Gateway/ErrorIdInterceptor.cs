@@ -7,9 +7,11 @@ using Microsoft.Extensions.Options;
 namespace CortexHub.Gateway;
 
 /// <summary>
-/// Gives every call that fails unexpectedly a clear status and an error id: the exception is
-/// logged under the id, and the caller reads the id in the status (UNAVAILABLE for a storage or
-/// cluster fault it can retry, INTERNAL for anything else). A status a handler chose
+/// Gives every call that fails unexpectedly a clear status and an error id, which the caller reads
+/// in the status: UNAVAILABLE for a storage or cluster fault it can retry (also when Orleans wraps
+/// it, as its storage providers wrap a database error in <see cref="Orleans.Runtime.OrleansException"/>),
+/// logged as one line naming the cause, since every node retries while storage is down; INTERNAL
+/// for anything else, logged with its stack trace. A status a handler chose
 /// (<see cref="RpcException"/>) and a call the client cancelled pass unchanged.
 /// </summary>
 internal sealed partial class ErrorIdInterceptor(IOptions<GrpcServerSettings> settings, ILogger<ErrorIdInterceptor> logger) : Interceptor
@@ -45,12 +47,38 @@ internal sealed partial class ErrorIdInterceptor(IOptions<GrpcServerSettings> se
     private RpcException WithErrorId(Exception exception, ServerCallContext context)
     {
         var errorId = ErrorId.New();
-        var code = TransientFaults.Is(exception) ? StatusCode.Unavailable : StatusCode.Internal;
-        LogHandlerFailed(exception, errorId, context.Method, code);
+        var cause = TransientCause(exception);
+        var code = cause is null ? StatusCode.Internal : StatusCode.Unavailable;
+        if (cause is null)
+        {
+            LogHandlerFailed(exception, errorId, context.Method, code);
+        }
+        else
+        {
+            LogHandlerUnavailable(errorId, context.Method, cause.GetType().Name, cause.Message);
+        }
+
         var detail = code == StatusCode.Unavailable ? $"The hub could not complete the call; retry (error id {errorId})." : $"The hub failed to handle the call (error id {errorId}).";
         return new RpcException(new Status(code, settings.Value.IncludeExceptionDetails ? $"{detail} {exception.GetType().Name}: {exception.Message}" : detail));
     }
 
+    /// <summary>The exception or the first of its inner exceptions that a retry may not meet; null when none is.</summary>
+    private static Exception? TransientCause(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (TransientFaults.Is(e))
+            {
+                return e;
+            }
+        }
+
+        return null;
+    }
+
     [LoggerMessage(5101, LogLevel.Error, "Error id {ErrorId}: the handler of {Method} threw; the call ends with {StatusCode}")]
     private partial void LogHandlerFailed(Exception exception, string errorId, string method, StatusCode statusCode);
+
+    [LoggerMessage(5102, LogLevel.Warning, "Error id {ErrorId}: {Method} could not complete ({ExceptionType}: {Reason}); the call ends with UNAVAILABLE and the caller retries")]
+    private partial void LogHandlerUnavailable(string errorId, string method, string exceptionType, string reason);
 }

@@ -39,6 +39,9 @@ internal sealed partial class NodeSession : IDisposable
     private readonly Channel<bool> _outboxWake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly HashSet<string> _commandsInFlight = [];
     private readonly HashSet<string> _rejectedTasks = [];
+
+    /// <summary>Tasks whose events this stream has passed to the journal (the journal loop's alone).</summary>
+    private readonly HashSet<string> _journaledTasks = [];
     private readonly CancellationTokenSource _lifetime;
     private Status? _closeStatus;
     private int _closed;
@@ -325,7 +328,11 @@ internal sealed partial class NodeSession : IDisposable
         AppendResult result;
         try
         {
-            result = await _grains.GetGrain<ITaskGrain>(taskId).AppendEventsAsync(NodeId, records);
+            // A task's first events on a stream are the oldest its node still holds (it resends from
+            // Welcome's position, or from its own acknowledged one when it no longer holds that), so
+            // the grain may record a gap before them as lost instead of waiting for it forever.
+            var task = _grains.GetGrain<ITaskGrain>(taskId);
+            result = _journaledTasks.Add(taskId) ? await task.AppendResumedEventsAsync(NodeId, records) : await task.AppendEventsAsync(NodeId, records);
         }
         catch (InvalidOperationException ex)
         {

@@ -46,7 +46,11 @@ public sealed class PostgresServer : IAsyncDisposable
             "PostgreSQL server binaries were not found under /usr/lib/postgresql/*/bin. Run ./test.sh (it installs them) or `apt-get install postgresql`, or set CORTEXHUB_TEST_PG to a server's connection string.");
     }
 
-    public static async Task<PostgresServer> StartAsync(CancellationToken cancellationToken = default)
+    /// <param name="settings">
+    /// postgresql.conf lines written after the test defaults (so they override them), e.g. the
+    /// settings a deploy configuration runs PostgreSQL with.
+    /// </param>
+    public static async Task<PostgresServer> StartAsync(IEnumerable<string>? settings = null, CancellationToken cancellationToken = default)
     {
         var bin = FindBinaries();
         var asPostgres = Environment.UserName == "root";
@@ -66,6 +70,11 @@ public sealed class PostgresServer : IAsyncDisposable
         await server.RunToolAsync("initdb", ["-D", server._data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"], cancellationToken);
         await File.AppendAllTextAsync(Path.Combine(server._data, "postgresql.conf"),
             "\n# Throwaway server: no fsync (the OS does not crash in tests), but commits stay synchronous so a\n# killed server loses nothing acknowledged.\nfsync = off\nfull_page_writes = off\nmax_connections = 300\nshared_buffers = 128MB\n", cancellationToken);
+        if (settings is not null)
+        {
+            await File.AppendAllLinesAsync(Path.Combine(server._data, "postgresql.conf"), settings, cancellationToken);
+        }
+
         await server.StartAgainAsync(cancellationToken);
         return server;
     }
@@ -82,6 +91,14 @@ public sealed class PostgresServer : IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         await RunToolAsync("pg_ctl", ["-D", _data, "-w", "-m", "fast", "stop"], cancellationToken);
+        IsRunning = false;
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>Stops the server as a crash would (immediate mode: no checkpoint, recovery from the WAL at the next start).</summary>
+    public async Task KillAsync(CancellationToken cancellationToken = default)
+    {
+        await RunToolAsync("pg_ctl", ["-D", _data, "-w", "-m", "immediate", "stop"], cancellationToken);
         IsRunning = false;
         NpgsqlConnection.ClearAllPools();
     }

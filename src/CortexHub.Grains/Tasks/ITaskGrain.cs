@@ -18,6 +18,16 @@ public interface ITaskGrain : IGrainWithStringKey
     [Alias("AppendEvents"), Idempotent]
     Task<AppendResult> AppendEventsAsync(string nodeId, IReadOnlyList<TaskEventRecord> events);
 
+    /// <summary>
+    /// As <see cref="AppendEventsAsync"/>, for the first events of this task on a new node stream.
+    /// After Welcome a node sends each task's events from the oldest one it still holds, so events
+    /// missing before that one were acknowledged by the hub and lost by storage: nobody can send
+    /// them again. They are recorded as a <see cref="TaskEventKind.Lost"/> event and the batch is
+    /// stored after it, so the task goes on instead of waiting for them forever.
+    /// </summary>
+    [Alias("AppendResumedEvents"), Idempotent]
+    Task<AppendResult> AppendResumedEventsAsync(string nodeId, IReadOnlyList<TaskEventRecord> events);
+
     /// <summary>Queues a cancel command to the node running the task.</summary>
     [Alias("Cancel"), Idempotent]
     Task<TaskSnapshot> CancelAsync(string reason);

@@ -9,4 +9,7 @@ public enum TaskEventKind
     Thought = 4,
     Progress = 5,
     Result = 6,
+
+    /// <summary>Events the hub acknowledged and lost (see <see cref="LostEvents"/>); written by the hub, never sent by a node.</summary>
+    Lost = 7,
 }

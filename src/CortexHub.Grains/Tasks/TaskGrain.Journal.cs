@@ -23,18 +23,33 @@ public sealed partial class TaskGrain
     private HeadTailBuffer _stderr = new(0, 0);
     private long _bytesSinceSnapshot;
 
-    public async Task<AppendResult> AppendEventsAsync(string nodeId, IReadOnlyList<TaskEventRecord> batch)
+    public Task<AppendResult> AppendEventsAsync(string nodeId, IReadOnlyList<TaskEventRecord> batch) => AppendAsync(nodeId, batch, resumed: false);
+
+    public Task<AppendResult> AppendResumedEventsAsync(string nodeId, IReadOnlyList<TaskEventRecord> batch) => AppendAsync(nodeId, batch, resumed: true);
+
+    private async Task<AppendResult> AppendAsync(string nodeId, IReadOnlyList<TaskEventRecord> batch, bool resumed)
     {
         if (State.Spec is null || State.Spec.NodeId != nodeId)
         {
             throw new InvalidOperationException($"Task {TaskId} is not assigned to node {nodeId}.");
         }
 
+        var ordered = batch.OrderBy(e => e.Sequence).ToList();
         var next = State.AckedSequence + 1;
-        var fresh = new List<TaskEventRecord>(batch.Count);
+        var fresh = new List<TaskEventRecord>(batch.Count + 1);
         var duplicates = 0;
         long? gapAfter = null;
-        foreach (var e in batch.OrderBy(e => e.Sequence))
+        if (resumed && ordered.Count > 0 && ordered[0].Sequence > next)
+        {
+            // Nobody holds next … first - 1 any more: record the loss in their place (once: a retry
+            // of this call finds the range recorded and the batch a duplicate).
+            var lost = new LostEvents(next, ordered[0].Sequence - 1);
+            LogEventsLost(TaskId, nodeId, lost.From, lost.To);
+            fresh.Add(lost.ToRecord(time.GetUtcNow()));
+            next = ordered[0].Sequence;
+        }
+
+        foreach (var e in ordered)
         {
             if (e.Sequence < next)
             {
@@ -168,6 +183,10 @@ public sealed partial class TaskGrain
                     break;
                 case TaskEventKind.Started:
                     state = TryTransition(state, TaskState.Running, e.At ?? now, null);
+                    break;
+                case TaskEventKind.Lost:
+                    // Shown where the lost output would have been; not output, so the full-log cap ignores it.
+                    _stdout.Append(LostEvents.FromRecord(e).MarkerBytes());
                     break;
                 case TaskEventKind.Result:
                     var outcome = JsonSerializer.Deserialize<TaskOutcomeEvent>(e.Data, Json)
@@ -304,6 +323,9 @@ public sealed partial class TaskGrain
 
     [LoggerMessage(4101, LogLevel.Warning, "Task {TaskId}: ignored a node event that would move it from {From} to {To}")]
     private partial void LogIgnoredTransition(string taskId, TaskState from, TaskState to);
+
+    [LoggerMessage(4110, LogLevel.Warning, "Task {TaskId}: events {From}–{To} were acknowledged to node {NodeId} but storage no longer holds them, and the node resumes after them; recorded as lost so the task can go on")]
+    private partial void LogEventsLost(string taskId, string nodeId, long from, long to);
 
     [LoggerMessage(4105, LogLevel.Warning, "Task {TaskId}: could not remove its delivered dispatch from the node's outbox (error id {ErrorId}); the node dedupes a redelivery by command id")]
     private partial void LogForgetDispatchFailed(Exception exception, string taskId, string errorId);

@@ -9,7 +9,8 @@ public static class TaskLogReader
     /// <summary>
     /// The stored output of one stream, in order. Plain text strips ANSI/VT sequences in one pass and
     /// turns invalid UTF-8 into U+FFFD; raw keeps bytes as produced (decoded leniently as UTF-8).
-    /// A marker says how many bytes the full-log cap dropped.
+    /// A marker says how many bytes the full-log cap dropped; stdout also shows, in place, events the
+    /// hub acknowledged and lost (<see cref="LostEvents.Marker"/>).
     /// </summary>
     public static async Task<string> ReadAsync(ITaskGrain task, OutputStreamKind stream, bool plain, CancellationToken cancellationToken = default)
     {
@@ -25,9 +26,18 @@ public static class TaskLogReader
                 break;
             }
 
-            foreach (var e in page.Where(e => e.Kind == TaskEventKind.Output && e.Stream == stream))
+            foreach (var e in page)
             {
-                text.Append(plain ? stripper.Strip(e.Data) : Decode(decoder, e.Data, flush: false));
+                var bytes = e.Kind switch
+                {
+                    TaskEventKind.Output when e.Stream == stream => e.Data,
+                    TaskEventKind.Lost when stream == OutputStreamKind.Stdout => LostEvents.FromRecord(e).MarkerBytes(),
+                    _ => null,
+                };
+                if (bytes is not null)
+                {
+                    text.Append(plain ? stripper.Strip(bytes) : Decode(decoder, bytes, flush: false));
+                }
             }
 
             after = page[^1].Sequence;
