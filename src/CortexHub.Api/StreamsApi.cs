@@ -124,6 +124,10 @@ internal static class StreamsApi
             case TaskEventKind.Result:
                 var outcome = JsonSerializer.Deserialize<TaskOutcomeEvent>(e.Data, Json)!;
                 return JsonSerializer.Serialize(new { sequence = e.Sequence, outcome = JsonNamingPolicy.CamelCase.ConvertName(outcome.Outcome.ToString()), exitCode = outcome.ExitCode, error = outcome.Error }, Json);
+            case TaskEventKind.Lost:
+                // Shown in the output where the events were, as the logs and the task view show it.
+                var lost = LostEvents.FromRecord(e);
+                return JsonSerializer.Serialize(new { sequence = e.Sequence, from = lost.From, to = lost.To, stream = "stdout", text = lost.Marker }, Json);
             default:
                 return JsonSerializer.Serialize(new { sequence = e.Sequence }, Json);
         }

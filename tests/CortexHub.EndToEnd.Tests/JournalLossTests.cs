@@ -65,6 +65,12 @@ public sealed partial class JournalLossTests(ITestOutputHelper output)
         Assert.Equal("line 3\nline 4\nline 5\n[hub lost events 6–10]\nline 11\n", await api.GetStringAsync("/api/v1/tasks/t1/logs?format=raw"));
         using var view = System.Text.Json.JsonDocument.Parse(await api.GetStringAsync("/api/v1/tasks/t1"));
         Assert.Equal("line 3\nline 4\nline 5\n[hub lost events 6–10]\nline 11\n", view.RootElement.GetProperty("stdout").GetProperty("display").GetString());
+        // Followers see the marker live too, where the events were: the event stream replays the journal.
+        var events = (await api.GetStringAsync("/api/v1/tasks/t1/events")).Replace("\r\n", "\n").Split("\n\n");
+        var lost = Assert.Single(events, e => e.Contains("event: lost\n", StringComparison.Ordinal));
+        using var marker = System.Text.Json.JsonDocument.Parse(lost[(lost.IndexOf("data: ", StringComparison.Ordinal) + 6)..]);
+        Assert.Equal((10L, 6L, 10L, "[hub lost events 6–10]\n"), (marker.RootElement.GetProperty("sequence").GetInt64(), marker.RootElement.GetProperty("from").GetInt64(),
+            marker.RootElement.GetProperty("to").GetInt64(), marker.RootElement.GetProperty("text").GetString()));
         Assert.Single(LostWarning().Matches(cluster.SiloOutput(0)));
     }
 

@@ -65,6 +65,7 @@ public sealed class TaskEventPrinter(CommandInvocation invocation, bool plain, b
                 ClearStatus();
                 break;
             case "output":
+            case "lost": // the hub's marker for acknowledged events it lost, shown where they were
                 WriteOutput(Deserialize<OutputEvent>(item));
                 break;
             case "thought" when Terminal:

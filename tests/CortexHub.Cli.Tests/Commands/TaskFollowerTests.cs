@@ -43,6 +43,29 @@ public sealed class TaskFollowerTests
         Assert.Equal("3", requests[1].Headers.GetValues("Last-Event-ID").Single());
     }
 
+    [Fact]
+    public async Task LogsFollow_HubLostAcknowledgedEvents_ShowsItsMarkerWhereTheyWere()
+    {
+        var handler = new ScriptedHandler([],
+            _ => Events(dropAtEnd: false,
+                "id: 1\nevent: output\ndata: {\"sequence\":1,\"stream\":\"stdout\",\"text\":\"line 1\\n\"}\n\n",
+                "id: 5\nevent: lost\ndata: {\"sequence\":5,\"from\":2,\"to\":5,\"stream\":\"stdout\",\"text\":\"[hub lost events 2\\u20135]\\n\"}\n\n",
+                "id: 6\nevent: output\ndata: {\"sequence\":6,\"stream\":\"stdout\",\"text\":\"line 6\\n\"}\n\n",
+                "id: 7\nevent: result\ndata: {\"sequence\":7,\"outcome\":\"exited\",\"exitCode\":0,\"error\":null}\n\n",
+                "event: end\ndata: {\"taskId\":\"t1\",\"state\":\"succeeded\",\"exitCode\":0}\n\n"));
+        var stdout = new StringWriter();
+        var context = new CliContext
+        {
+            Out = stdout,
+            Error = new StringWriter(),
+            Environment = HubFixture.Environment(("CORTEX_HUB", "http://hub.invalid"), ("CORTEX_API_KEY", "chk.u.k.s")),
+            HttpHandlerFactory = () => handler,
+        };
+
+        Assert.Equal(0, await CortexApp.RunAsync(["logs", "-f", "t1"], context).WaitAsync(HubFixture.Wait));
+        Assert.Equal("line 1\n[hub lost events 2–5]\nline 6\n", stdout.ToString());
+    }
+
     private static HttpResponseMessage Events(bool dropAtEnd, params string[] events)
     {
         var content = new StreamContent(new DroppingStream(Encoding.UTF8.GetBytes(string.Concat(events)), dropAtEnd));
