@@ -1,3 +1,4 @@
+using CortexHub.Grains.Limits;
 using Microsoft.Extensions.Options;
 
 namespace CortexHub.Gateway;
@@ -23,13 +24,25 @@ public sealed class GrpcServerSettings
     public bool IncludeExceptionDetails { get; set; }
 }
 
-internal sealed class GrpcServerSettingsValidator : IValidateOptions<GrpcServerSettings>
+/// <summary>
+/// Checks the limits, and that a dispatch the input limits accept can be sent: with a send limit below
+/// <see cref="InputLimits.MaxNodeMessageBytes"/> an accepted task would fail on the wire and cut its
+/// node off instead of being refused with 400 when it is created.
+/// </summary>
+internal sealed class GrpcServerSettingsValidator(IOptions<InputLimits> limits) : IValidateOptions<GrpcServerSettings>
 {
     public ValidateOptionsResult Validate(string? name, GrpcServerSettings options)
     {
         var errors = new List<string>();
         OptionChecks.Positive(errors, GrpcServerSettings.SectionName, nameof(options.MaxReceiveMessageSize), options.MaxReceiveMessageSize);
         OptionChecks.Positive(errors, GrpcServerSettings.SectionName, nameof(options.MaxSendMessageSize), options.MaxSendMessageSize);
+        var largestDispatch = limits.Value.MaxNodeMessageBytes;
+        if (options.MaxSendMessageSize > 0 && largestDispatch > options.MaxSendMessageSize)
+        {
+            errors.Add($"{InputLimits.SectionName}:{nameof(InputLimits.MaxNodeMessageBytes)} ({largestDispatch}) must not exceed " +
+                $"{GrpcServerSettings.SectionName}:{nameof(options.MaxSendMessageSize)} ({options.MaxSendMessageSize}): the hub could not send such a dispatch.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

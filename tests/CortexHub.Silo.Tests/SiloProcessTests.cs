@@ -58,6 +58,18 @@ public sealed class SiloProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Silo_DispatchLimitAboveTheGrpcSendLimit_ExitsWithCode3NamingBothKeys()
+    {
+        await using var silo = SiloProcess.Start(_workDir, new Dictionary<string, string?>
+        {
+            ["CortexHub__Limits__MaxNodeMessageBytes"] = $"{8 * 1024 * 1024}",
+        }, Ports(FreePorts.Next()));
+
+        Assert.Equal(3, await silo.WaitForExitAsync(StartTimeout));
+        Assert.Contains("CortexHub:Limits:MaxNodeMessageBytes (8388608) must not exceed CortexHub:Grpc:MaxSendMessageSize (4194304)", silo.Output);
+    }
+
+    [Fact]
     public async Task Silo_SecondOnSameSqliteData_ExitsWithCode2()
     {
         await using var first = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(FreePorts.Next()));
