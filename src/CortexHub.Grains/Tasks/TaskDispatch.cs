@@ -13,7 +13,8 @@ public static class TaskDispatch
             TaskId = taskId,
             Command = command,
             WorkingDirectory = workingDirectory ?? "",
-            TimeoutSeconds = (uint)(timeout?.TotalSeconds ?? 0),
+            // Whole seconds on the wire, rounded up: 0.5 s must not become 0, which means no timeout.
+            TimeoutSeconds = timeout is { } t ? (uint)Math.Ceiling(t.TotalSeconds) : 0,
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
