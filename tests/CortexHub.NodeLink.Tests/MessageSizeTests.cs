@@ -26,9 +26,13 @@ public sealed class MessageSizeTests(InProcessSilo silo)
         await silo.AssertServesNodesAsync();
     }
 
-    /// <summary>Just under the limit (more than HTTP/2's stream window): read whole, then refused for its bogus token.</summary>
+    /// <summary>
+    /// Just under the limit (more than HTTP/2's stream window): read whole, then refused on its
+    /// content — no Hello field may be that long (a padding label over CortexHub:Limits), so the
+    /// status is INVALID_ARGUMENT, not RESOURCE_EXHAUSTED or a transport failure.
+    /// </summary>
     [Fact]
-    public async Task Connect_HelloJustUnderReceiveLimit_ReadAndAuthenticated()
+    public async Task Connect_HelloJustUnderReceiveLimit_ReadWholeThenRefusedOnItsBounds()
     {
         using var channel = GrpcChannel.ForAddress(silo.GrpcAddress);
         using var call = new NodeLinkClient(channel).Connect(deadline: DateTime.UtcNow + Deadlines.Call);
@@ -36,7 +40,8 @@ public sealed class MessageSizeTests(InProcessSilo silo)
         await call.RequestStream.WriteAsync(HelloOfSize(ReceiveLimit - 64));
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
 
-        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        await silo.AssertServesNodesAsync();
     }
 
     /// <summary>A Hello whose serialized NodeMessage is about <paramref name="bytes"/> long (padded with a label).</summary>
