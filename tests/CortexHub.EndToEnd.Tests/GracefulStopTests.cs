@@ -13,12 +13,7 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
     public async Task SilosStoppedGracefully_TasksStreaming_NoVersionConflictLogged_NothingLost()
     {
         using var storage = await TestStorage.CreateAsync(StorageKind.Postgres);
-        await using var cluster = await ProcessCluster.StartAsync(new ProcessClusterOptions
-        {
-            ConnectionString = storage.ConnectionString!,
-            Schema = storage.Schema!,
-            Environment = ProcessClusterOptions.FastFailover(),
-        });
+        await using var cluster = await StartClusterAsync(storage);
         await using var load = new ClusterWorkload(cluster, outputChunks: 20);
         await load.StartNodesAsync(12, poolSlots: 0, workTime: _ => TimeSpan.FromSeconds(40));
         await load.DispatchToEveryNodeAsync("stop");
@@ -36,12 +31,7 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
     public async Task WholeClusterStoppedGracefully_TasksStreaming_NoVersionConflictLogged_NothingLostAfterRestart()
     {
         using var storage = await TestStorage.CreateAsync(StorageKind.Postgres);
-        await using var cluster = await ProcessCluster.StartAsync(new ProcessClusterOptions
-        {
-            ConnectionString = storage.ConnectionString!,
-            Schema = storage.Schema!,
-            Environment = ProcessClusterOptions.FastFailover(),
-        });
+        await using var cluster = await StartClusterAsync(storage);
         await using var load = new ClusterWorkload(cluster, outputChunks: 20);
         await load.StartNodesAsync(12, poolSlots: 0, workTime: _ => TimeSpan.FromSeconds(30));
         await load.DispatchToEveryNodeAsync("all");
@@ -54,6 +44,14 @@ public sealed class GracefulStopTests(ITestOutputHelper output)
 
         await load.VerifyTasksCompleteAsync(TimeSpan.FromMinutes(3));
     }
+
+    private static Task<ProcessCluster> StartClusterAsync(TestStorage storage) =>
+        ProcessCluster.StartAsync(new ProcessClusterOptions
+        {
+            ConnectionString = storage.ConnectionString!,
+            Schema = storage.Schema!,
+            Environment = ProcessClusterOptions.FastFailover(),
+        });
 
     private void AssertNoVersionConflicts(ProcessCluster cluster)
     {

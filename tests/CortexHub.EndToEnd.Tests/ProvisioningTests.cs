@@ -20,15 +20,9 @@ public sealed class ProvisioningTests
     {
         var data = Directory.CreateTempSubdirectory("cortexhub-prov-").FullName;
         var prefix = Directory.CreateTempSubdirectory("cortex-agent-prefix-").FullName;
-        var (http, grpc) = (FreePorts.Next(), FreePorts.Next());
-        await using var silo = SiloProcess.Start(data, new Dictionary<string, string?>
-        {
-            ["CortexHub__Storage__Sqlite__DataDirectory"] = data,
-            ["CortexHub__Api__AdminKey"] = AdminKey,
-        }, "--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={http}", $"--CortexHub:Endpoints:GrpcPort={grpc}");
-        await silo.WaitForOutputAsync("Application started", TimeSpan.FromMinutes(3));
-        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        var http = FreePorts.Next();
+        await using var silo = await StartSiloAsync(data, http);
+        using var api = AdminClient(http);
 
         var archive = await api.GetAsync("/agent/cortex-agent.tar.gz");
         Assert.Equal("application/gzip", archive.Content.Headers.ContentType?.MediaType);
@@ -74,15 +68,9 @@ public sealed class ProvisioningTests
         var data = Directory.CreateTempSubdirectory("cortexhub-prov-").FullName;
         var prefix = Directory.CreateTempSubdirectory("cortex-agent-prefix-").FullName;
         var marker = Path.Combine(prefix, "host-header-ran");
-        var (http, grpc) = (FreePorts.Next(), FreePorts.Next());
-        await using var silo = SiloProcess.Start(data, new Dictionary<string, string?>
-        {
-            ["CortexHub__Storage__Sqlite__DataDirectory"] = data,
-            ["CortexHub__Api__AdminKey"] = AdminKey,
-        }, "--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={http}", $"--CortexHub:Endpoints:GrpcPort={grpc}");
-        await silo.WaitForOutputAsync("Application started", TimeSpan.FromMinutes(3));
-        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        var http = FreePorts.Next();
+        await using var silo = await StartSiloAsync(data, http);
+        using var api = AdminClient(http);
 
         var provisioned = await ProvisionWithHostAsync(http, "laptop", "evil$(touch$IFS$CORTEX_MARK)");
         var scriptText = provisioned["installScript"]!.GetValue<string>();
@@ -124,6 +112,33 @@ public sealed class ProvisioningTests
     }
 
     /// <summary>POST /api/v1/nodes with a Host header of the caller's choosing, written by hand: HttpClient sends its own Host beside one it cannot parse.</summary>
+    /// <summary>A silo process on its own SQLite folder, serving HTTP on <paramref name="httpPort"/>.</summary>
+    private static async Task<SiloProcess> StartSiloAsync(string data, int httpPort)
+    {
+        var silo = SiloProcess.Start(data, new Dictionary<string, string?>
+        {
+            ["CortexHub__Storage__Sqlite__DataDirectory"] = data,
+            ["CortexHub__Api__AdminKey"] = AdminKey,
+        }, "--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={httpPort}", $"--CortexHub:Endpoints:GrpcPort={FreePorts.Next()}");
+        try
+        {
+            await silo.WaitForOutputAsync("Application started", TimeSpan.FromMinutes(3));
+            return silo;
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static HttpClient AdminClient(int httpPort)
+    {
+        var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        return api;
+    }
+
     private static async Task<JsonObject> ProvisionWithHostAsync(int httpPort, string nodeId, string host)
     {
         var json = $$"""{"id":"{{nodeId}}"}""";
