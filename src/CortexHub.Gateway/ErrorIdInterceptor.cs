@@ -47,7 +47,7 @@ internal sealed partial class ErrorIdInterceptor(IOptions<GrpcServerSettings> se
     private RpcException WithErrorId(Exception exception, ServerCallContext context)
     {
         var errorId = ErrorId.New();
-        var cause = TransientCause(exception);
+        var cause = TransientFaults.Cause(exception);
         var code = cause is null ? StatusCode.Internal : StatusCode.Unavailable;
         if (cause is null)
         {
@@ -60,20 +60,6 @@ internal sealed partial class ErrorIdInterceptor(IOptions<GrpcServerSettings> se
 
         var detail = code == StatusCode.Unavailable ? $"The hub could not complete the call; retry (error id {errorId})." : $"The hub failed to handle the call (error id {errorId}).";
         return new RpcException(new Status(code, settings.Value.IncludeExceptionDetails ? $"{detail} {exception.GetType().Name}: {exception.Message}" : detail));
-    }
-
-    /// <summary>The exception or the first of its inner exceptions that a retry may not meet; null when none is.</summary>
-    private static Exception? TransientCause(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (TransientFaults.Is(e))
-            {
-                return e;
-            }
-        }
-
-        return null;
     }
 
     [LoggerMessage(5101, LogLevel.Error, "Error id {ErrorId}: the handler of {Method} threw; the call ends with {StatusCode}")]

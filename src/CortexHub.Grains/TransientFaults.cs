@@ -14,4 +14,21 @@ public static class TransientFaults
     public static bool Is(Exception exception) =>
         exception is StorageUnavailableException or System.Data.Common.DbException or SiloUnavailableException
             or OrleansMessageRejectionException or InconsistentStateException or TimeoutException;
+
+    /// <summary>
+    /// The exception or the first of its inner exceptions that <see cref="Is"/> transient (Orleans'
+    /// storage providers wrap a database error in an <see cref="OrleansException"/>); null when none is.
+    /// </summary>
+    public static Exception? Cause(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (Is(e))
+            {
+                return e;
+            }
+        }
+
+        return null;
+    }
 }
