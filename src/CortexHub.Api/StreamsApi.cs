@@ -59,9 +59,12 @@ internal static class StreamsApi
         var sse = await ServerSentEvents.StartAsync(http);
         try
         {
-            await PumpAsync(subscription.ReadAllAsync(token), sse, envelope => envelope.Event is { } e
-                ? sse.WriteAsync(e.Kind, JsonSerializer.Serialize(new { id = e.Id, kind = e.Kind, source = e.Source, nodeId = e.NodeId, taskId = e.TaskId, at = e.At, payload = JsonDocument.Parse(e.PayloadJson).RootElement }, Json), e.Id, token)
-                : sse.WriteAsync("gap", JsonSerializer.Serialize(new { missed = envelope.Missed }, Json), null, token), token);
+            await PumpAsync(subscription.ReadAllAsync(token), sse, envelope => envelope switch
+            {
+                { Event: { } e } => sse.WriteAsync(e.Kind, JsonSerializer.Serialize(new { id = e.Id, kind = e.Kind, source = e.Source, nodeId = e.NodeId, taskId = e.TaskId, at = e.At, payload = JsonDocument.Parse(e.PayloadJson).RootElement }, Json), e.Id, token),
+                { Pruned: { } pruned } => sse.WriteAsync("pruned", JsonSerializer.Serialize(new { after = pruned.After, through = pruned.Through }, Json), null, token),
+                _ => sse.WriteAsync("gap", JsonSerializer.Serialize(new { missed = envelope.Missed }, Json), null, token),
+            }, token);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {

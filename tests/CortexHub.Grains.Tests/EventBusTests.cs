@@ -206,6 +206,35 @@ public sealed class EventBusTests(ITestOutputHelper output)
             got.Select(e => e.Event!.PayloadJson).Order());
     }
 
+    [Theory]
+    [InlineData(StorageKind.Sqlite)]
+    [InlineData(StorageKind.Postgres)]
+    public async Task Subscriber_ResumingFromAnIdRetentionRemoved_ReadsAPrunedMarkerThenTheRest(StorageKind storage)
+    {
+        await using var cluster = await StartAsync(storage);
+        var hub = cluster[0].Services.GetRequiredService<EventHub>();
+        var store = cluster[0].Services.GetRequiredService<IEventStore>();
+        for (var i = 0; i < 10; i++)
+        {
+            await hub.PublishAsync(Draft("task:old", taskId: "old", payload: $"{{\"i\":{i}}}"));
+        }
+
+        var stored = await store.EventReadAsync(0, [], 100);
+        var first = stored.First(e => e.Source == "task:old").Id;
+        var lastOld = stored.Last(e => e.Source == "task:old").Id;
+        await store.EventPruneAsync(DateTimeOffset.UtcNow.AddMinutes(1)); // retention removes everything stored so far
+        await hub.PublishAsync(Draft("task:old", taskId: "old", payload: "{\"i\":10}"));
+
+        await using var resumed = await hub.SubscribeAsync([EventTopics.Task("old")], afterEventId: first);
+        var got = await ReadAsync(resumed, 2).WaitAsync(Wait);
+
+        var marker = got[0].Pruned;
+        Assert.True(marker is not null, $"no pruned marker first; read {string.Join(", ", got.Select(e => e.Event?.PayloadJson ?? "gap"))}");
+        Assert.Equal(first, marker.After);
+        Assert.True(marker.Through >= lastOld, $"the marker ends at {marker.Through}, before the last removed id {lastOld}");
+        Assert.Equal("{\"i\":10}", got[1].Event!.PayloadJson);
+    }
+
     [Fact]
     public async Task Events_PublishedOnSiloA_ReachSubscriberOnSiloBInOrderPerSource()
     {

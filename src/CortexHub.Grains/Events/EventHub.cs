@@ -93,6 +93,9 @@ public sealed partial class EventHub : IHostedService, IAsyncDisposable
     internal Task<IReadOnlyList<HubEvent>> ReadStoredAsync(long afterId, int limit, CancellationToken cancellationToken) =>
         _store.EventReadAsync(afterId, [], limit, cancellationToken);
 
+    /// <summary>The highest event id retention has removed: a resume from below it may have lost events.</summary>
+    internal Task<long> ReadPrunedThroughAsync(CancellationToken cancellationToken) => _store.EventPrunedThroughAsync(cancellationToken);
+
     internal void Remove(EventSubscription subscription)
     {
         _all.TryRemove(subscription, out _);

@@ -13,7 +13,8 @@ namespace CortexHub.Grains.Events;
 /// then turns live: live events that arrive meanwhile are held (a bounded number: once more
 /// arrive, the page position steps back below them and the store is read again, since they are
 /// stored), and the turn happens only after a short page read with nothing dropped, so every
-/// event comes once and in order.
+/// event comes once and in order. A resume from below the retention horizon first reads a
+/// <see cref="PrunedEvents"/> marker.
 /// </summary>
 public sealed class EventSubscription : IAsyncDisposable
 {
@@ -62,6 +63,18 @@ public sealed class EventSubscription : IAsyncDisposable
     /// <summary>Reads events (and gap markers) until the subscription ends or is cancelled.</summary>
     public async IAsyncEnumerable<EventEnvelope> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        long? resumeAfter;
+        lock (_gate)
+        {
+            resumeAfter = _replayAfter;
+        }
+
+        // Retention may have removed events the resume asked for: say so before the replay, not silently.
+        if (resumeAfter is { } start && await _hub.ReadPrunedThroughAsync(cancellationToken) is var prunedThrough && prunedThrough > start)
+        {
+            yield return new EventEnvelope(null, 0, new PrunedEvents(start, prunedThrough));
+        }
+
         while (IsReplaying && !IsCompleted)
         {
             foreach (var e in await ReplayPageAsync(cancellationToken))

@@ -11,5 +11,9 @@ public interface IEventStore
 
     Task<long> EventLastIdAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Removes events stored before <paramref name="before"/> and raises the horizon to the highest id removed.</summary>
     Task<int> EventPruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
+
+    /// <summary>The highest event id retention has removed (0 if none): a resume from below it may miss events.</summary>
+    Task<long> EventPrunedThroughAsync(CancellationToken cancellationToken = default);
 }

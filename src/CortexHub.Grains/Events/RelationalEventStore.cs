@@ -30,6 +30,9 @@ public sealed class RelationalEventStore(RelationalDatabase database) : IEventSt
     public Task<int> EventPruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
         database.ExecuteAsync("EventPrune", command => RelationalDatabase.Bind(command, "@before", database.ToDbTime(before)), cancellationToken);
 
+    public async Task<long> EventPrunedThroughAsync(CancellationToken cancellationToken = default) =>
+        (await database.QueryAsync("EventPrunedThrough", _ => { }, reader => reader.GetInt64(0), cancellationToken))[0];
+
     /// <summary>The drafts as <c>[{"kind":…,"source":…,"node_id":…,"user_id":…,"task_id":…,"payload":"…"}]</c> (the payload as a string).</summary>
     private static string DraftsJson(IReadOnlyList<HubEventDraft> drafts)
     {

@@ -22,4 +22,10 @@ LIMIT @limit;
 SELECT COALESCE(MAX(id), 0) FROM hub_events;
 
 -- name: EventPrune
-DELETE FROM hub_events WHERE created_at < @before;
+-- Removes events older than @before and raises the horizon to the highest id removed.
+WITH removed AS (DELETE FROM hub_events WHERE created_at < @before RETURNING id)
+UPDATE hub_event_horizon SET pruned_through = GREATEST(pruned_through, (SELECT MAX(id) FROM removed))
+WHERE EXISTS (SELECT 1 FROM removed);
+
+-- name: EventPrunedThrough
+SELECT pruned_through FROM hub_event_horizon;

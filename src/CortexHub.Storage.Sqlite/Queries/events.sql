@@ -20,4 +20,11 @@ LIMIT @limit;
 SELECT COALESCE(MAX(id), 0) FROM hub_events;
 
 -- name: EventPrune
+-- Raises the horizon to the highest id about to be removed, then removes events older than @before
+-- (events stored in between are stamped now, newer than @before, so both statements see the same rows).
+UPDATE hub_event_horizon SET pruned_through = MAX(pruned_through, (SELECT MAX(id) FROM hub_events WHERE created_at < @before))
+WHERE EXISTS (SELECT 1 FROM hub_events WHERE created_at < @before);
 DELETE FROM hub_events WHERE created_at < @before;
+
+-- name: EventPrunedThrough
+SELECT pruned_through FROM hub_event_horizon;
