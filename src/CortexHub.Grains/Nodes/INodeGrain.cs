@@ -19,7 +19,7 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("RevokeToken")]
     Task RevokeTokenAsync();
 
-    /// <summary>True when the node is provisioned and the token matches (constant-time comparison).</summary>
+    /// <summary>True when the node is provisioned and the token matches (constant-time comparison); a bare SHA-256 stored by an earlier version is stored salted from its first match on.</summary>
     [Alias("Authenticate"), Idempotent]
     Task<bool> AuthenticateAsync(string token);
 

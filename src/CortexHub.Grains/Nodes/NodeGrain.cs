@@ -116,7 +116,22 @@ public sealed class NodeGrain(
         CloseStream(NodeStreamCloseReason.CredentialsChanged);
     }
 
-    public Task<bool> AuthenticateAsync(string token) => Task.FromResult(State.Provisioned && NodeTokens.Matches(token, State.TokenHash));
+    public async Task<bool> AuthenticateAsync(string token)
+    {
+        if (!State.Provisioned || !NodeTokens.Matches(token, State.TokenHash))
+        {
+            return false;
+        }
+
+        if (NodeTokens.IsLegacy(State.TokenHash))
+        {
+            // Stored by an earlier version as a bare SHA-256: replaced by the salted form once, now that the token is known to match.
+            State = State with { TokenHash = NodeTokens.Hash(token) };
+            await node.WriteStateAsync();
+        }
+
+        return true;
+    }
 
     public async Task<NodeSnapshot> ConnectAsync(NodeConnectInfo connection)
     {

@@ -15,7 +15,7 @@ public sealed record NodeState
     [Id(2)]
     public string Owner { get; init; } = "";
 
-    /// <summary>SHA-256 of the node token (hex). The token itself is shown once and never stored.</summary>
+    /// <summary>The node token's salted hash (<see cref="NodeTokens.Hash"/>; a bare SHA-256 from earlier versions until it next matches). The token itself is shown once and never stored.</summary>
     [Id(3)]
     public string TokenHash { get; init; } = "";
 
