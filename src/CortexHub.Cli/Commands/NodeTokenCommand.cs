@@ -32,7 +32,7 @@ public static class NodeTokenCommand
 
             invocation.Out.WriteLine($"New token for node {rotated.Value.NodeId} (shown this once; the old one no longer works):");
             invocation.Out.WriteLine($"  {rotated.Value.Token}");
-            invocation.Out.WriteLine("Start the node's agent with it (CORTEX_AGENT_TOKEN or --token).");
+            invocation.Out.WriteLine("A node connected with the old token is disconnected; start its agent with this one (CORTEX_AGENT_TOKEN or --token).");
             return ExitCodes.Ok;
         });
     }
@@ -52,7 +52,7 @@ public static class NodeTokenCommand
                 return ExitCodes.Ok;
             }
 
-            invocation.Out.WriteLine($"Token of node {nodeId} revoked: it can no longer connect (cortex node token rotate {ShellQuote.Quote(nodeId)} issues a new one).");
+            invocation.Out.WriteLine($"Token of node {nodeId} revoked: the node is disconnected and cannot connect until cortex node token rotate {ShellQuote.Quote(nodeId)} issues a new one.");
             return ExitCodes.Ok;
         });
     }
