@@ -37,7 +37,7 @@ public sealed class GlobalOptions
     {
         var option = new Option<string>("--color")
         {
-            Description = $"Colour in what cortex itself draws on stderr: auto (when stderr is a terminal and {NoColorVariable} is not set), always or never. A task's own output is passed on as sent (see --plain).",
+            Description = $"Colour in what cortex itself draws on stderr: auto (when stderr is a terminal and {NoColorVariable} is unset or empty), always or never. A task's own output is passed on as sent (see --plain).",
             HelpName = "when",
             Recursive = true,
             DefaultValueFactory = _ => "auto",

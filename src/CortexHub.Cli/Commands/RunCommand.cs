@@ -10,7 +10,7 @@ public static class RunCommand
     public static Command Create(GlobalOptions global, CliContext context)
     {
         var node = new Option<string>("--node", "-n") { Description = "The node to run on.", HelpName = "id", Required = true };
-        var timeout = new Option<double?>("--timeout") { Description = "Seconds before the hub kills the command (exit 124).", HelpName = "seconds" };
+        var timeout = new Option<double?>("--timeout") { Description = "Seconds before the node kills the command (exit 124).", HelpName = "seconds" };
         var id = new Option<string>("--id") { Description = "The task's id (default: one the hub makes up); an existing id is a conflict.", HelpName = "id" };
         var plain = new Option<bool>("--plain") { Description = "Print the output as plain text: no colours or escape sequences, each line as a terminal would leave it." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print the task's id on stderr (stderr then carries only the task's stderr and cortex's errors)." };
