@@ -29,15 +29,32 @@ internal static class TasksApi
     public static void Map(RouteGroupBuilder api)
     {
         var tasks = api.MapGroup("/tasks").WithTags("tasks");
-        tasks.MapGet("/", async (int? limit, HttpContext http, TaskDirectory directory, CancellationToken cancellationToken) =>
-            limit is < 1 or > 1000
-                ? (IResult)ApiProblem.Field("limit", "Must be between 1 and 1000.")
-                : TypedResults.Ok(await directory.ListAsync(ApiCaller.From(http).OwnerFilter, limit ?? 50, cancellationToken)));
+        tasks.MapGet("/", ListAsync);
         tasks.MapPost("/", DispatchAsync);
         tasks.MapGet("/{id}", GetAsync);
         tasks.MapGet("/{id}/wait", WaitAsync);
         tasks.MapPost("/{id}/cancel", CancelAsync);
         tasks.MapGet("/{id}/logs", LogsAsync);
+    }
+
+    /// <summary>The newest tasks first; with <paramref name="idPrefix"/> the tasks whose ids start with it, in id order.</summary>
+    private static async Task<Results<Ok<IReadOnlyList<TaskSnapshot>>, ValidationProblem>> ListAsync(
+        int? limit, string? idPrefix, HttpContext http, TaskDirectory directory, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > 1000)
+        {
+            return ApiProblem.Field("limit", "Must be between 1 and 1000.");
+        }
+
+        if (idPrefix is not null && (idPrefix.Length is 0 or > InputLimits.MaxTaskIdLength))
+        {
+            return ApiProblem.Field("idPrefix", $"Must be 1 to {InputLimits.MaxTaskIdLength} characters.");
+        }
+
+        var owner = ApiCaller.From(http).OwnerFilter;
+        return TypedResults.Ok(idPrefix is null
+            ? await directory.ListAsync(owner, limit ?? 50, cancellationToken)
+            : await directory.ListByIdPrefixAsync(owner, idPrefix, limit ?? 50, cancellationToken));
     }
 
     private static async Task<Results<Created<TaskSnapshot>, ValidationProblem, ProblemHttpResult>> DispatchAsync(

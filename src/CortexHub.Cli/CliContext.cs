@@ -15,6 +15,12 @@ public sealed class CliContext
     /// <summary>True when <see cref="Error"/> is a terminal: only then are progress lines ("waiting for node …") shown.</summary>
     public bool ErrorIsTerminal { get; init; }
 
+    /// <summary>Columns of the terminal <see cref="Error"/> is (the progress bar fits in them).</summary>
+    public int TerminalWidth { get; init; } = DefaultTerminalWidth;
+
+    /// <summary>Columns assumed when the terminal does not say.</summary>
+    public const int DefaultTerminalWidth = 80;
+
     /// <summary>The clock for ages ("5s ago") and reconnect delays.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

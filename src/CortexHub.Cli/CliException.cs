@@ -8,6 +8,9 @@ public class CliException(int exitCode, string message, Exception? inner = null)
     /// <summary>Extra lines printed after the message (field errors, hints).</summary>
     public virtual IReadOnlyList<string> Details => [];
 
+    /// <summary>Whether the command's usage follows the message (a malformed command line, not a bad value that parsed).</summary>
+    public bool ShowUsage { get; init; }
+
     /// <summary>A bad command line detected after parsing (a malformed value, two options that clash).</summary>
-    public static CliException Usage(string message) => new(ExitCodes.UsageError, message);
+    public static CliException Usage(string message) => new(ExitCodes.UsageError, message) { ShowUsage = true };
 }

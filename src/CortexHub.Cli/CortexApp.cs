@@ -52,7 +52,7 @@ public static class CortexApp
                 context.Error.WriteLine(line);
             }
 
-            if (ex.ExitCode == ExitCodes.UsageError)
+            if (ex.ShowUsage)
             {
                 context.Error.WriteLine();
                 commandLine.WriteHelp(parseResult.CommandResult.Command, context.Error);
@@ -116,7 +116,20 @@ public static class CortexApp
             Error = stderr,
             Environment = environment,
             ErrorIsTerminal = !Console.IsErrorRedirected,
+            TerminalWidth = ErrorTerminalWidth(),
             Interrupt = interrupt.Token,
         }).ConfigureAwait(false);
+    }
+
+    private static int ErrorTerminalWidth()
+    {
+        try
+        {
+            return !Console.IsErrorRedirected && Console.WindowWidth > 0 ? Console.WindowWidth : CliContext.DefaultTerminalWidth;
+        }
+        catch (IOException)
+        {
+            return CliContext.DefaultTerminalWidth; // stdout is not the terminal stderr is: ask no further
+        }
     }
 }

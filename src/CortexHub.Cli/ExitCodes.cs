@@ -24,6 +24,9 @@ public static class ExitCodes
     /// <summary>The hub could not be reached (connection refused, DNS, timeout, connection lost for good).</summary>
     public const int Unreachable = 6;
 
+    /// <summary><c>cancel</c>: the task had already finished, so there was nothing to cancel.</summary>
+    public const int AlreadyFinished = 7;
+
     /// <summary>A task that timed out (as <c>timeout(1)</c> does).</summary>
     public const int TaskTimedOut = 124;
 

@@ -9,6 +9,9 @@ namespace CortexHub.Gateway;
 /// <summary>Translates wire task events into journal records.</summary>
 internal static class TaskEventMapping
 {
+    /// <summary>The exit code of a timed-out task, as <c>timeout(1)</c> reports it.</summary>
+    public const int TimedOutExitCode = 124;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <exception cref="Grpc.GrpcStatusException">The event is malformed (INVALID_ARGUMENT).</exception>
@@ -29,7 +32,7 @@ internal static class TaskEventMapping
             TaskEvent.EventOneofCase.Progress => new TaskEventRecord(sequence, TaskEventKind.Progress, OutputStreamKind.None,
                 JsonSerializer.SerializeToUtf8Bytes(new { fraction = e.Progress.Fraction, message = e.Progress.Message }, Json)),
             TaskEvent.EventOneofCase.Result => new TaskEventRecord(sequence, TaskEventKind.Result, OutputStreamKind.None,
-                JsonSerializer.SerializeToUtf8Bytes(new TaskOutcomeEvent(Outcome(e.Result.Outcome), e.Result.ExitCode, NullIfEmpty(e.Result.Error), NullIfEmpty(e.Result.PayloadJson)), Json)),
+                JsonSerializer.SerializeToUtf8Bytes(new TaskOutcomeEvent(Outcome(e.Result.Outcome), ExitCode(e.Result), NullIfEmpty(e.Result.Error), NullIfEmpty(e.Result.PayloadJson)), Json)),
             _ => throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.InvalidArgument, $"Task event {e.TaskId}#{e.Sequence} has no event body.")),
         };
     }
@@ -48,6 +51,13 @@ internal static class TaskEventMapping
         Protocol.V1.TaskOutcome.TimedOut => TaskOutcome.TimedOut,
         _ => TaskOutcome.Failed,
     };
+
+    /// <summary>
+    /// The exit code recorded: a timed-out task's is always <see cref="TimedOutExitCode"/>, so the API, the journal and
+    /// <c>cortex</c> report one code whatever the killed process left (137 after SIGKILL, 143 after SIGTERM, -1).
+    /// </summary>
+    private static int ExitCode(TaskResult result) =>
+        result.Outcome == Protocol.V1.TaskOutcome.TimedOut ? TimedOutExitCode : result.ExitCode;
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

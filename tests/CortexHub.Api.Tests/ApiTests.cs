@@ -132,6 +132,38 @@ public sealed class ApiTests
         Assert.Equal(HttpStatusCode.OK, (await alice.PostAsJsonAsync("/api/v1/tasks/t1/cancel", new { })).StatusCode); // finished: a no-op
     }
 
+    [Theory]
+    [InlineData(StorageKind.Sqlite)]
+    [InlineData(StorageKind.Postgres)]
+    public async Task Tasks_IdPrefix_ListsMatchingIdsInOrder_OnlyTheCallersOwn_NoWildcards(StorageKind storage)
+    {
+        await using var cluster = await ApiFixture.StartAsync(storage);
+        using var alice = await cluster.UserAsync("alice");
+        using var bob = await cluster.UserAsync("bob");
+        using var admin = cluster.Client(ApiFixture.AdminKey);
+        await alice.PostAsJsonAsync("/api/v1/nodes", new { id = "a-node" });
+        await bob.PostAsJsonAsync("/api/v1/nodes", new { id = "b-node" });
+        foreach (var id in new[] { "ab-2", "b-1", "abc", "ab-1", "a_c" })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await alice.PostAsJsonAsync("/api/v1/tasks", new { id, nodeId = "a-node", command = "true" })).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await bob.PostAsJsonAsync("/api/v1/tasks", new { id = "ab-bob", nodeId = "b-node", command = "true" })).StatusCode);
+
+        static async Task<string[]> Ids(HttpClient client, string query) =>
+            [.. (await client.GetFromJsonAsync<JsonArray>("/api/v1/tasks?" + query))!.Select(t => t!["taskId"]!.GetValue<string>())];
+
+        Assert.Equal(["ab-1", "ab-2", "abc"], await Ids(alice, "idPrefix=ab"));
+        Assert.Equal(["ab-1", "ab-2"], await Ids(alice, "idPrefix=ab&limit=2"));
+        Assert.Equal(["ab-bob"], await Ids(bob, "idPrefix=ab"));
+        Assert.Equal(["ab-1", "ab-2", "ab-bob", "abc"], await Ids(admin, "idPrefix=ab"));
+        Assert.Equal(["abc"], await Ids(alice, "idPrefix=abc"));
+        Assert.Equal(["a_c"], await Ids(alice, "idPrefix=a_"));
+        Assert.Empty(await Ids(alice, "idPrefix=a%25"));
+        Assert.Empty(await Ids(alice, "idPrefix=zz"));
+        await (await alice.GetAsync("/api/v1/tasks?idPrefix=" + new string('x', 300))).AssertProblemAsync(400, "idPrefix");
+    }
+
     [Fact]
     public async Task Pool_SubmitIdempotent_ListGetCancelRequeueDelete_Stats_PerUser()
     {

@@ -46,6 +46,14 @@ public sealed partial class HubClient : IDisposable
     public Task<ApiResult<ProvisionedNode>> ProvisionNodeAsync(ProvisionRequest request, CancellationToken cancellationToken) =>
         SendAsync<ProvisionedNode>(HttpMethod.Post, "api/v1/nodes", request, cancellationToken);
 
+    /// <summary>A new token for the node; the old one stops working.</summary>
+    public Task<ApiResult<NodeTokenInfo>> RotateNodeTokenAsync(string nodeId, CancellationToken cancellationToken) =>
+        SendAsync<NodeTokenInfo>(HttpMethod.Post, $"api/v1/nodes/{Escape(nodeId)}/token", null, cancellationToken);
+
+    /// <summary>Removes the node's token: it can no longer connect until the token is rotated.</summary>
+    public Task RevokeNodeTokenAsync(string nodeId, CancellationToken cancellationToken) =>
+        SendAsync<object?>(HttpMethod.Delete, $"api/v1/nodes/{Escape(nodeId)}/token", null, cancellationToken);
+
     /// <summary>A node's terminal history as text, raw (escape sequences kept) or plain.</summary>
     public Task<string> GetTerminalTextAsync(string nodeId, bool plain, CancellationToken cancellationToken) =>
         GetTextAsync($"api/v1/nodes/{Escape(nodeId)}/terminal?format={(plain ? "plain" : "raw")}", cancellationToken);
@@ -61,12 +69,20 @@ public sealed partial class HubClient : IDisposable
     public Task<ApiResult<IReadOnlyList<TaskInfo>>> ListTasksAsync(int limit, CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<TaskInfo>>(HttpMethod.Get, $"api/v1/tasks?limit={limit}", null, cancellationToken);
 
+    /// <summary>The tasks whose ids start with <paramref name="prefix"/>, in id order, at most <paramref name="limit"/>.</summary>
+    public Task<ApiResult<IReadOnlyList<TaskInfo>>> FindTasksByIdPrefixAsync(string prefix, int limit, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<TaskInfo>>(HttpMethod.Get, $"api/v1/tasks?idPrefix={Escape(prefix)}&limit={limit}", null, cancellationToken);
+
+    /// <summary>One task with its journal: output heads and tails, thoughts, progress.</summary>
+    public Task<ApiResult<TaskView>> GetTaskAsync(string taskId, CancellationToken cancellationToken) =>
+        SendAsync<TaskView>(HttpMethod.Get, $"api/v1/tasks/{Escape(taskId)}", null, cancellationToken);
+
     public Task<ApiResult<TaskInfo>> CancelTaskAsync(string taskId, string reason, CancellationToken cancellationToken) =>
         SendAsync<TaskInfo>(HttpMethod.Post, $"api/v1/tasks/{Escape(taskId)}/cancel", new { reason }, cancellationToken);
 
-    /// <summary>A task's whole log of one stream, raw or plain.</summary>
-    public Task<string> GetLogsAsync(string taskId, bool stderr, bool plain, CancellationToken cancellationToken) =>
-        GetTextAsync($"api/v1/tasks/{Escape(taskId)}/logs?stream={(stderr ? "stderr" : "stdout")}&format={(plain ? "plain" : "raw")}", cancellationToken);
+    /// <summary>A task's whole log of one stream, raw (escape sequences and carriage returns as sent).</summary>
+    public Task<string> GetLogsAsync(string taskId, bool stderr, CancellationToken cancellationToken) =>
+        GetTextAsync($"api/v1/tasks/{Escape(taskId)}/logs?stream={(stderr ? "stderr" : "stdout")}&format=raw", cancellationToken);
 
     public Task<ApiResult<PoolItemInfo>> SubmitPoolItemAsync(PoolSubmitRequest request, CancellationToken cancellationToken) =>
         SendAsync<PoolItemInfo>(HttpMethod.Post, "api/v1/pool/items", request, cancellationToken);
@@ -95,6 +111,11 @@ public sealed partial class HubClient : IDisposable
 
             using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
             await ThrowIfFailedAsync(response, method, path, timeout.Token).ConfigureAwait(false);
+            if (response.StatusCode == System.Net.HttpStatusCode.NoContent)
+            {
+                return new ApiResult<T>(default!, default, (int)response.StatusCode);
+            }
+
             var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
             return Parse<T>(text, method, path, (int)response.StatusCode);
         }

@@ -18,6 +18,14 @@ public sealed class CommandInvocation(ParseResult parseResult, GlobalOptions glo
     /// <summary><c>--json</c>: machine output.</summary>
     public bool Json => Parse.GetValue(global.Json);
 
+    /// <summary>Whether cortex's own stderr decorations (status lines, progress bar) may use colour: <c>--color</c>, else a terminal without NO_COLOR.</summary>
+    public bool Colour => Parse.GetValue(global.Color) switch
+    {
+        "always" => true,
+        "never" => false,
+        _ => Context.ErrorIsTerminal && Context.Variable(GlobalOptions.NoColorVariable) is null,
+    };
+
     public T? Value<T>(Option<T> option) => Parse.GetValue(option);
 
     public T? Value<T>(Argument<T> argument) => Parse.GetValue(argument);

@@ -2,11 +2,14 @@ using System.CommandLine;
 
 namespace CortexHub.Cli.Commands;
 
-/// <summary>Options every command takes (recursive on the root): the hub, the API key and JSON output.</summary>
+/// <summary>Options every command takes (recursive on the root): the hub, the API key, JSON output and colour.</summary>
 public sealed class GlobalOptions
 {
     public const string HubVariable = "CORTEX_HUB";
     public const string ApiKeyVariable = "CORTEX_API_KEY";
+
+    /// <summary>Set and not empty: no colour in auto mode (https://no-color.org).</summary>
+    public const string NoColorVariable = "NO_COLOR";
 
     public Option<string> Hub { get; } = new("--hub")
     {
@@ -27,4 +30,19 @@ public sealed class GlobalOptions
         Description = "Print machine-readable JSON instead of text (one JSON object per line for live task events).",
         Recursive = true,
     };
+
+    public Option<string> Color { get; } = CreateColor();
+
+    private static Option<string> CreateColor()
+    {
+        var option = new Option<string>("--color")
+        {
+            Description = $"Colour in what cortex itself draws on stderr: auto (when stderr is a terminal and {NoColorVariable} is unset or empty), always or never. A task's own output is passed on as sent (see --plain).",
+            HelpName = "when",
+            Recursive = true,
+            DefaultValueFactory = _ => "auto",
+        };
+        option.AcceptOnlyFromAmong("auto", "always", "never");
+        return option;
+    }
 }

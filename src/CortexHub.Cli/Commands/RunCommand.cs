@@ -10,8 +10,10 @@ public static class RunCommand
     public static Command Create(GlobalOptions global, CliContext context)
     {
         var node = new Option<string>("--node", "-n") { Description = "The node to run on.", HelpName = "id", Required = true };
-        var timeout = new Option<double?>("--timeout") { Description = "Seconds before the hub kills the command (exit 124).", HelpName = "seconds" };
+        var timeout = new Option<double?>("--timeout") { Description = "Seconds before the node kills the command (exit 124).", HelpName = "seconds" };
         var id = new Option<string>("--id") { Description = "The task's id (default: one the hub makes up); an existing id is a conflict.", HelpName = "id" };
+        var plain = new Option<bool>("--plain") { Description = "Print the output as plain text: no colours or escape sequences, each line as a terminal would leave it." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print the task's id on stderr (stderr then carries only the task's stderr and cortex's errors)." };
         var commandArgs = new Argument<string[]>("command")
         {
             Description = "The command and its arguments, each passed through as one word (put -- before them).",
@@ -19,7 +21,7 @@ public static class RunCommand
         };
         var command = new Command("run", "Run a command on a node and stream its output; exits with the command's exit code.")
         {
-            node, timeout, id, commandArgs,
+            node, timeout, id, plain, quiet, commandArgs,
         };
         return command.WithAction(global, context, async (invocation, cancellationToken) =>
         {
@@ -33,8 +35,15 @@ public static class RunCommand
             var request = new DispatchRequest(invocation.Value(id), nodeId, ShellQuote.Join(invocation.Value(commandArgs)!), invocation.Value(timeout));
             var dispatched = await client.DispatchTaskAsync(request, cancellationToken).ConfigureAwait(false);
             var taskId = dispatched.Value.TaskId;
-            var printer = new TaskEventPrinter(invocation, plain: false);
+            var printer = new TaskEventPrinter(invocation, invocation.Value(plain));
             printer.WriteJsonLine("dispatched", dispatched.Json);
+            if (!invocation.Json && !invocation.Value(quiet))
+            {
+                // On stderr, so stdout stays the command's own output for pipes.
+                invocation.Error.WriteLine($"cortex: task {taskId} on node {nodeId}");
+                invocation.Error.Flush();
+            }
+
             printer.ShowStatus($"waiting for node {nodeId}…");
             return await FollowAsync(invocation, client, printer, taskId, cancellationToken).ConfigureAwait(false);
         });

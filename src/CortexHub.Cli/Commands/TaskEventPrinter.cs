@@ -4,21 +4,24 @@ using System.Text.Json;
 using CortexHub.Cli.Api;
 using CortexHub.Cli.Api.Models;
 using CortexHub.Cli.Output;
-using CortexHub.Grains.Journal;
 
 namespace CortexHub.Cli.Commands;
 
 /// <summary>
 /// Shows a task's live events. Text mode: stdout chunks to our stdout and stderr chunks to our stderr, exactly as
-/// sent (or stripped with <c>--plain</c>); thoughts, progress and "waiting for node…" only when stderr is a terminal,
-/// so piped output is the command's and nothing else. With <c>stderrOnly</c> only stderr chunks are shown, on stdout.
-/// JSON mode: one object per line, <c>{"id","event","data"}</c>.
+/// sent (or as plain text with <c>--plain</c>, see <see cref="PlainTextRenderer"/>); thoughts, a progress bar and
+/// "waiting for node…" only when stderr is a terminal, so piped output is the command's and nothing else (colour in
+/// them only where <see cref="CommandInvocation.Colour"/> allows). With <c>stderrOnly</c> only stderr chunks are
+/// shown, on stdout. JSON mode: one object per line, <c>{"id","event","data"}</c>.
 /// </summary>
 public sealed class TaskEventPrinter(CommandInvocation invocation, bool plain, bool stderrOnly = false)
 {
-    private readonly AnsiStripper _stdoutStripper = new();
-    private readonly AnsiStripper _stderrStripper = new();
+    private readonly PlainTextRenderer _stdoutRenderer = new();
+    private readonly PlainTextRenderer _stderrRenderer = new();
     private bool _statusShown;
+
+    // The current progress bar, drawn again under each finished output line.
+    private string? _progress;
 
     /// <summary>The last <c>result</c> event (its error explains a failure).</summary>
     public ResultEvent? Result { get; private set; }
@@ -26,11 +29,14 @@ public sealed class TaskEventPrinter(CommandInvocation invocation, bool plain, b
     private bool Terminal => invocation.Context.ErrorIsTerminal && !invocation.Json;
 
     /// <summary>A status line on a terminal's stderr, replaced by the next one or by the task's output.</summary>
-    public void ShowStatus(string text)
+    public void ShowStatus(string text) => DrawStatus(Dim(text));
+
+    /// <summary>Draws <paramref name="line"/> (already styled) as the status line.</summary>
+    private void DrawStatus(string line)
     {
         if (Terminal)
         {
-            invocation.Error.Write($"\r\x1b[2K\x1b[2m{text}\x1b[0m");
+            invocation.Error.Write($"\r\x1b[2K{line}");
             invocation.Error.Flush();
             _statusShown = true;
         }
@@ -73,9 +79,11 @@ public sealed class TaskEventPrinter(CommandInvocation invocation, bool plain, b
                 break;
             case "progress" when Terminal:
                 var progress = Deserialize<ProgressEvent>(item);
-                WriteNote($"progress {progress.Fraction.ToString("P0", CultureInfo.InvariantCulture)}{(string.IsNullOrEmpty(progress.Message) ? "" : ": " + progress.Message)}");
+                _progress = ProgressBar.Render(progress.Fraction, progress.Message, invocation.Context.TerminalWidth);
+                DrawStatus(_progress);
                 break;
             case "result":
+                _progress = null;
                 ClearStatus();
                 Result = Deserialize<ResultEvent>(item);
                 break;
@@ -87,8 +95,8 @@ public sealed class TaskEventPrinter(CommandInvocation invocation, bool plain, b
     {
         if (!invocation.Json && plain)
         {
-            invocation.Out.Write(_stdoutStripper.Flush());
-            (stderrOnly ? invocation.Out : invocation.Error).Write(_stderrStripper.Flush());
+            invocation.Out.Write(_stdoutRenderer.Flush());
+            (stderrOnly ? invocation.Out : invocation.Error).Write(_stderrRenderer.Flush());
         }
 
         ClearStatus();
@@ -107,16 +115,27 @@ public sealed class TaskEventPrinter(CommandInvocation invocation, bool plain, b
         ClearStatus();
         // Asked for stderr alone, it is the output: on stdout, as `logs --stderr` prints it.
         var writer = stderr && !stderrOnly ? invocation.Error : invocation.Out;
-        writer.Write(plain ? (stderr ? _stderrStripper : _stdoutStripper).Strip(Encoding.UTF8.GetBytes(output.Text)) : output.Text);
+        var text = plain ? (stderr ? _stderrRenderer : _stdoutRenderer).Render(Encoding.UTF8.GetBytes(output.Text)) : output.Text;
+        writer.Write(text);
         writer.Flush();
+        if (_progress is not null && text.EndsWith('\n'))
+        {
+            DrawStatus(_progress); // below the finished line; a partial line would be wiped by the redraw
+        }
     }
 
     private void WriteNote(string text)
     {
         ClearStatus();
-        invocation.Error.WriteLine($"\x1b[2m{text}\x1b[0m");
+        invocation.Error.WriteLine(Dim(text));
         invocation.Error.Flush();
+        if (_progress is not null)
+        {
+            DrawStatus(_progress);
+        }
     }
+
+    private string Dim(string text) => invocation.Colour ? $"\x1b[2m{text}\x1b[0m" : text;
 
     private void ClearStatus()
     {

@@ -16,4 +16,8 @@ public static class TaskExitCode
         // A process exit status is one byte; a code outside 1–255 would wrap to something misleading (256 → 0).
         _ => end.ExitCode is >= 1 and <= 255 ? end.ExitCode.Value : 1,
     };
+
+    /// <summary>Whether a task in <paramref name="state"/> has ended (succeeded, failed, cancelled, timedOut, lost).</summary>
+    public static bool IsFinished(string? state) =>
+        state?.ToLowerInvariant() is "succeeded" or "failed" or "cancelled" or "timedout" or "lost";
 }

@@ -44,4 +44,8 @@ public static class Formats
     /// <summary>Text cut to <paramref name="max"/> characters with an ellipsis.</summary>
     public static string Shorten(string? text, int max) =>
         text is null ? "-" : text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    /// <summary>The text on one line: control characters (newlines, escapes) become spaces, so columns and redrawn lines hold.</summary>
+    public static string OneLine(string text) =>
+        text.Any(char.IsControl) ? new string([.. text.Select(c => char.IsControl(c) ? ' ' : c)]) : text;
 }

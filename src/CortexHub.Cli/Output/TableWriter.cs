@@ -15,7 +15,7 @@ public sealed class TableWriter(params string[] headers)
         }
 
         // One line per row: control characters (a newline in a command) would break the columns.
-        _rows.Add([.. cells.Select(c => Clean(c ?? "-"))]);
+        _rows.Add([.. cells.Select(c => Formats.OneLine(c ?? "-"))]);
         return this;
     }
 
@@ -38,7 +38,4 @@ public sealed class TableWriter(params string[] headers)
 
         writer.WriteLine();
     }
-
-    private static string Clean(string text) =>
-        text.Any(char.IsControl) ? new string([.. text.Select(c => char.IsControl(c) ? ' ' : c)]) : text;
 }

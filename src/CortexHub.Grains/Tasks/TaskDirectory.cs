@@ -16,12 +16,23 @@ public sealed class TaskDirectory(RelationalDatabase database)
         {
             RelationalDatabase.Bind(command, "@owner", owner);
             RelationalDatabase.Bind(command, "@limit", Math.Clamp(limit, 1, 1000));
-        }, reader =>
+        }, ReadSnapshot, cancellationToken);
+
+    /// <summary>The tasks whose ids start with <paramref name="prefix"/>, in id order (for ids given like git's short ones).</summary>
+    public Task<IReadOnlyList<TaskSnapshot>> ListByIdPrefixAsync(string? owner, string prefix, int limit, CancellationToken cancellationToken = default) =>
+        database.QueryAsync("TaskListByIdPrefix", command =>
         {
-            var listing = JsonSerializer.Deserialize<Listing>(reader.GetString(1), Json) ?? new Listing(null, default, null, 0, null);
-            return new TaskSnapshot(reader.GetString(0), listing.Spec is not null, listing.Spec, listing.State,
-                listing.Transitions ?? new Dictionary<TaskState, DateTimeOffset>(), listing.AckedSequence, listing.Result);
-        }, cancellationToken);
+            RelationalDatabase.Bind(command, "@owner", owner);
+            RelationalDatabase.Bind(command, "@prefix", prefix);
+            RelationalDatabase.Bind(command, "@limit", Math.Clamp(limit, 1, 1000));
+        }, ReadSnapshot, cancellationToken);
+
+    private static TaskSnapshot ReadSnapshot(System.Data.Common.DbDataReader reader)
+    {
+        var listing = JsonSerializer.Deserialize<Listing>(reader.GetString(1), Json) ?? new Listing(null, default, null, 0, null);
+        return new TaskSnapshot(reader.GetString(0), listing.Spec is not null, listing.Spec, listing.State,
+            listing.Transitions ?? new Dictionary<TaskState, DateTimeOffset>(), listing.AckedSequence, listing.Result);
+    }
 
     /// <summary>Records the task as it is now (only a dispatched task, one with a spec, is listed).</summary>
     public Task PutAsync(string taskId, TaskGrainState state, DateTimeOffset now, CancellationToken cancellationToken = default) =>

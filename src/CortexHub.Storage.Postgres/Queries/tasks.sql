@@ -29,6 +29,15 @@ WHERE CAST(@owner AS text) IS NULL OR created_by = @owner
 ORDER BY updated_at DESC
 LIMIT @limit;
 
+-- name: TaskListByIdPrefix
+-- Ids that start with @prefix, in id order, bounded by @limit. starts_with compares exactly whatever the collation.
+SELECT task_id, listing::text
+FROM task_directory
+WHERE starts_with(task_id, @prefix)
+  AND (CAST(@owner AS text) IS NULL OR created_by = @owner)
+ORDER BY task_id
+LIMIT @limit;
+
 -- name: TaskDirectoryPut
 INSERT INTO task_directory (task_id, created_by, listing, updated_at)
 VALUES (@task, @created_by, CAST(@listing AS jsonb), @now)

@@ -23,6 +23,16 @@ WHERE @owner IS NULL OR created_by = @owner
 ORDER BY updated_at DESC
 LIMIT @limit;
 
+-- name: TaskListByIdPrefix
+-- Ids that start with @prefix, in id order: a range on the primary key (BINARY collation: byte order), bounded by
+-- @limit; the substr test keeps the match exact past the range's upper bound (U+10FFFF).
+SELECT task_id, listing
+FROM task_directory
+WHERE task_id >= @prefix AND task_id < @prefix || char(1114111) AND substr(task_id, 1, length(@prefix)) = @prefix
+  AND (@owner IS NULL OR created_by = @owner)
+ORDER BY task_id
+LIMIT @limit;
+
 -- name: TaskDirectoryPut
 INSERT INTO task_directory (task_id, created_by, listing, updated_at)
 VALUES (@task, @created_by, @listing, @now)

@@ -11,7 +11,66 @@ public sealed class RunCommandTests(HubFixture hub)
 
         Assert.True(result.ExitCode == 3, result.ToString());
         Assert.Equal("hi\n", result.Stdout);
-        Assert.Equal("", result.Stderr); // an exit code speaks for itself; stderr is not a terminal, so no progress either
+        // The task's id, then nothing: an exit code speaks for itself; stderr is not a terminal, so no progress either.
+        Assert.Matches($@"^cortex: task t-[0-9a-f]{{32}} on node {HubFixture.NodeId}\n$", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Run_PrintsTheTaskIdOnStderr_QuietLeavesStderrToTheTask()
+    {
+        var result = await hub.RunAsync("run", "--node", HubFixture.NodeId, "--", "sh", "-c", "echo out; echo err >&2");
+        var quiet = await hub.RunAsync("run", "--quiet", "--node", HubFixture.NodeId, "--", "sh", "-c", "echo out; echo err >&2");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("out\n", result.Stdout);
+        var taskId = System.Text.RegularExpressions.Regex.Match(result.Stderr, @"^cortex: task (t-[0-9a-f]{32}) on node cli-node\nerr\n$").Groups[1].Value;
+        Assert.True(taskId.Length > 0, result.ToString());
+        Assert.Equal(0, (await hub.RunAsync("task", taskId)).ExitCode);
+        Assert.True(quiet.ExitCode == 0, quiet.ToString());
+        Assert.Equal(("out\n", "err\n"), (quiet.Stdout, quiet.Stderr));
+    }
+
+    [Fact]
+    public async Task Run_TimedOut_ExitCode124_InTheApiTheResultEventTasksAndTask()
+    {
+        var taskId = HubFixture.NewTaskId("timeout");
+        var run = await hub.RunAsync("run", "-q", "--node", HubFixture.NodeId, "--id", taskId, "--timeout", "1", "--", "sleep", "30");
+        Assert.True(run.ExitCode == 124, run.ToString());
+
+        using var api = new HttpClient { BaseAddress = hub.Hub };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", HubFixture.AdminKey);
+        var view = System.Text.Json.Nodes.JsonNode.Parse(await api.GetStringAsync($"/api/v1/tasks/{taskId}"))!;
+        var events = await hub.RunAsync("logs", "-f", taskId, "--json");
+        var tasks = await hub.RunAsync("tasks", "--limit", "1000");
+        var described = await hub.RunAsync("task", taskId);
+
+        Assert.Equal("timedOut", view["task"]!["state"]!.GetValue<string>());
+        Assert.Equal(124, view["task"]!["result"]!["exitCode"]!.GetValue<int>());
+        var result = events.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!)
+            .Single(l => l["event"]!.GetValue<string>() == "result");
+        Assert.Equal(124, result["data"]!["exitCode"]!.GetValue<int>());
+        Assert.Equal(124, events.ExitCode);
+        Assert.Matches(@"\btimedOut\s+124\b", tasks.Stdout.Split('\n').Single(l => l.StartsWith(taskId + " ", StringComparison.Ordinal)));
+        Assert.Matches(@"\nexit code\s+124\n", described.Stdout);
+    }
+
+    [Fact]
+    public async Task Plain_CarriageReturns_ShowEachLinesFinalState_InRunLogsAndLogsFollow()
+    {
+        var taskId = HubFixture.NewTaskId("cr");
+        string[] command = ["printf", "step 1\\rstep 2\\rstep 3\\r\\nabcdef\\rxy\\n\\033[32mok\\033[0m\\r\\nend"];
+        var run = await hub.RunAsync(["run", "-q", "--plain", "--node", HubFixture.NodeId, "--id", taskId, "--", .. command]);
+
+        var raw = await hub.RunAsync("logs", taskId);
+        var plain = await hub.RunAsync("logs", taskId, "--plain");
+        var followed = await hub.RunAsync("logs", "-f", taskId, "--plain");
+
+        const string Rendered = "step 3\nxycdef\nok\nend";
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(Rendered, run.Stdout);
+        Assert.Equal("step 1\rstep 2\rstep 3\r\nabcdef\rxy\n\u001b[32mok\u001b[0m\r\nend", raw.Stdout);
+        Assert.Equal(Rendered, plain.Stdout);
+        Assert.Equal(Rendered, followed.Stdout);
     }
 
     [Fact]
@@ -22,7 +81,7 @@ public sealed class RunCommandTests(HubFixture hub)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(string.Concat(Enumerable.Range(1, 300).Select(i => $"line {i}\n")) + "after\n", result.Stdout);
-        Assert.Equal("oops\n", result.Stderr);
+        Assert.EndsWith($" on node {HubFixture.NodeId}\noops\n", result.Stderr);
     }
 
     [Fact]

@@ -73,11 +73,19 @@ public sealed class TaskFollowerTests
         return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
     }
 
-    /// <summary>Answers each request with the next scripted response.</summary>
+    /// <summary>
+    /// Answers each request with the next scripted response; the task id lookup (<c>GET /tasks?idPrefix=</c>) that comes
+    /// first finds no other task, so the id is followed as given.
+    /// </summary>
     private sealed class ScriptedHandler(List<HttpRequestMessage> requests, params Func<HttpRequestMessage, HttpResponseMessage>[] responses) : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (request.RequestUri!.Query.Contains("idPrefix=", StringComparison.Ordinal))
+            {
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("[]", Encoding.UTF8, "application/json") });
+            }
+
             requests.Add(request);
             return Task.FromResult(responses[requests.Count - 1](request));
         }
