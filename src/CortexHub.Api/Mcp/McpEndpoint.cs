@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol;
 using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
 
@@ -43,6 +44,18 @@ internal static class McpEndpoint
             .WithTools<NodeTools>()
             .WithTools<TaskTools>()
             .WithTools<PoolTools>()
+            .WithRequestFilters(filters => filters.AddCallToolFilter(next => async (request, cancellationToken) =>
+            {
+                try
+                {
+                    return await next(request, cancellationToken);
+                }
+                catch (McpException error) when (error is not McpProtocolException)
+                {
+                    // What the tool says went wrong is the whole answer, without the SDK's "An error occurred invoking…" lead.
+                    return new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = error.Message }] };
+                }
+            }))
             .WithResources<TaskLogResources>()
             .WithSubscribeToResourcesHandler((request, token) => request.Services!.GetRequiredService<TaskLogSubscriptions>().SubscribeAsync(request, token))
             .WithUnsubscribeFromResourcesHandler((request, token) => request.Services!.GetRequiredService<TaskLogSubscriptions>().UnsubscribeAsync(request, token));

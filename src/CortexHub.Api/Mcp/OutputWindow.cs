@@ -89,12 +89,12 @@ internal sealed class OutputWindow
         var lastOmitted = tailBytes[tailBytes.Length - tail.Length - 1];
         var firstLine = headNewlines + 1;
         var lastLine = TotalNewlines - tailNewlines - (lastOmitted == (byte)'\n' ? 1 : 0) + 1;
-        var marker = string.Create(CultureInfo.InvariantCulture,
-            $"\n[… {omittedBytes} bytes omitted: lines {firstLine}–{lastLine} ({lastLine - firstLine + 1} lines) of {TotalLines}, bytes {head.Length}–{head.Length + omittedBytes - 1} of {TotalBytes}. "
-            + $"Read them with read_output {{\"taskId\":\"{taskId}\",\"stream\":\"{stream}\",\"fromLine\":{firstLine},\"lineCount\":200}} "
-            + $"or {{\"taskId\":\"{taskId}\",\"stream\":\"{stream}\",\"offset\":{head.Length},\"length\":8192}} …]\n");
         var headText = Utf8.Fit(Encoding.UTF8.GetString(head), room / 2, fromEnd: false);
         var tailText = Utf8.Fit(Encoding.UTF8.GetString(tail), room - room / 2, fromEnd: true);
+        var marker = (headText.Length == 0 || headText.EndsWith('\n') ? "" : "\n") + string.Create(CultureInfo.InvariantCulture,
+            $"[… {omittedBytes} bytes omitted: lines {firstLine}–{lastLine} ({lastLine - firstLine + 1} lines) of {TotalLines}, bytes {head.Length}–{head.Length + omittedBytes - 1} of {TotalBytes}. "
+            + $"Read them with read_output {{\"taskId\":\"{taskId}\",\"stream\":\"{stream}\",\"fromLine\":{firstLine},\"lineCount\":200}} "
+            + $"or {{\"taskId\":\"{taskId}\",\"stream\":\"{stream}\",\"offset\":{head.Length},\"length\":8192}} …]\n");
         return Utf8.Fit(headText + marker + tailText, budget, fromEnd: false);
     }
 
