@@ -2,8 +2,8 @@
 # Runs every CortexHub test on this machine.
 #  - installs what the tests need when it is missing (Debian packages: PostgreSQL server,
 #    python3-grpcio + grpc tools for the interop tests, Chromium for the dashboard test, nginx
-#    for the scale-out tests), using apt-get as root or via sudo, and the browser test's npm
-#    packages (playwright-core);
+#    for the scale-out tests), using apt-get as root or via sudo, and the npm packages of the
+#    browser test (playwright-core) and of the foreign MCP client test (@modelcontextprotocol/sdk);
 #  - starts a throwaway PostgreSQL on a free loopback port unless CORTEXHUB_TEST_PG names one;
 #  - builds the solution, runs every test project, stops PostgreSQL again;
 #  - ends with one line: "tests: N passed, N failed, N skipped".
@@ -69,6 +69,10 @@ fi
 # The dashboard's browser test drives Debian's Chromium with playwright-core (Node.js 20+).
 if [ ! -d tests/browser/node_modules/playwright-core ]; then
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+fi
+# The MCP server's foreign client: the official TypeScript SDK (PyPI, for the Python one, is not reachable here).
+if [ ! -d tests/mcp-client/node_modules/@modelcontextprotocol/sdk ]; then
+  (cd tests/mcp-client && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # --- 3. Build and test ------------------------------------------------------------------

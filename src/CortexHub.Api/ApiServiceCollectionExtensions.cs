@@ -1,3 +1,4 @@
+using CortexHub.Api.Mcp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -36,21 +37,23 @@ public static class ApiServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddHostedService<AdminBootstrap>();
+        services.AddCortexHubMcp(configuration);
         return services;
     }
 
     /// <summary>
     /// The middleware for requests under /api, before the endpoints: what routing turns away
     /// (unknown path, wrong method, wrong content type) answers a problem rather than a bare
-    /// status, and every /api/v1 request is authenticated (401 answered here), so nothing of an
-    /// unauthenticated request is read or bound.
+    /// status, and every /api/v1 and /mcp request is authenticated (401 answered here), so nothing of
+    /// an unauthenticated request is read or bound.
     /// </summary>
     public static IApplicationBuilder UseCortexHubApi(this IApplicationBuilder app)
     {
         var authentication = app.ApplicationServices.GetRequiredService<ApiAuthentication>();
         return app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api
             .UseStatusCodePages()
-            .UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), v1 => v1.Use(next => context => authentication.InvokeAsync(context, next))));
+            .UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), v1 => v1.Use(next => context => authentication.InvokeAsync(context, next))))
+            .UseCortexHubMcp(authentication);
     }
 
     /// <summary>
@@ -77,6 +80,7 @@ public static class ApiServiceCollectionExtensions
         TasksApi.Map(api);
         PoolApi.Map(api);
         StreamsApi.Map(api);
+        McpEndpoint.Map(endpoints);
         return api;
     }
 }

@@ -116,7 +116,10 @@ internal static class NodesApi
     }
 
     /// <summary>The node if it exists and the caller may see it (another user's node is "not found", not "forbidden").</summary>
-    internal static async Task<NodeSnapshot?> FindAsync(Orleans.IGrainFactory grains, HttpContext http, string id)
+    internal static Task<NodeSnapshot?> FindAsync(Orleans.IGrainFactory grains, HttpContext http, string id) => FindAsync(grains, ApiCaller.From(http), id);
+
+    /// <summary>The node if it exists and <paramref name="caller"/> may see it.</summary>
+    internal static async Task<NodeSnapshot?> FindAsync(Orleans.IGrainFactory grains, ApiCaller caller, string id)
     {
         if (!IsNodeId(id))
         {
@@ -124,7 +127,7 @@ internal static class NodesApi
         }
 
         var node = await grains.GetGrain<INodeGrain>(id).GetAsync();
-        return node.Provisioned && ApiCaller.From(http).Owns(node.Owner) ? node : null;
+        return node.Provisioned && caller.Owns(node.Owner) ? node : null;
     }
 
     private static bool IsNodeId(string? id) => !string.IsNullOrWhiteSpace(id) && id.Length <= NodeRegistry.MaxNodeIdLength;

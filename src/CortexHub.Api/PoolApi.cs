@@ -49,6 +49,20 @@ internal static class PoolApi
 
     private static async Task<Results<Created<PoolItem>, Ok<PoolItem>, ValidationProblem>> SubmitAsync(SubmitRequest request, HttpContext http, WorkPool pool)
     {
+        var (result, errors) = await SubmitForAsync(pool, ApiCaller.From(http), request);
+        if (errors is not null)
+        {
+            return ApiProblem.Validation(errors);
+        }
+
+        return result!.Created
+            ? TypedResults.Created($"/api/v1/pool/items/{result.Item.ItemId}", result.Item)
+            : TypedResults.Ok(result.Item); // an idempotent repeat: the first submit's item
+    }
+
+    /// <summary>Submits for <paramref name="caller"/> (the HTTP API and the MCP tools alike): the result, or the errors by this API's field names.</summary>
+    internal static async Task<(PoolSubmitResult? Result, IReadOnlyDictionary<string, string[]>? Errors)> SubmitForAsync(WorkPool pool, ApiCaller caller, SubmitRequest request)
+    {
         // Bounded here, in the request's own units: a huge number of seconds does not fit a TimeSpan
         // (an overflow, answered 500), and a lease ending past year 9999 could not be read back once
         // a node claimed the item.
@@ -63,26 +77,21 @@ internal static class PoolApi
 
         if (errors.Count > 0)
         {
-            return ApiProblem.Validation(errors);
+            return (null, errors);
         }
 
         // WorkPool validates the rest; its field names become this request's.
-        PoolSubmitResult result;
         try
         {
-            result = await pool.SubmitAsync(new PoolSubmitRequest(
+            return (await pool.SubmitAsync(new PoolSubmitRequest(
                 new PoolWork(request.Command ?? "", request.WorkingDirectory, request.Environment, Seconds(request.TimeoutSeconds)),
-                ApiCaller.From(http).UserId, request.Priority ?? 0, request.RequiredLabels, request.IdempotencyKey, request.MaxAttempts,
-                Seconds(request.VisibilityTimeoutSeconds), Seconds(request.DelaySeconds)));
+                caller.UserId, request.Priority ?? 0, request.RequiredLabels, request.IdempotencyKey, request.MaxAttempts,
+                Seconds(request.VisibilityTimeoutSeconds), Seconds(request.DelaySeconds))), null);
         }
         catch (InvalidRequestException invalid)
         {
-            return ApiProblem.Validation(invalid.Errors.ToDictionary(e => RequestFields.GetValueOrDefault(e.Key, e.Key), e => e.Value));
+            return (null, invalid.Errors.ToDictionary(e => RequestFields.GetValueOrDefault(e.Key, e.Key), e => e.Value));
         }
-
-        return result.Created
-            ? TypedResults.Created($"/api/v1/pool/items/{result.Item.ItemId}", result.Item)
-            : TypedResults.Ok(result.Item); // an idempotent repeat: the first submit's item
     }
 
     private static async Task<Results<Ok<ItemList>, ValidationProblem>> ListAsync(string? state, long? after, int? limit, HttpContext http, WorkPool pool)
@@ -150,21 +159,27 @@ internal static class PoolApi
     }
 
     /// <summary>Pool-wide counts; a user sees in-flight figures only for their own nodes.</summary>
-    private static async Task<Ok<PoolStats>> StatsAsync(HttpContext http, WorkPool pool, Grains.Nodes.NodeRegistry registry, CancellationToken cancellationToken)
+    private static async Task<Ok<PoolStats>> StatsAsync(HttpContext http, WorkPool pool, Grains.Nodes.NodeRegistry registry, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await StatsForAsync(ApiCaller.From(http), pool, registry, cancellationToken));
+
+    /// <summary>Pool-wide counts as <paramref name="caller"/> may see them.</summary>
+    internal static async Task<PoolStats> StatsForAsync(ApiCaller caller, WorkPool pool, Grains.Nodes.NodeRegistry registry, CancellationToken cancellationToken)
     {
         var stats = await pool.StatsAsync();
-        var caller = ApiCaller.From(http);
         if (!caller.IsAdmin)
         {
             var mine = (await registry.ListAsync(caller.UserId, cancellationToken)).Select(n => n.NodeId).ToHashSet(StringComparer.Ordinal);
             stats = stats with { InFlightByNode = stats.InFlightByNode.Where(n => mine.Contains(n.Key)).ToDictionary() };
         }
 
-        return TypedResults.Ok(stats);
+        return stats;
     }
 
-    private static async Task<PoolItem?> FindAsync(WorkPool pool, HttpContext http, string id) =>
-        await pool.GetAsync(id) is { } item && ApiCaller.From(http).Owns(item.CreatedBy) ? item : null;
+    private static Task<PoolItem?> FindAsync(WorkPool pool, HttpContext http, string id) => FindAsync(pool, ApiCaller.From(http), id);
+
+    /// <summary>The pool item if it exists and <paramref name="caller"/> may see it.</summary>
+    internal static async Task<PoolItem?> FindAsync(WorkPool pool, ApiCaller caller, string id) =>
+        await pool.GetAsync(id) is { } item && caller.Owns(item.CreatedBy) ? item : null;
 
     private static TimeSpan? Seconds(double? seconds) => seconds is { } s && double.IsFinite(s) ? TimeSpan.FromSeconds(s) : null;
 }

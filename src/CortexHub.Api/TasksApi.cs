@@ -1,5 +1,4 @@
 using CortexHub.Grains;
-using CortexHub.Grains.Cluster;
 using CortexHub.Grains.Limits;
 using CortexHub.Grains.Journal;
 using CortexHub.Grains.Tasks;
@@ -60,75 +59,13 @@ internal static class TasksApi
     private static async Task<Results<Created<TaskSnapshot>, ValidationProblem, ProblemHttpResult>> DispatchAsync(
         DispatchRequest request, HttpContext http, Orleans.IGrainFactory grains, IOptions<InputLimits> limits)
     {
-        var caller = ApiCaller.From(http);
-        var id = string.IsNullOrWhiteSpace(request.Id) ? "t-" + Guid.CreateVersion7().ToString("N") : request.Id;
-        var errors = new Dictionary<string, string[]>();
-        if (id.Length > InputLimits.MaxTaskIdLength || id.Any(char.IsWhiteSpace))
+        var outcome = await TaskLauncher.LaunchAsync(grains, ApiCaller.From(http), request, limits.Value);
+        return outcome switch
         {
-            errors["id"] = [$"At most {InputLimits.MaxTaskIdLength} characters, no spaces."];
-        }
-
-        if (string.IsNullOrWhiteSpace(request.NodeId))
-        {
-            errors["nodeId"] = ["Required."];
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Command))
-        {
-            errors["command"] = ["Required."];
-        }
-
-        if (request.TimeoutSeconds is <= 0 or > 7 * 24 * 3600)
-        {
-            errors["timeoutSeconds"] = ["Must be positive and at most 7 days."];
-        }
-
-        if (request.HeadBytes is < 0 or > JournalOptions.MaxBufferBytes)
-        {
-            errors["headBytes"] = [$"Must be between 0 and {JournalOptions.MaxBufferBytes}."];
-        }
-
-        if (request.TailBytes is < 0 or > JournalOptions.MaxBufferBytes)
-        {
-            errors["tailBytes"] = [$"Must be between 0 and {JournalOptions.MaxBufferBytes}."];
-        }
-
-        // Bounded here, before anything is stored: a dispatch its node cannot receive would be resent on every reconnect.
-        var timeout = request.TimeoutSeconds is { } seconds && !errors.ContainsKey("timeoutSeconds") ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
-        var bounds = new InvalidRequestException.Builder()
-            .CheckWork(limits.Value, errors.ContainsKey("id") ? null : id, request.Command, request.WorkingDirectory, request.Environment, timeout);
-        foreach (var (field, messages) in bounds.Errors)
-        {
-            errors[field] = [.. errors.GetValueOrDefault(field, []), .. messages];
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiProblem.Validation(errors);
-        }
-
-        // Dispatching to someone else's node looks the same as to a missing one.
-        if (await NodesApi.FindAsync(grains, http, request.NodeId!) is not { } node)
-        {
-            return ApiProblem.Validation(new Dictionary<string, string[]> { ["nodeId"] = [$"No node '{request.NodeId}' you can dispatch to."] });
-        }
-
-        // The task grain starts on the silo holding the node's stream (if it is connected).
-        BesideNodePlacement.Hint(node.SiloId);
-
-        var spec = new TaskSpec(request.NodeId!, request.Command!, caller.UserId, request.WorkingDirectory, request.Environment,
-            request.TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null, request.HeadBytes, request.TailBytes);
-        TaskSnapshot snapshot;
-        try
-        {
-            snapshot = await grains.GetGrain<ITaskGrain>(id).DispatchAsync(spec);
-        }
-        catch (InvalidOperationException)
-        {
-            return ApiProblem.Conflict($"Task '{id}' already exists.");
-        }
-
-        return TypedResults.Created($"/api/v1/tasks/{Uri.EscapeDataString(id)}", snapshot);
+            { Errors: { } errors } => ApiProblem.Validation(errors),
+            { Conflict: { } conflict } => ApiProblem.Conflict(conflict),
+            _ => TypedResults.Created($"/api/v1/tasks/{Uri.EscapeDataString(outcome.Task!.TaskId)}", outcome.Task),
+        };
     }
 
     private static async Task<Results<Ok<TaskView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, Orleans.IGrainFactory grains)
@@ -203,7 +140,10 @@ internal static class TasksApi
     }
 
     /// <summary>The task if it exists and the caller may see it.</summary>
-    internal static async Task<TaskSnapshot?> FindAsync(Orleans.IGrainFactory grains, HttpContext http, string id)
+    internal static Task<TaskSnapshot?> FindAsync(Orleans.IGrainFactory grains, HttpContext http, string id) => FindAsync(grains, ApiCaller.From(http), id);
+
+    /// <summary>The task if it exists and <paramref name="caller"/> may see it.</summary>
+    internal static async Task<TaskSnapshot?> FindAsync(Orleans.IGrainFactory grains, ApiCaller caller, string id)
     {
         if (string.IsNullOrWhiteSpace(id) || id.Length > InputLimits.MaxTaskIdLength)
         {
@@ -211,7 +151,7 @@ internal static class TasksApi
         }
 
         var task = await grains.GetGrain<ITaskGrain>(id).GetAsync();
-        return task.Exists && ApiCaller.From(http).Owns(task.Spec!.CreatedBy) ? task : null;
+        return task.Exists && caller.Owns(task.Spec!.CreatedBy) ? task : null;
     }
 
     private static StreamView View(TruncatedText text) =>

@@ -99,6 +99,26 @@ public sealed class TaskJournalTests
     }
 
     [Fact]
+    public async Task AddThought_FromACaller_KeptInOrderWithTheNodesThoughtsAcrossASiloRestart()
+    {
+        await using var cluster = await StartAsync(StorageKind.Sqlite);
+        var task = await DispatchAsync(cluster, "t-note");
+        await task.AppendEventsAsync("n1", [Events.Started(1), Events.Thought(2, "node: starting")]);
+
+        await task.AddThoughtAsync("agent: why I ran this");
+        await task.AppendEventsAsync("n1", [Events.Thought(3, "node: done")]);
+        cluster.KillSilo(0);
+        await cluster.RestartSiloAsync(0);
+
+        var journal = await cluster.GetGrain<ITaskGrain>("t-note").GetJournalAsync();
+        Assert.Equal(["node: starting", "agent: why I ran this", "node: done"], journal.Thoughts.Select(t => t.Text));
+        Assert.Equal(3, journal.Task.AckedSequence); // the node's sequence numbers are untouched
+        var tooLong = await Assert.ThrowsAsync<InvalidRequestException>(() => cluster.GetGrain<ITaskGrain>("t-note").AddThoughtAsync(new string('x', 4097)));
+        Assert.Contains("At most 4096 characters", tooLong.Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => cluster.GetGrain<ITaskGrain>("t-none").AddThoughtAsync("hello"));
+    }
+
+    [Fact]
     public async Task StateMachine_IllegalEventsAfterFinish_IgnoredButJournaled()
     {
         await using var cluster = await StartAsync(StorageKind.Sqlite);

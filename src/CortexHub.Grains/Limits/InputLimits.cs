@@ -22,6 +22,7 @@ public sealed class InputLimits
     public const int DefaultMaxLabels = 32;
     public const int DefaultMaxLabelLength = 128;
     public const int DefaultMaxReasonLength = 1024;
+    public const int DefaultMaxThoughtLength = 4096;
     public const int DefaultMaxNodeTextLength = 256;
     public const int DefaultMaxHelloRunningTasks = 4096;
     public const int DefaultHelloParallelism = 16;
@@ -50,6 +51,9 @@ public sealed class InputLimits
 
     /// <summary>Longest cancel reason, in characters (it is sent to the node and kept in the journal). Default 1024.</summary>
     public int MaxReasonLength { get; set; } = DefaultMaxReasonLength;
+
+    /// <summary>Longest thought a caller adds to a task's thought log, in characters. Default 4096.</summary>
+    public int MaxThoughtLength { get; set; } = DefaultMaxThoughtLength;
 
     /// <summary>Longest free-text field a node describes itself with in Hello (host name, agent version). Default 256.</summary>
     public int MaxNodeTextLength { get; set; } = DefaultMaxNodeTextLength;

@@ -16,6 +16,7 @@ internal sealed class InputLimitsValidator : IValidateOptions<InputLimits>
         OptionChecks.Positive(errors, section, nameof(options.MaxLabels), options.MaxLabels);
         OptionChecks.Positive(errors, section, nameof(options.MaxLabelLength), options.MaxLabelLength);
         OptionChecks.Positive(errors, section, nameof(options.MaxReasonLength), options.MaxReasonLength);
+        OptionChecks.Positive(errors, section, nameof(options.MaxThoughtLength), options.MaxThoughtLength);
         OptionChecks.Positive(errors, section, nameof(options.MaxNodeTextLength), options.MaxNodeTextLength);
         OptionChecks.Positive(errors, section, nameof(options.MaxHelloRunningTasks), options.MaxHelloRunningTasks);
         OptionChecks.Positive(errors, section, nameof(options.HelloParallelism), options.HelloParallelism);

@@ -33,6 +33,15 @@ public interface ITaskGrain : IGrainWithStringKey
     Task<TaskSnapshot> CancelAsync(string reason);
 
     /// <summary>Where a reconnecting node should resume: the acked sequence, or null when the task is not this node's.</summary>
+    /// <summary>
+    /// Adds a caller's thought (say, an agent's note on why it ran the task) to the thought log, after
+    /// the events stored so far. Not a journal event: node sequence numbers stay the node's own.
+    /// </summary>
+    /// <exception cref="InvalidRequestException">The text is empty or longer than <see cref="Limits.InputLimits.MaxThoughtLength"/>.</exception>
+    /// <exception cref="InvalidOperationException">The task does not exist.</exception>
+    [Alias("AddThought")]
+    Task<TaskSnapshot> AddThoughtAsync(string text);
+
     [Alias("GetResumePoint"), Idempotent]
     Task<long?> GetResumePointAsync(string nodeId);
 

@@ -128,6 +128,22 @@ public sealed partial class TaskGrain(
         return Snapshot();
     }
 
+    public async Task<TaskSnapshot> AddThoughtAsync(string text)
+    {
+        new InvalidRequestException.Builder()
+            .Check(!string.IsNullOrWhiteSpace(text), "text", "Required.")
+            .CheckLength(text, limits.Value.MaxThoughtLength, "text")
+            .ThrowIfAny();
+        if (State.Spec is null)
+        {
+            throw new InvalidOperationException($"Task {TaskId} does not exist.");
+        }
+
+        State = AddThought(State, new ThoughtRecord(State.AckedSequence, time.GetUtcNow(), text));
+        await SaveAsync();
+        return Snapshot();
+    }
+
     public Task<long?> GetResumePointAsync(string nodeId)
     {
         if (State.Spec?.NodeId != nodeId)

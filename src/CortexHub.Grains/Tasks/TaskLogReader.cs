@@ -17,30 +17,9 @@ public static class TaskLogReader
         var text = new StringBuilder();
         var stripper = new AnsiStripper();
         var decoder = Encoding.UTF8.GetDecoder();
-        long after = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        await foreach (var bytes in ReadChunksAsync(task, stream, cancellationToken))
         {
-            var page = await task.ReadEventsAsync(after, 1000);
-            if (page.Count == 0)
-            {
-                break;
-            }
-
-            foreach (var e in page)
-            {
-                var bytes = e.Kind switch
-                {
-                    TaskEventKind.Output when e.Stream == stream => e.Data,
-                    TaskEventKind.Lost when stream == OutputStreamKind.Stdout => LostEvents.FromRecord(e).MarkerBytes(),
-                    _ => null,
-                };
-                if (bytes is not null)
-                {
-                    text.Append(plain ? stripper.Strip(bytes) : Decode(decoder, bytes, flush: false));
-                }
-            }
-
-            after = page[^1].Sequence;
+            text.Append(plain ? stripper.Strip(bytes) : Decode(decoder, bytes, flush: false));
         }
 
         text.Append(plain ? stripper.Flush() : Decode(decoder, [], flush: true));
@@ -51,6 +30,41 @@ public static class TaskLogReader
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The stored bytes of one stream, in order, as stored (stdout with the marker of lost events in
+    /// place), without the full-log cap's marker; for readers that window or count the log instead of
+    /// holding it whole.
+    /// </summary>
+    public static async IAsyncEnumerable<byte[]> ReadChunksAsync(
+        ITaskGrain task, OutputStreamKind stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        long after = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var page = await task.ReadEventsAsync(after, 1000);
+            if (page.Count == 0)
+            {
+                yield break;
+            }
+
+            foreach (var e in page)
+            {
+                var bytes = e.Kind switch
+                {
+                    TaskEventKind.Output when e.Stream == stream => e.Data,
+                    TaskEventKind.Lost when stream == OutputStreamKind.Stdout => LostEvents.FromRecord(e).MarkerBytes(),
+                    _ => null,
+                };
+                if (bytes is { Length: > 0 })
+                {
+                    yield return bytes;
+                }
+            }
+
+            after = page[^1].Sequence;
+        }
     }
 
     private static string Decode(Decoder decoder, byte[] bytes, bool flush)
