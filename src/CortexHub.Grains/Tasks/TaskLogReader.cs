@@ -7,16 +7,19 @@ namespace CortexHub.Grains.Tasks;
 public static class TaskLogReader
 {
     /// <summary>
-    /// The stored output of one stream, in order. Plain text strips ANSI/VT sequences in one pass and
-    /// turns invalid UTF-8 into U+FFFD; raw keeps bytes as produced (decoded leniently as UTF-8).
+    /// The stored output of one stream, or of both interleaved as they came (<paramref name="stream"/> null), in order.
+    /// Plain text strips ANSI/VT sequences in one pass and turns invalid UTF-8 into U+FFFD; raw keeps
+    /// bytes as produced (decoded leniently as UTF-8).
     /// A marker says how many bytes the full-log cap dropped; stdout also shows, in place, events the
     /// hub acknowledged and lost (<see cref="LostEvents.Marker"/>).
     /// </summary>
-    public static async Task<string> ReadAsync(ITaskGrain task, OutputStreamKind stream, bool plain, CancellationToken cancellationToken = default)
+    public static async Task<string> ReadAsync(ITaskGrain task, OutputStreamKind? stream, bool plain, CancellationToken cancellationToken = default)
     {
         var text = new StringBuilder();
-        var stripper = new AnsiStripper();
-        var decoder = Encoding.UTF8.GetDecoder();
+        // One per stream: a character or escape split across two chunks of one stream may have the
+        // other stream's chunk between them.
+        var strippers = new Dictionary<OutputStreamKind, AnsiStripper>();
+        var decoders = new Dictionary<OutputStreamKind, Decoder>();
         long after = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -30,20 +33,32 @@ public static class TaskLogReader
             {
                 var bytes = e.Kind switch
                 {
-                    TaskEventKind.Output when e.Stream == stream => e.Data,
-                    TaskEventKind.Lost when stream == OutputStreamKind.Stdout => LostEvents.FromRecord(e).MarkerBytes(),
+                    TaskEventKind.Output when stream is null || e.Stream == stream => e.Data,
+                    TaskEventKind.Lost when stream is null or OutputStreamKind.Stdout => LostEvents.FromRecord(e).MarkerBytes(),
                     _ => null,
                 };
                 if (bytes is not null)
                 {
-                    text.Append(plain ? stripper.Strip(bytes) : Decode(decoder, bytes, flush: false));
+                    var kind = e.Kind == TaskEventKind.Output ? e.Stream : OutputStreamKind.Stdout;
+                    text.Append(plain
+                        ? Of(strippers, kind, () => new AnsiStripper()).Strip(bytes)
+                        : Decode(Of(decoders, kind, Encoding.UTF8.GetDecoder), bytes, flush: false));
                 }
             }
 
             after = page[^1].Sequence;
         }
 
-        text.Append(plain ? stripper.Flush() : Decode(decoder, [], flush: true));
+        foreach (var stripper in strippers.Values)
+        {
+            text.Append(stripper.Flush());
+        }
+
+        foreach (var decoder in decoders.Values)
+        {
+            text.Append(Decode(decoder, [], flush: true));
+        }
+
         var journal = await task.GetJournalAsync();
         if (journal.FullLogOmittedBytes > 0)
         {
@@ -51,6 +66,16 @@ public static class TaskLogReader
         }
 
         return text.ToString();
+    }
+
+    private static T Of<T>(Dictionary<OutputStreamKind, T> perStream, OutputStreamKind stream, Func<T> create)
+    {
+        if (!perStream.TryGetValue(stream, out var value))
+        {
+            perStream[stream] = value = create();
+        }
+
+        return value;
     }
 
     private static string Decode(Decoder decoder, byte[] bytes, bool flush)
