@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Drives the dashboard's task output view in Debian's Chromium against a real hub and node:
 // the empty-state hints, a task of many numbered lines (all of them reachable, few rows in the
-// DOM, line numbers and times), search, the raw log download, Back to the previous task, a pasted
-// address, Re-run and Cancel. Screenshots go to --screenshots.
+// DOM, line numbers and times), search, line links, the raw log download, Back to the previous
+// task, a pasted address, Re-run and Cancel. Screenshots go to --screenshots.
 //
 //   node task-output.test.mjs --url http://127.0.0.1:5000 --key chk.admin.… --node n1 \
 //        --big-task t-big --lines 200000 --small-task t-small --screenshots ../../artifacts/test-results
@@ -46,7 +46,7 @@ await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot:
   const output = page.locator(byTestId('task-output'));
   const row = (n, p = page) => p.locator(`${byTestId('task-output')} .log-row[data-line="${n}"]`);
   const expectHash = async (taskId) => {
-    await page.waitForFunction((h) => location.hash === h, `#task=${encodeURIComponent(taskId)}`, { timeout });
+    await page.waitForFunction((h) => location.hash === h || location.hash.startsWith(`${h}&`), `#task=${encodeURIComponent(taskId)}`, { timeout });
     await detailId.filter({ hasText: new RegExp(`^${taskId}$`) }).waitFor({ timeout });
   };
 
@@ -119,6 +119,12 @@ await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot:
     await screenshot(page, shot('search'), timeout);
   });
 
+  await step(`clicking line number ${middle} puts the line in the address`, async () => {
+    await row(middle).locator('.ln').click({ timeout });
+    await page.waitForFunction((h) => location.hash === h, `#task=${encodeURIComponent(big)}&line=${middle}`, { timeout });
+    await output.locator(`.log-row.selected[data-line="${middle}"]`).waitFor({ timeout });
+  });
+
   await step('Enter and Shift+Enter step through several matches, from the one in view', async () => {
     const prefix = `line ${String(middle).slice(0, 4)}`; // e.g. "line 1240": itself, ten five-digit and a hundred six-digit lines
     await search.fill(prefix, { timeout });
@@ -145,7 +151,7 @@ await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot:
     }
   });
 
-  await step(`selecting ${small}, then Back, shows ${big} again`, async () => {
+  await step(`selecting ${small}, then Back, shows ${big} again at its line; Forward ${small}`, async () => {
     await page.locator(byTestId(`task-${small}`)).click({ timeout });
     await expectHash(small);
     await output.locator('.log-row', { hasText: 'small one' }).waitFor({ timeout });
@@ -153,18 +159,25 @@ await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot:
     await page.goBack({ timeout });
     await expectHash(big);
     await page.locator(`${byTestId(`task-${big}`)}[aria-selected="true"]`).waitFor({ timeout });
-    await row(lines).waitFor({ timeout: loadTimeout });
+    await output.locator(`.log-row.selected[data-line="${middle}"]`).waitFor({ timeout: loadTimeout }); // the line it was at
     await page.goForward({ timeout });
     await expectHash(small);
   });
 
-  await step(`a pasted address (#task=${small}) opens that task`, async () => {
+  await step(`a pasted address opens the task it names, at the line it names`, async () => {
     const pasted = await context.newPage(); // the same browser profile: the key is remembered
+    await pasted.goto(`${hub}/dashboard/#task=${encodeURIComponent(big)}&line=${middle}`, { timeout });
+    await pasted.locator(byTestId('task-detail-id')).filter({ hasText: new RegExp(`^${big}$`) }).waitFor({ timeout });
+    const line = row(middle, pasted);
+    await pasted.locator(`${byTestId('task-output')} .log-row.selected[data-line="${middle}"]`).waitFor({ timeout: loadTimeout });
+    const [box, view] = await Promise.all([line.boundingBox(), pasted.locator(byTestId('task-output')).boundingBox()]);
+    if (!(box.y >= view.y && box.y + box.height <= view.y + view.height)) throw new Error(`line ${middle} at y ${box.y}, the view spans ${view.y}–${view.y + view.height}`);
+    await screenshot(pasted, shot('pasted'), timeout);
+    // An address edited by hand (a hashchange, no new page load) opens the other task.
     await pasted.goto(`${hub}/dashboard/#task=${encodeURIComponent(small)}`, { timeout });
     await pasted.locator(byTestId('task-detail-id')).filter({ hasText: new RegExp(`^${small}$`) }).waitFor({ timeout });
     await pasted.locator(`${byTestId(`task-${small}`)}[aria-selected="true"]`).waitFor({ timeout });
     await pasted.locator(`${byTestId('task-output')} .log-row`, { hasText: 'small one' }).waitFor({ timeout });
-    await screenshot(pasted, shot('pasted'), timeout);
     await pasted.close();
   });
 

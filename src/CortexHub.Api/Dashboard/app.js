@@ -197,32 +197,32 @@ function addTask(task) {
 
 // ---- The selected task (taskpanel.js) and the address -----------------------------------------
 
-/** The task the address names (#task=<id>), or null. */
+/** The task the address names (#task=<id>, optionally &line=<n>), or null. */
 function taskInAddress() {
-  const wanted = /^#task=(.+)$/.exec(location.hash);
-  return wanted ? decodeURIComponent(wanted[1]) : null;
+  const wanted = /^#task=([^&]+)(?:&line=(\d+))?$/.exec(location.hash);
+  return wanted ? { taskId: decodeURIComponent(wanted[1]), line: wanted[2] ? Number(wanted[2]) : null } : null;
 }
 
 /** Selects a task as the user asked: a new history entry, so Back returns to the one before. */
 function openTask(taskId) {
   const hash = `#task=${encodeURIComponent(taskId)}`;
-  if (location.hash !== hash) history.pushState(null, '', hash);
+  if (taskInAddress()?.taskId !== taskId) history.pushState(null, '', hash);
   showTask(taskId);
 }
 
 /** Shows what the address names (a pasted address, Back, Forward). */
 function followAddress() {
   if (!state.session) return;
-  const taskId = taskInAddress();
-  if (taskId) showTask(taskId);
+  const wanted = taskInAddress();
+  if (wanted) showTask(wanted.taskId, wanted.line);
   else {
     panel.close();
     renderTasks();
   }
 }
 
-function showTask(taskId) {
-  panel.select(taskId);
+function showTask(taskId, line = null) {
+  panel.select(taskId, line);
   renderTasks();
 }
 

@@ -20,6 +20,11 @@ export class LogView {
     scroller.style.setProperty('--log-row', `${ROW_HEIGHT}px`);
     this.frame = 0;
     this.onSearch = () => {};
+    this.onLineClick = () => {};
+    this.rows.addEventListener('click', (event) => {
+      const number = event.target.closest('.ln');
+      if (number) this.onLineClick(Number(number.textContent));
+    });
     this.reset();
     scroller.addEventListener('scroll', () => {
       this.following = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < ROW_HEIGHT;
@@ -33,6 +38,8 @@ export class LogView {
     this.model = new LogModel();
     this.following = true;
     this.search = { query: '', matches: [], complete: true, current: -1, version: -1 };
+    this.selectedLine = null;
+    this.pendingLine = null;
     this.drawn = null;
     this.scroller.scrollTop = 0;
     this.schedule();
@@ -40,6 +47,23 @@ export class LogView {
 
   /** Call after the model changed: redraws on the next frame, and searches again if a query is set. */
   changed() {
+    if (this.pendingLine !== null && this.model.length >= this.pendingLine) this.goToLine(this.pendingLine);
+    this.schedule();
+  }
+
+  /** Marks line `line` (1-based) and scrolls it into the middle; a line not there yet is gone to when it arrives. */
+  goToLine(line, { scroll = true } = {}) {
+    this.selectedLine = line;
+    this.drawn = null;
+    if (this.model.length < line) {
+      this.pendingLine = line;
+      return;
+    }
+    this.pendingLine = null;
+    if (scroll) {
+      this.following = false;
+      this.scrollToIndex(line - 1);
+    }
     this.schedule();
   }
 
@@ -50,7 +74,7 @@ export class LogView {
   draw() {
     const count = this.model.length;
     if (this.search.query && this.search.version !== this.model.version) this.research();
-    this.spacer.style.height = `${spacerHeight(count, ROW_HEIGHT)}px`;
+    this.sizeSpacer();
     this.scroller.style.setProperty('--ln-width', `${String(Math.max(count, 9)).length + 1}ch`);
     if (this.following) this.scroller.scrollTop = this.scroller.scrollHeight;
     const { first, last, top } = this.window();
@@ -77,8 +101,8 @@ export class LogView {
     if (from < to) {
       markRanges(text, this.search.matches.slice(from, to).map((m, k) => ({ ...m, current: from + k === this.search.current })));
     }
-    return h('div', { class: `log-row ${line.stream}`, 'data-line': index + 1 },
-      h('span', { class: 'ln' }, index + 1),
+    return h('div', { class: `log-row ${line.stream}${index + 1 === this.selectedLine ? ' selected' : ''}`, 'data-line': index + 1 },
+      h('span', { class: 'ln', title: 'Link to this line' }, index + 1),
       h('span', { class: 'ts', title: line.at ?? '' }, clock(line.at)),
       text,
       line.clipped > 0 ? h('span', { class: 'clipped' }, ` … ${line.clipped.toLocaleString('en')} more characters in the raw log`) : null);
@@ -106,7 +130,13 @@ export class LogView {
     this.onSearch(this.search);
   }
 
+  /** The scroller's full height for the lines there are now (a scroll position past the old height would be cut short). */
+  sizeSpacer() {
+    this.spacer.style.height = `${spacerHeight(this.model.length, ROW_HEIGHT)}px`;
+  }
+
   scrollToIndex(index) {
+    this.sizeSpacer();
     this.scroller.scrollTop = scrollTopFor(index, { viewportHeight: this.scroller.clientHeight, rowHeight: ROW_HEIGHT, count: this.model.length });
   }
 

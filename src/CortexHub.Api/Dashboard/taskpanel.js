@@ -32,6 +32,11 @@ export class TaskPanel {
     this.follow = null;
     this.view = new LogView(el('task-output'));
     this.view.onSearch = (search) => this.showSearch(search);
+    // A line number links to its line: the address names it (replaced, not a new history entry).
+    this.view.onLineClick = (line) => {
+      history.replaceState(null, '', `#task=${encodeURIComponent(this.selected)}&line=${line}`);
+      this.view.goToLine(line, { scroll: false });
+    };
     this.bind();
   }
 
@@ -73,9 +78,12 @@ export class TaskPanel {
     });
   }
 
-  /** Opens a task: reads its events from the first on into a fresh view. */
-  select(taskId) {
-    if (this.selected === taskId && this.follow && !this.follow.signal.aborted) return;
+  /** Opens a task: reads its events from the first on into a fresh view; `line` (1-based) is scrolled to once it exists. */
+  select(taskId, line = null) {
+    if (this.selected === taskId && this.follow && !this.follow.signal.aborted) {
+      if (line) this.view.goToLine(line);
+      return;
+    }
     this.follow?.abort();
     this.selected = taskId;
     el('task-none').hidden = true;
@@ -84,6 +92,7 @@ export class TaskPanel {
     el('task-detail-id').textContent = taskId;
     el('log-search').value = '';
     this.view.reset();
+    if (line) this.view.goToLine(line);
     this.showSearch(this.view.search);
     this.renderHeader();
 
