@@ -11,12 +11,10 @@ public sealed class TaskOutputViewTests
     [Fact]
     public async Task TaskEvents_CarryTheTimeTheHubStoredThem()
     {
-        await using var cluster = await ApiFixture.StartAsync();
-        using var alice = await cluster.UserAsync("alice");
-        var (node, _) = await ConnectNodeAsync(cluster, alice, "n1");
-        await using var __ = node;
-        await alice.PostAsJsonAsync("/api/v1/tasks", new { id = "t1", nodeId = "n1", command = "build" });
-        await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Dispatch, Wait);
+        var (cluster, alice, node) = await StartWithDispatchedTaskAsync();
+        await using var _ = cluster;
+        using var __ = alice;
+        await using var ___ = node;
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
 
         await node.SendOutputAsync("t1", 1, "one\n");
@@ -36,12 +34,10 @@ public sealed class TaskOutputViewTests
     [Fact]
     public async Task Logs_StreamAll_InterleavesStdoutAndStderrInTheirOrder()
     {
-        await using var cluster = await ApiFixture.StartAsync();
-        using var alice = await cluster.UserAsync("alice");
-        var (node, _) = await ConnectNodeAsync(cluster, alice, "n1");
-        await using var __ = node;
-        await alice.PostAsJsonAsync("/api/v1/tasks", new { id = "t1", nodeId = "n1", command = "build" });
-        await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Dispatch, Wait);
+        var (cluster, alice, node) = await StartWithDispatchedTaskAsync();
+        await using var _ = cluster;
+        using var __ = alice;
+        await using var ___ = node;
 
         await node.SendOutputAsync("t1", 1, "\u001b[32mout one\u001b[0m\n");
         await node.SendOutputAsync("t1", 2, "err one\n", OutputStream.Stderr);
@@ -55,9 +51,15 @@ public sealed class TaskOutputViewTests
         await (await alice.GetAsync("/api/v1/tasks/t1/logs?stream=both")).AssertProblemAsync(400, "stream");
     }
 
-    private static async Task<(TestNode Node, Welcome Welcome)> ConnectNodeAsync(TestCluster cluster, HttpClient owner, string nodeId)
+    /// <summary>A hub, user alice, her node n1 connected, and her task t1 dispatched to it.</summary>
+    private static async Task<(TestCluster Cluster, HttpClient Alice, TestNode Node)> StartWithDispatchedTaskAsync()
     {
-        var token = (await (await owner.PostAsJsonAsync("/api/v1/nodes", new { id = nodeId })).JsonAsync())["token"]!.GetValue<string>();
-        return await TestNode.ConnectAsync(cluster[0].GrpcAddress, nodeId, token);
+        var cluster = await ApiFixture.StartAsync();
+        var alice = await cluster.UserAsync("alice");
+        var token = (await (await alice.PostAsJsonAsync("/api/v1/nodes", new { id = "n1" })).JsonAsync())["token"]!.GetValue<string>();
+        var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await alice.PostAsJsonAsync("/api/v1/tasks", new { id = "t1", nodeId = "n1", command = "build" });
+        await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Dispatch, Wait);
+        return (cluster, alice, node);
     }
 }
