@@ -106,10 +106,12 @@ await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot:
 
   const search = page.locator(byTestId('log-search'));
   const count = page.locator(byTestId('log-search-count'));
-  await step(`search "line ${middle}" scrolls to it and highlights it`, async () => {
+  const found = await step(`search "line ${middle}" scrolls to it and highlights it`, async () => {
+    const typed = Date.now();
     await search.fill(`line ${middle}`, { timeout });
     const mark = row(middle).locator('mark.match.current');
     await mark.waitFor({ state: 'visible', timeout });
+    const ms = Date.now() - typed;
     if (await mark.innerText() !== `line ${middle}`) throw new Error(`the highlight holds "${await mark.innerText()}"`);
     await count.filter({ hasText: /^1 of 1$/ }).waitFor({ timeout });
     const [box, view] = await Promise.all([row(middle).boundingBox(), output.boundingBox()]);
@@ -117,7 +119,9 @@ await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot:
     const rows = await output.evaluate((v) => v.querySelectorAll('.log-row').length);
     if (rows > 200) throw new Error(`${rows} rows in the DOM after the search`);
     await screenshot(page, shot('search'), timeout);
+    return ms;
   });
+  log(`line ${middle} found and shown ${found} ms after typing`);
 
   await step(`clicking line number ${middle} puts the line in the address`, async () => {
     await row(middle).locator('.ln').click({ timeout });

@@ -10,6 +10,7 @@ import { scrollTopFor, spacerHeight, visibleRows } from './logwindow.js';
 /** Every row's height in px; app.css sizes rows by --log-row, which the view sets from this. */
 export const ROW_HEIGHT = 18;
 const OVERSCAN = 20;
+const SEARCH_EVERY_MS = 300;
 
 export class LogView {
   /** @param {HTMLElement} scroller holds .log-spacer > .log-rows */
@@ -19,6 +20,7 @@ export class LogView {
     this.rows = scroller.querySelector('.log-rows');
     scroller.style.setProperty('--log-row', `${ROW_HEIGHT}px`);
     this.frame = 0;
+    this.searchedAt = 0;
     this.onSearch = () => {};
     this.onLineClick = () => {};
     this.rows.addEventListener('click', (event) => {
@@ -41,6 +43,7 @@ export class LogView {
     this.selectedLine = null;
     this.pendingLine = null;
     this.drawn = null;
+    this.rowCache = new Map();
     this.scroller.scrollTop = 0;
     this.schedule();
   }
@@ -73,18 +76,42 @@ export class LogView {
 
   draw() {
     const count = this.model.length;
-    if (this.search.query && this.search.version !== this.model.version) this.research();
+    if (this.search.query && this.search.version !== this.model.version) {
+      // While output streams in, search again at most every SEARCH_EVERY_MS (each pass reads every line).
+      if (performance.now() - this.searchedAt >= SEARCH_EVERY_MS) this.research();
+      else this.schedule();
+    }
     this.sizeSpacer();
     this.scroller.style.setProperty('--ln-width', `${String(Math.max(count, 9)).length + 1}ch`);
     if (this.following) this.scroller.scrollTop = this.scroller.scrollHeight;
     const { first, last, top } = this.window();
+    this.rows.style.transform = `translateY(${top}px)`;
     const key = `${first}:${last}:${this.model.version}:${this.search.version}:${this.search.current}`;
     if (this.drawn === key) return;
     this.drawn = key;
-    this.rows.style.transform = `translateY(${top}px)`;
+    // Rows whose line, marks and selection are unchanged are kept (while output streams in, only
+    // the open lines at the end change), so a text selection in them survives.
+    const kept = new Map();
     const rows = [];
-    for (let index = first; index < last; index++) rows.push(this.row(index));
-    this.rows.replaceChildren(...rows);
+    for (let index = first; index < last; index++) {
+      const line = this.model.lines[index];
+      const look = `${line.clipped}|${this.marksKey(index)}|${index + 1 === this.selectedLine}`;
+      let row = this.rowCache.get(index);
+      if (!row || row.line !== line || row.html !== line.html || row.look !== look) row = { line, html: line.html, look, element: this.row(index) };
+      kept.set(index, row);
+      rows.push(row.element);
+    }
+    this.rowCache = kept;
+    const children = this.rows.children;
+    if (children.length !== rows.length || rows.some((element, k) => children[k] !== element)) this.rows.replaceChildren(...rows);
+  }
+
+  /** What decides how a line's search marks look. */
+  marksKey(index) {
+    const [from, to] = matchesOnLine(this.search.matches, index);
+    if (from === to) return '';
+    const { current, query } = this.search;
+    return `${query}|${from}|${to}|${current >= from && current < to ? current : -1}`;
   }
 
   window() {
@@ -157,6 +184,7 @@ export class LogView {
     const { query, matches, current } = this.search;
     const was = matches[current];
     const found = findMatches(this.model.lines, query);
+    this.searchedAt = performance.now();
     const again = was ? found.matches.findIndex((m) => m.line === was.line && m.start === was.start) : -1;
     this.search = { query, ...found, current: again, version: this.model.version };
     this.onSearch(this.search);
