@@ -12,6 +12,7 @@ namespace CortexHub.Api;
 /// Live streams over Server-Sent Events: a task's journal events (resumable by sequence with
 /// <c>Last-Event-ID</c>, ending with an <c>end</c> event once the task finished) and the hub's
 /// event bus (node status, task state and output notices, pool changes; resumable by event id).
+/// Each task event carries <c>at</c>, the time the hub stored it (log viewers show it per line).
 /// </summary>
 internal static class StreamsApi
 {
@@ -115,24 +116,24 @@ internal static class StreamsApi
 
                 var chars = new char[decoder.GetCharCount(e.Data, flush: false)];
                 decoder.GetChars(e.Data, chars, flush: false);
-                return JsonSerializer.Serialize(new { sequence = e.Sequence, stream = e.Stream == OutputStreamKind.Stderr ? "stderr" : "stdout", text = new string(chars) }, Json);
+                return JsonSerializer.Serialize(new { sequence = e.Sequence, at = e.At, stream = e.Stream == OutputStreamKind.Stderr ? "stderr" : "stdout", text = new string(chars) }, Json);
             case TaskEventKind.Thought:
-                return JsonSerializer.Serialize(new { sequence = e.Sequence, text = Encoding.UTF8.GetString(e.Data) }, Json);
+                return JsonSerializer.Serialize(new { sequence = e.Sequence, at = e.At, text = Encoding.UTF8.GetString(e.Data) }, Json);
             case TaskEventKind.Progress:
                 using (var progress = JsonDocument.Parse(e.Data))
                 {
-                    return JsonSerializer.Serialize(new { sequence = e.Sequence, fraction = progress.RootElement.GetProperty("fraction").GetDouble(), message = progress.RootElement.GetProperty("message").GetString() }, Json);
+                    return JsonSerializer.Serialize(new { sequence = e.Sequence, at = e.At, fraction = progress.RootElement.GetProperty("fraction").GetDouble(), message = progress.RootElement.GetProperty("message").GetString() }, Json);
                 }
 
             case TaskEventKind.Result:
                 var outcome = JsonSerializer.Deserialize<TaskOutcomeEvent>(e.Data, Json)!;
-                return JsonSerializer.Serialize(new { sequence = e.Sequence, outcome = JsonNamingPolicy.CamelCase.ConvertName(outcome.Outcome.ToString()), exitCode = outcome.ExitCode, error = outcome.Error }, Json);
+                return JsonSerializer.Serialize(new { sequence = e.Sequence, at = e.At, outcome = JsonNamingPolicy.CamelCase.ConvertName(outcome.Outcome.ToString()), exitCode = outcome.ExitCode, error = outcome.Error }, Json);
             case TaskEventKind.Lost:
                 // Shown in the output where the events were, as the logs and the task view show it.
                 var lost = LostEvents.FromRecord(e);
-                return JsonSerializer.Serialize(new { sequence = e.Sequence, from = lost.From, to = lost.To, stream = "stdout", text = lost.Marker }, Json);
+                return JsonSerializer.Serialize(new { sequence = e.Sequence, at = e.At, from = lost.From, to = lost.To, stream = "stdout", text = lost.Marker }, Json);
             default:
-                return JsonSerializer.Serialize(new { sequence = e.Sequence }, Json);
+                return JsonSerializer.Serialize(new { sequence = e.Sequence, at = e.At }, Json);
         }
     }
 }

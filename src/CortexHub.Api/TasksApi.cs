@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace CortexHub.Api;
 
-/// <summary>/api/v1/tasks: dispatch to a node, get with journal, wait, cancel, full or plain logs.</summary>
+/// <summary>/api/v1/tasks: dispatch to a node, get with journal, wait, cancel, full or plain logs (one stream or both).</summary>
 internal static class TasksApi
 {
     public sealed record DispatchRequest(
@@ -116,26 +116,29 @@ internal static class TasksApi
     private static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> LogsAsync(
         string id, string? stream, string? format, HttpContext http, Orleans.IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var kind = stream switch
-        {
-            null or "stdout" => OutputStreamKind.Stdout,
-            "stderr" => OutputStreamKind.Stderr,
-            _ => (OutputStreamKind?)null,
-        };
-        if (kind is null || format is not (null or "raw" or "plain"))
+        // "all": both streams interleaved in the order the node sent them, as a terminal showed them.
+        var known = stream is null or "stdout" or "stderr" or "all";
+        if (!known || format is not (null or "raw" or "plain"))
         {
             return ApiProblem.Validation(new Dictionary<string, string[]>
             {
-                [kind is null ? "stream" : "format"] = [kind is null ? "Must be stdout or stderr." : "Must be raw or plain."],
+                [known ? "format" : "stream"] = [known ? "Must be raw or plain." : "Must be stdout, stderr or all."],
             });
         }
+
+        var kind = stream switch
+        {
+            "stderr" => OutputStreamKind.Stderr,
+            "all" => (OutputStreamKind?)null,
+            _ => OutputStreamKind.Stdout,
+        };
 
         if (await FindAsync(grains, http, id) is null)
         {
             return ApiProblem.NotFound($"Task '{id}'");
         }
 
-        var text = await TaskLogReader.ReadAsync(grains.GetGrain<ITaskGrain>(id), kind.Value, plain: format == "plain", cancellationToken);
+        var text = await TaskLogReader.ReadAsync(grains.GetGrain<ITaskGrain>(id), kind, plain: format == "plain", cancellationToken);
         return TypedResults.Text(text, "text/plain; charset=utf-8");
     }
 

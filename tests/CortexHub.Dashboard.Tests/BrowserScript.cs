@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace CortexHub.Dashboard.Tests;
 
 /// <summary>
-/// tests/browser/dashboard.test.mjs: playwright-core driving Debian's Chromium, run with node.
+/// The scripts in tests/browser (dashboard.test.mjs, task-output.test.mjs): playwright-core driving Debian's Chromium, run with node.
 /// What it needs is checked first; a missing piece fails the test with what to install, it never
 /// skips it (CI=true or not).
 /// </summary>
@@ -35,19 +35,42 @@ public sealed class BrowserScript
         return new BrowserScript(node);
     }
 
-    /// <summary>Starts the script; it exits 0 once the screenshot is saved, 1 naming the step that failed.</summary>
-    public CapturedProcess Start(Uri hub, string apiKey, string nodeId, string taskId, string screenshot, string redText)
+    /// <summary>Starts a script in tests/browser with its arguments; it exits 0 when it passed, 1 naming the step that failed.</summary>
+    public CapturedProcess Start(string script, params string[] arguments)
     {
         var start = new ProcessStartInfo(_node) { WorkingDirectory = NodeJs.ScriptDirectory };
-        foreach (var argument in new[]
-        {
-            "dashboard.test.mjs", "--url", hub.ToString().TrimEnd('/'), "--key", apiKey, "--node", nodeId, "--task", taskId,
-            "--screenshot", screenshot, "--text", redText, "--chromium", ChromiumPath,
-        })
+        foreach (var argument in arguments.Prepend(script).Concat(["--chromium", ChromiumPath]))
         {
             start.ArgumentList.Add(argument);
         }
 
         return new CapturedProcess(start);
+    }
+
+    /// <summary>Waits until the running script prints a line containing <paramref name="text"/>; fails if it ends first.</summary>
+    public static async Task WaitForLineAsync(CapturedProcess script, string text, TimeSpan timeout)
+    {
+        await TestCluster.WaitUntilAsync(() => Task.FromResult(script.Process.HasExited || script.Lines.Any(l => l.Contains(text, StringComparison.Ordinal))),
+            timeout, $"the browser script to print \"{text}\"");
+        Assert.False(script.Process.HasExited && !script.Lines.Any(l => l.Contains(text, StringComparison.Ordinal)),
+            $"The browser script ended before printing \"{text}\":\n{script.Output}");
+    }
+
+    /// <summary>Waits for the script's end and asserts it passed; its output goes to the test's log either way.</summary>
+    public static async Task AssertPassesAsync(CapturedProcess script, TimeSpan timeout, Xunit.Abstractions.ITestOutputHelper output)
+    {
+        int exitCode;
+        try
+        {
+            exitCode = await script.WaitForExitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"The browser script did not finish within {timeout}:\n{script.Output}");
+            throw;
+        }
+
+        output.WriteLine(script.Output);
+        Assert.True(exitCode == 0, $"The browser script failed (exit code {exitCode}):\n{script.Output}");
     }
 }

@@ -22,7 +22,9 @@ public sealed class DashboardFilesTests
         {
             ("/dashboard/", "text/html"), ("/dashboard/index.html", "text/html"), ("/dashboard/app.js", "text/javascript"),
             ("/dashboard/api.js", "text/javascript"), ("/dashboard/ansi.js", "text/javascript"), ("/dashboard/dom.js", "text/javascript"),
-            ("/dashboard/pool.js", "text/javascript"), ("/dashboard/app.css", "text/css"), ("/dashboard/favicon.svg", "image/svg+xml"),
+            ("/dashboard/pool.js", "text/javascript"), ("/dashboard/logmodel.js", "text/javascript"), ("/dashboard/logwindow.js", "text/javascript"),
+            ("/dashboard/logsearch.js", "text/javascript"), ("/dashboard/logview.js", "text/javascript"), ("/dashboard/taskpanel.js", "text/javascript"),
+            ("/dashboard/rerun.js", "text/javascript"), ("/dashboard/app.css", "text/css"), ("/dashboard/favicon.svg", "image/svg+xml"),
         })
         {
             var response = await http.GetAsync(path);

@@ -29,12 +29,12 @@ public sealed class DashboardTests(ITestOutputHelper output)
         var screenshot = Path.Combine(RepoPaths.Root, "artifacts", "test-results", "dashboard.png");
         File.Delete(screenshot);
         File.Delete(Path.ChangeExtension(screenshot, ".failure.png")); // the script leaves one when it fails
-        await using var script = browser.Start(cluster[0].HttpAddress, HubFixture.AdminKey, NodeId, TaskId, screenshot, RedText);
+        await using var script = browser.Start(
+            "dashboard.test.mjs", "--url", cluster[0].HttpAddress.ToString().TrimEnd('/'), "--key", HubFixture.AdminKey, "--node", NodeId, "--task", TaskId,
+            "--screenshot", screenshot, "--text", RedText);
 
         // The page must see the node offline first, so "online" below can only come from the live event stream.
-        await TestCluster.WaitUntilAsync(() => Task.FromResult(script.Process.HasExited || script.Lines.Any(l => l.Contains($"node {NodeId} first shown as offline", StringComparison.Ordinal))),
-            TimeSpan.FromSeconds(60), $"the browser script to show node {NodeId} offline");
-        Assert.False(script.Process.HasExited, $"The browser script ended before the node connected:\n{script.Output}");
+        await BrowserScript.WaitForLineAsync(script, $"node {NodeId} first shown as offline", TimeSpan.FromSeconds(60));
 
         var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, NodeId, token);
         await using var _ = node;
@@ -49,19 +49,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
         await node.SendOutputAsync(TaskId, 4, "\u001b[1;31m1 failed\u001b[0m, \u001b[32m12 passed\u001b[0m\n");
         await node.SendResultAsync(TaskId, 5, 1);
 
-        int exitCode;
-        try
-        {
-            exitCode = await script.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail($"The browser script did not finish within 60 s:\n{script.Output}");
-            throw;
-        }
-
-        output.WriteLine(script.Output);
-        Assert.True(exitCode == 0, $"The browser script failed (exit code {exitCode}):\n{script.Output}");
+        await BrowserScript.AssertPassesAsync(script, TimeSpan.FromSeconds(60), output);
         Assert.True(File.Exists(screenshot), $"No screenshot at {screenshot}:\n{script.Output}");
     }
 }

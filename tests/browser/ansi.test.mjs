@@ -1,12 +1,10 @@
 // The dashboard's ANSI renderer (src/CortexHub.Api/Dashboard/ansi.js) with node's test runner:
 //   node --test tests/browser/ansi.test.mjs
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { importDashboardModule } from './dashboard-module.mjs';
 
-// Loaded as a data: URL, which is always an ES module (the dashboard's folder has no package.json saying so).
-const source = await readFile(new URL('../../src/CortexHub.Api/Dashboard/ansi.js', import.meta.url), 'utf8');
-const { AnsiRenderer, ansiToHtml } = await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`);
+const { AnsiRenderer, ansiToHtml } = await importDashboardModule('ansi.js');
 
 test('SGR colours and attributes become classed spans; reset ends them', () => {
   assert.equal(ansiToHtml('\x1b[31mred\x1b[0m plain'), '<span class="ansi-fg-1">red</span> plain');

@@ -2,12 +2,10 @@
 // fake fetch: the SSE parser, resuming with Last-Event-ID after a drop, problem+json errors.
 //   node --test tests/browser/api.test.mjs
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { importDashboardModule } from './dashboard-module.mjs';
 
-// Loaded as a data: URL, which is always an ES module (the dashboard's folder has no package.json saying so).
-const source = await readFile(new URL('../../src/CortexHub.Api/Dashboard/api.js', import.meta.url), 'utf8');
-const { Api, ApiError, readEvents } = await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`);
+const { Api, ApiError, readEvents } = await importDashboardModule('api.js');
 
 /** A response body delivering exactly these chunks. */
 function body(...chunks) {

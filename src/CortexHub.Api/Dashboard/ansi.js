@@ -31,12 +31,19 @@ export class AnsiRenderer {
 
   /** Renders the next chunk; returns HTML for the complete part (an unfinished escape waits for the next chunk). */
   push(text) {
+    return this.render(text).html;
+  }
+
+  /** Like push, and also returns the visible text (what the HTML shows, for searching). */
+  render(text) {
     const input = this.pending + text;
     this.pending = '';
     let html = '';
+    let plain = '';
     let run = '';
     const flush = () => {
       if (run !== '') html += this.wrap(escapeHtml(run));
+      plain += run;
       run = '';
     };
 
@@ -66,7 +73,7 @@ export class AnsiRenderer {
       i++;
     }
     flush();
-    return html;
+    return { html, text: plain };
   }
 
   apply(paramText) {

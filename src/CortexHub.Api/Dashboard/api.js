@@ -33,8 +33,13 @@ export class Api {
     return this.request('POST', path, body, signal);
   }
 
-  async request(method, path, body, signal) {
-    const headers = { Accept: 'application/json', Authorization: `Bearer ${this.key()}` };
+  /** GET of a text/plain answer (a task's log). */
+  text(path, signal) {
+    return this.request('GET', path, undefined, signal, 'text');
+  }
+
+  async request(method, path, body, signal, answer = 'json') {
+    const headers = { Accept: answer === 'json' ? 'application/json' : 'text/plain', Authorization: `Bearer ${this.key()}` };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response;
     try {
@@ -45,7 +50,7 @@ export class Api {
     }
     if (!response.ok) throw await problemOf(response);
     if (response.status === 204) return null;
-    return response.json();
+    return answer === 'json' ? response.json() : response.text();
   }
 
   /**

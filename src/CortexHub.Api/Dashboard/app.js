@@ -1,17 +1,16 @@
-// The CortexHub dashboard: nodes with live status, tasks (dispatch, live output, kept head/tail),
+// The CortexHub dashboard: nodes with live status, tasks (dispatch, the selected task's output),
 // and the work pool. Everything goes through /api/v1 with the API key the user entered; live
-// changes come from /api/v1/events and a selected task's /api/v1/tasks/{id}/events.
+// changes come from /api/v1/events and the selected task's /api/v1/tasks/{id}/events.
+// The selected task is in the address (#task=<id>): each selection is a history entry, so Back,
+// Forward and a pasted address open the task they name.
 
 import { Api, ApiError } from './api.js';
-import { AnsiRenderer, ansiToHtml, installPalette } from './ansi.js';
+import { installPalette } from './ansi.js';
 import { debounce, el, h, keepTimesCurrent, timeCell } from './dom.js';
 import { loadPool } from './pool.js';
+import { TaskPanel, stateBadge, taskState } from './taskpanel.js';
 
 const KEY_STORAGE = 'cortexhub.apiKey';
-const TASK_STATES = ['queued', 'dispatched', 'running', 'succeeded', 'failed', 'cancelled', 'timedOut', 'lost'];
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled', 'timedOut', 'lost']);
-/** The live pane keeps about this many characters; older chunks go (the journal keeps head and tail). */
-const MAX_OUTPUT_CHARS = 1_000_000;
 const TASK_LIST_LIMIT = 100;
 
 const api = new Api(() => localStorage.getItem(KEY_STORAGE));
@@ -21,14 +20,12 @@ const state = {
   nodes: new Map(),
   /** @type {Map<string, any>} task id → TaskSnapshot, newest first */
   tasks: new Map(),
-  selected: null,
   /** Aborts everything of the signed-in session (streams, requests). */
   session: null,
-  /** Aborts the selected task's stream. */
-  follow: null,
-  renderers: null,
-  outputChars: 0,
 };
+
+/** @type {TaskPanel} */
+let panel;
 
 // ---- Errors -------------------------------------------------------------------------------------
 
@@ -74,6 +71,7 @@ function renderNodes() {
       timeCell(n.lastSeenAt))));
   el('nodes-count').textContent = nodes.length ? `${nodes.filter((n) => n.status === 'online').length}/${nodes.length} online` : '';
   el('nodes-empty').hidden = nodes.length > 0;
+  el('tasks-empty').textContent = emptyTasksHint();
   renderNodeChoices();
 }
 
@@ -127,19 +125,15 @@ function lastChange(task) {
   return times.length ? times.reduce((a, b) => (Date.parse(a) > Date.parse(b) ? a : b)) : null;
 }
 
-function stateBadge(taskState, testId) {
-  return h('span', { class: `badge state-${taskState}`, 'data-testid': testId, 'data-state': taskState }, taskState);
-}
-
 function renderTasks() {
   const tasks = [...state.tasks.values()];
   el('tasks').replaceChildren(...tasks.map((t) =>
     h('tr', {
       'data-testid': `task-${t.taskId}`,
       'data-state': t.state,
-      class: t.taskId === state.selected ? 'selected' : null,
-      'aria-selected': t.taskId === state.selected ? 'true' : null,
-      onclick: () => selectTask(t.taskId),
+      class: t.taskId === panel.selected ? 'selected' : null,
+      'aria-selected': t.taskId === panel.selected ? 'true' : null,
+      onclick: () => openTask(t.taskId),
     },
     h('td', {}, h('button', { type: 'button', class: 'link', title: t.taskId }, shortId(t.taskId))),
     h('td', {}, stateBadge(t.state)),
@@ -149,15 +143,20 @@ function renderTasks() {
     timeCell(lastChange(t)))));
   el('tasks-count').textContent = tasks.length ? String(tasks.length) : '';
   el('tasks-empty').hidden = tasks.length > 0;
+  el('tasks-empty').textContent = emptyTasksHint();
+}
+
+/** What to do first, for what the hub has: no node, no node online, or just no task yet. */
+function emptyTasksHint() {
+  const nodes = [...state.nodes.values()];
+  if (nodes.length === 0) return 'No tasks yet. A task runs on a node: provision one first (see Nodes).';
+  const online = nodes.find((n) => n.status === 'online');
+  if (!online) return `No tasks yet, and no node is online: start the agent on one (bash node.sh on that machine, as provisioned).`;
+  return `No tasks yet. Choose a node and dispatch a command above, or from a terminal: cortex run --node ${online.nodeId} -- <command>`;
 }
 
 function shortId(id) {
   return /^t-[0-9a-f]{32}$/.test(id) ? `${id.slice(0, 10)}…` : id;
-}
-
-/** The API's camelCase name of a task state (events may spell it in lower case: "timedout"). */
-function taskState(name) {
-  return TASK_STATES.find((s) => s.toLowerCase() === String(name).toLowerCase()) ?? name;
 }
 
 function onTaskState(e) {
@@ -172,10 +171,7 @@ function onTaskState(e) {
     task.result = { ...task.result, exitCode: e.payload.exitCode ?? null, error: e.payload.error ?? null };
   }
   renderTasks();
-  if (e.taskId === state.selected) {
-    renderDetailHeader();
-    if (FINISHED.has(task.state)) loadJournalSoon();
-  }
+  if (e.taskId === panel.selected) panel.renderHeader();
 }
 
 async function dispatch(event) {
@@ -185,172 +181,56 @@ async function dispatch(event) {
   button.disabled = true;
   try {
     const task = await api.post('/api/v1/tasks', { nodeId: form.node.value, command: form.command.value }, state.session?.signal);
-    state.tasks = new Map([[task.taskId, task], ...[...state.tasks].filter(([id]) => id !== task.taskId)]);
-    renderTasks();
     form.command.value = '';
     clearError();
-    selectTask(task.taskId);
+    addTask(task);
   } finally {
     button.disabled = false;
   }
 }
 
-// ---- The selected task ------------------------------------------------------------------------
+/** A task this page dispatched: first in the list (newest first) and selected. */
+function addTask(task) {
+  state.tasks = new Map([[task.taskId, task], ...[...state.tasks].filter(([id]) => id !== task.taskId)]);
+  openTask(task.taskId);
+}
 
-function selectTask(taskId) {
-  if (state.selected === taskId && state.follow && !state.follow.signal.aborted) return;
-  state.follow?.abort();
-  state.selected = taskId;
-  history.replaceState(null, '', `#task=${encodeURIComponent(taskId)}`);
+// ---- The selected task (taskpanel.js) and the address -----------------------------------------
+
+/** The task the address names (#task=<id>, optionally &line=<n>), or null. */
+function taskInAddress() {
+  const wanted = /^#task=([^&]+)(?:&line=(\d+))?$/.exec(location.hash);
+  return wanted ? { taskId: decodeURIComponent(wanted[1]), line: wanted[2] ? Number(wanted[2]) : null } : null;
+}
+
+/** Selects a task as the user asked: a new history entry, so Back returns to the one before. */
+function openTask(taskId) {
+  const hash = `#task=${encodeURIComponent(taskId)}`;
+  if (taskInAddress()?.taskId !== taskId) history.pushState(null, '', hash);
+  showTask(taskId);
+}
+
+/** Shows what the address names (a pasted address, Back, Forward). */
+function followAddress() {
+  if (!state.session) return;
+  const wanted = taskInAddress();
+  if (wanted) showTask(wanted.taskId, wanted.line);
+  else {
+    panel.close();
+    renderTasks();
+  }
+}
+
+function showTask(taskId, line = null) {
+  panel.select(taskId, line);
   renderTasks();
-
-  el('task-detail').hidden = false;
-  el('task-detail-id').textContent = taskId;
-  el('task-output').replaceChildren();
-  el('task-journal').replaceChildren();
-  state.renderers = { stdout: new AnsiRenderer(), stderr: new AnsiRenderer() };
-  state.outputChars = 0;
-  renderDetailHeader();
-
-  const follow = new AbortController();
-  state.follow = follow;
-  state.session?.signal.addEventListener('abort', () => follow.abort(), { once: true });
-  setFollow('connecting');
-  api.follow(`/api/v1/tasks/${encodeURIComponent(taskId)}/events`, {
-    signal: follow.signal,
-    onOpen: () => setFollow('following'),
-    onDrop: () => setFollow('reconnecting'),
-    onError: (error) => { setFollow('off'); showError(error); },
-    onEvent: (e) => onTaskEvent(taskId, e),
-  });
-  guarded(loadJournal)();
 }
 
-/** Handles one event of the selected task's stream; false ends the stream. */
-function onTaskEvent(taskId, e) {
-  if (taskId !== state.selected) return false;
-  let data;
-  try {
-    data = JSON.parse(e.data);
-  } catch {
-    console.warn('unreadable task event', e);
-    return true;
-  }
-  switch (e.event) {
-    case 'output':
-      appendOutput(data.stream === 'stderr' ? 'stderr' : 'stdout', data.text ?? '');
-      loadJournalSoon();
-      break;
-    case 'thought':
-      appendLine('thought', `thought: ${data.text}`);
-      break;
-    case 'progress':
-      setFollow('following', `${Math.round((data.fraction ?? 0) * 100)}% ${data.message ?? ''}`.trim());
-      break;
-    case 'result':
-      appendLine('result', `[${data.outcome}${data.exitCode !== null && data.exitCode !== undefined ? `, exit code ${data.exitCode}` : ''}${data.error ? `: ${data.error}` : ''}]`);
-      break;
-    case 'end': {
-      const task = state.tasks.get(taskId);
-      if (task) {
-        task.state = taskState(data.state);
-        if (data.exitCode !== null && data.exitCode !== undefined) task.result = { ...task.result, exitCode: data.exitCode };
-        renderTasks();
-      }
-      renderDetailHeader();
-      setFollow('ended');
-      guarded(loadJournal)();
-      return false;
-    }
-    default:
-      break;
-  }
-  return true;
-}
-
-function setFollow(followState, text) {
-  const node = el('task-follow');
-  node.dataset.state = followState;
-  node.textContent = text ?? { connecting: 'connecting…', following: 'live', reconnecting: 'reconnecting…', ended: 'finished', off: '' }[followState];
-}
-
-function renderDetailHeader() {
-  const task = state.tasks.get(state.selected);
-  el('task-detail-state').replaceWith(stateBadge(task?.state ?? 'unknown', 'task-detail-state'));
-  if (!task) {
-    el('task-detail-meta').textContent = '';
-    return;
-  }
-  const result = task.result;
-  el('task-detail-meta').replaceChildren(...[
-    'on ', h('strong', {}, task.spec?.nodeId ?? '?'), ': ', h('code', {}, task.spec?.command ?? ''),
-    result?.exitCode !== null && result?.exitCode !== undefined ? h('span', { class: 'sub', 'data-testid': 'task-detail-exit' }, `exit code ${result.exitCode}`) : null,
-    result?.error ? h('span', { class: 'sub error-inline' }, result.error) : null,
-  ].filter((part) => part !== null));
-}
-
-function appendOutput(stream, text) {
-  const html = state.renderers[stream].push(text);
-  if (!html) return;
-  const chunk = h('span', { class: stream === 'stderr' ? 'chunk stderr' : 'chunk' });
-  chunk.innerHTML = html; // escaped by the renderer: only its own spans are markup
-  appendToPane(chunk);
-}
-
-function appendLine(kind, text) {
-  appendToPane(h('span', { class: `chunk ${kind}` }, `${text}\n`));
-}
-
-function appendToPane(chunk) {
-  const pane = el('task-output');
-  const following = pane.scrollHeight - pane.scrollTop - pane.clientHeight < 24;
-  pane.append(chunk);
-  state.outputChars += chunk.textContent.length;
-  // Bound the page's memory: drop the oldest chunks, say so once.
-  while (state.outputChars > MAX_OUTPUT_CHARS && pane.children.length > 2) {
-    const first = pane.firstElementChild.classList.contains('trimmed') ? pane.children[1] : pane.firstElementChild;
-    state.outputChars -= first.textContent.length;
-    first.remove();
-    if (!pane.firstElementChild.classList.contains('trimmed')) {
-      pane.prepend(h('span', { class: 'chunk trimmed' }, '… earlier output dropped from this view; the journal below keeps the head …\n'));
-    }
-  }
-  if (following) pane.scrollTop = pane.scrollHeight;
-}
-
-async function loadJournal() {
-  const taskId = state.selected;
-  if (!taskId) return;
-  const view = await api.get(`/api/v1/tasks/${encodeURIComponent(taskId)}`, state.follow?.signal);
-  if (taskId !== state.selected) return; // the user moved on
-  const known = state.tasks.get(taskId);
-  state.tasks.set(taskId, { ...known, ...view.task });
-  if (!known) refreshTasksSoon();
+/** The panel learned something about a task; one the list lacks (older than its page) is read again. */
+function onTaskChanged(taskId, listed) {
+  if (!listed) refreshTasksSoon();
   renderTasks();
-  renderDetailHeader();
-  const streams = [['stdout', view.stdout], ['stderr', view.stderr]].filter(([name, s]) => s && (name === 'stdout' || s.head || s.tail || s.omittedBytes));
-  el('task-journal').replaceChildren(...streams.map(([name, s]) => journalStream(name, s)));
-}
-
-const loadJournalSoon = debounce(guarded(loadJournal), 1000);
-
-/** Head, an explicit "… N bytes omitted …" marker, tail: what the hub kept of one stream. */
-function journalStream(name, s) {
-  const truncated = s.omittedBytes > 0;
-  const head = h('pre', { class: 'terminal', 'data-testid': `journal-${name}-head` });
-  const section = h('div', { class: 'journal-stream', 'data-testid': `journal-${name}`, 'data-omitted': s.omittedBytes },
-    h('h4', {}, name), head);
-  if (truncated) {
-    head.innerHTML = ansiToHtml(s.head);
-    const tail = h('pre', { class: 'terminal', 'data-testid': `journal-${name}-tail` });
-    tail.innerHTML = ansiToHtml(s.tail);
-    section.append(h('div', { class: 'omitted', 'data-testid': `journal-${name}-omitted` }, `… ${s.omittedBytes.toLocaleString('en')} bytes omitted …`), tail);
-  } else {
-    // Nothing dropped: head and tail are contiguous, render them as one text.
-    head.innerHTML = ansiToHtml(s.head + s.tail);
-    if (!s.head && !s.tail) head.append(h('span', { class: 'sub' }, '(no output yet)'));
-  }
-  return section;
+  panel.renderHeader();
 }
 
 // ---- Pool (pool.js renders it) -------------------------------------------------------------------
@@ -367,7 +247,7 @@ function setLive(liveState) {
 
 async function refreshAll() {
   await Promise.all([loadNodes(), loadTasks(), loadPool(api, state.session?.signal)].map((p) => p.catch(showError)));
-  if (state.selected) guarded(loadJournal)();
+  if (panel.selected) guarded(() => panel.load())();
 }
 
 function onHubEvent(e) {
@@ -384,9 +264,6 @@ function onHubEvent(e) {
       break;
     case 'task.state':
       onTaskState(event);
-      break;
-    case 'task.output':
-      if (event.taskId === state.selected) loadJournalSoon();
       break;
     case 'pool.item':
       refreshPoolSoon();
@@ -429,8 +306,7 @@ async function start() {
     onError: (error) => { setLive('off'); showError(error); },
   });
 
-  const wanted = /^#task=(.+)$/.exec(location.hash);
-  if (wanted) selectTask(decodeURIComponent(wanted[1]));
+  followAddress();
 }
 
 function showSignIn() {
@@ -442,11 +318,10 @@ function showSignIn() {
 
 function signOut({ keepError = false } = {}) {
   state.session?.abort();
-  state.follow?.abort();
-  Object.assign(state, { session: null, follow: null, selected: null, nodes: new Map(), tasks: new Map() });
+  panel.close();
+  Object.assign(state, { session: null, nodes: new Map(), tasks: new Map() });
   localStorage.removeItem(KEY_STORAGE);
   el('whoami').textContent = '';
-  el('task-detail').hidden = true;
   history.replaceState(null, '', location.pathname);
   setLive('off');
   if (!keepError) clearError();
@@ -456,6 +331,19 @@ function signOut({ keepError = false } = {}) {
 function main() {
   installPalette();
   keepTimesCurrent();
+  panel = new TaskPanel({
+    api,
+    tasks: () => state.tasks,
+    session: () => state.session?.signal,
+    guarded,
+    showError,
+    onTaskChanged,
+    added: addTask,
+  });
+  // Back and Forward between tasks (popstate); an address edited by hand (hashchange). Both may
+  // fire for one step: showing the task already shown does nothing.
+  window.addEventListener('popstate', followAddress);
+  window.addEventListener('hashchange', followAddress);
   el('sign-in-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const key = el('api-key').value.trim();

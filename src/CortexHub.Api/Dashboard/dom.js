@@ -42,11 +42,18 @@ export function timeCell(iso) {
   return h('td', { 'data-time': iso ?? '', title: iso ?? '' }, ago(iso));
 }
 
+/** .NET TimeSpan text ("1.02:03:04.5", "00:00:12") in seconds, or null when it is not one. */
+export function timeSpanSeconds(span) {
+  const m = /^(-)?(?:(\d+)\.)?(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(span ?? '');
+  if (!m) return null;
+  const seconds = Number(m[2] ?? 0) * 86400 + Number(m[3]) * 3600 + Number(m[4]) * 60 + Number(m[5]);
+  return m[1] ? -seconds : seconds;
+}
+
 /** .NET TimeSpan text ("1.02:03:04.5", "00:00:12.34") as "12 s", "3 min", "26 h". */
 export function duration(span) {
-  const m = /^(?:(\d+)\.)?(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(span ?? '');
-  if (!m) return span ?? '';
-  const seconds = Number(m[1] ?? 0) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
+  const seconds = timeSpanSeconds(span);
+  if (seconds === null) return span ?? '';
   if (seconds < 60) return `${Math.round(seconds)} s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
   return `${Math.floor(seconds / 3600)} h`;

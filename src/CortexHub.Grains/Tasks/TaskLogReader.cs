@@ -7,22 +7,37 @@ namespace CortexHub.Grains.Tasks;
 public static class TaskLogReader
 {
     /// <summary>
-    /// The stored output of one stream, in order. Plain text strips ANSI/VT sequences in one pass and
-    /// turns invalid UTF-8 into U+FFFD; raw keeps bytes as produced (decoded leniently as UTF-8).
+    /// The stored output of one stream, or of both interleaved as they came (<paramref name="stream"/> null), in order.
+    /// Plain text strips ANSI/VT sequences in one pass and turns invalid UTF-8 into U+FFFD; raw keeps
+    /// bytes as produced (decoded leniently as UTF-8).
     /// A marker says how many bytes the full-log cap dropped; stdout also shows, in place, events the
     /// hub acknowledged and lost (<see cref="LostEvents.Marker"/>).
     /// </summary>
-    public static async Task<string> ReadAsync(ITaskGrain task, OutputStreamKind stream, bool plain, CancellationToken cancellationToken = default)
+    public static async Task<string> ReadAsync(ITaskGrain task, OutputStreamKind? stream, bool plain, CancellationToken cancellationToken = default)
     {
         var text = new StringBuilder();
-        var stripper = new AnsiStripper();
-        var decoder = Encoding.UTF8.GetDecoder();
-        await foreach (var bytes in ReadChunksAsync(task, stream, cancellationToken))
+
+        // One per stream: a character or escape split across two chunks of one stream may have the
+        // other stream's chunk between them.
+        var strippers = new Dictionary<OutputStreamKind, AnsiStripper>();
+        var decoders = new Dictionary<OutputStreamKind, Decoder>();
+        await foreach (var (kind, bytes) in ReadPiecesAsync(task, stream, cancellationToken))
         {
-            text.Append(plain ? stripper.Strip(bytes) : Decode(decoder, bytes, flush: false));
+            text.Append(plain
+                ? Of(strippers, kind, () => new AnsiStripper()).Strip(bytes)
+                : Decode(Of(decoders, kind, Encoding.UTF8.GetDecoder), bytes, flush: false));
         }
 
-        text.Append(plain ? stripper.Flush() : Decode(decoder, [], flush: true));
+        foreach (var stripper in strippers.Values)
+        {
+            text.Append(stripper.Flush());
+        }
+
+        foreach (var decoder in decoders.Values)
+        {
+            text.Append(Decode(decoder, [], flush: true));
+        }
+
         var journal = await task.GetJournalAsync();
         if (journal.FullLogOmittedBytes > 0)
         {
@@ -40,6 +55,16 @@ public static class TaskLogReader
     public static async IAsyncEnumerable<byte[]> ReadChunksAsync(
         ITaskGrain task, OutputStreamKind stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await foreach (var (_, bytes) in ReadPiecesAsync(task, stream, cancellationToken))
+        {
+            yield return bytes;
+        }
+    }
+
+    /// <summary>Stored output chunks of one stream or both (null), each with its stream; lost-event markers count as stdout.</summary>
+    private static async IAsyncEnumerable<(OutputStreamKind Stream, byte[] Bytes)> ReadPiecesAsync(
+        ITaskGrain task, OutputStreamKind? stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         long after = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -53,18 +78,28 @@ public static class TaskLogReader
             {
                 var bytes = e.Kind switch
                 {
-                    TaskEventKind.Output when e.Stream == stream => e.Data,
-                    TaskEventKind.Lost when stream == OutputStreamKind.Stdout => LostEvents.FromRecord(e).MarkerBytes(),
+                    TaskEventKind.Output when stream is null || e.Stream == stream => e.Data,
+                    TaskEventKind.Lost when stream is null or OutputStreamKind.Stdout => LostEvents.FromRecord(e).MarkerBytes(),
                     _ => null,
                 };
                 if (bytes is { Length: > 0 })
                 {
-                    yield return bytes;
+                    yield return (e.Kind == TaskEventKind.Output ? e.Stream : OutputStreamKind.Stdout, bytes);
                 }
             }
 
             after = page[^1].Sequence;
         }
+    }
+
+    private static T Of<T>(Dictionary<OutputStreamKind, T> perStream, OutputStreamKind stream, Func<T> create)
+    {
+        if (!perStream.TryGetValue(stream, out var value))
+        {
+            perStream[stream] = value = create();
+        }
+
+        return value;
     }
 
     private static string Decode(Decoder decoder, byte[] bytes, bool flush)
