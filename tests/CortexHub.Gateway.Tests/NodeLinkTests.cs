@@ -162,6 +162,28 @@ public sealed class NodeLinkTests
         Assert.Equal(["t-next"], await ReadDispatchesUntilAsync(second, "t-next"));
     }
 
+    [Fact]
+    public async Task RunningTask_LostAfterGrace_NodeThatComesBackWithItIsToldToStopIt()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite, configure: o => o.Configuration["CortexHub:Journal:LostGrace"] = "00:00:02");
+        var token = await cluster.ProvisionAsync("n1");
+        var (first, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await cluster.DispatchAsync("t-away", "n1", "sleep 1000");
+        var dispatch = (await first.ReadDispatchAsync("t-away")).Dispatch;
+        await first.SendAsync(new NodeMessage { CommandAck = new CommandAck { CommandId = dispatch.CommandId } });
+        await first.SendEventAsync("t-away", 1, e => e.Started = new TaskStarted { Pid = 42 });
+        await first.ReadAckAsync("t-away", 1);
+        await first.DisposeAsync(); // away past the grace, its process still running
+
+        await TestCluster.WaitUntilAsync(async () => (await cluster.GetGrain<ITaskGrain>("t-away").GetAsync()).State == TaskState.Lost, Wait, "the task is lost");
+        var (second, welcome) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token, new RunningTask { TaskId = "t-away", LastSequenceSent = 1 });
+        await using var _ = second;
+
+        Assert.True(welcome.Resume.Single().Known);
+        var cancel = await second.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Cancel && m.Cancel.TaskId == "t-away", Wait);
+        Assert.Contains("did not come back", cancel.Cancel.Reason);
+    }
+
     /// <summary>The task ids of every dispatch the node receives, up to and including <paramref name="taskId"/>'s.</summary>
     private static async Task<List<string>> ReadDispatchesUntilAsync(TestNode node, string taskId)
     {
