@@ -59,7 +59,6 @@ public sealed class ConformanceTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Dispatch_CommandsRunForReal_OutcomesMapToTheDocumentedStates()
     {
         await using var node = await StartNodeAsync("conf-run", "dispatch");
-        await node.WaitForAsync("welcome");
         var workDir = Directory.CreateTempSubdirectory("conformance-").FullName;
         try
         {
@@ -106,7 +105,6 @@ public sealed class ConformanceTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task ThousandLines_JournalHoldsEachLineOnceInOrder_ResultStored()
     {
         await using var node = await StartNodeAsync("conf-lines", "lines");
-        await node.WaitForAsync("welcome");
 
         await _api.DispatchAsync(new { id = "conf-1000", nodeId = "conf-lines", command = "for i in $(seq 1 1000); do echo \"line $i\"; done" });
         var task = await _api.WaitFinishedAsync("conf-1000");
@@ -125,7 +123,6 @@ public sealed class ConformanceTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task DropAndResend_NodeKillsItsConnectionBeforeTheAcks_JournalHoldsEachEventOnce()
     {
         await using var node = await StartNodeAsync("conf-drop", "drop");
-        await node.WaitForAsync("welcome");
 
         await _api.DispatchAsync(new { id = "conf-drop-1", nodeId = "conf-drop", command = "for i in $(seq 1 500); do echo \"line $i\"; done" });
         var dropped = await node.WaitForAsync("dropped", "conf-drop-1");
@@ -152,7 +149,6 @@ public sealed class ConformanceTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Cancel_HubCancelReachesTheNode_ProcessKilledAndTaskCancelled()
     {
         await using var node = await StartNodeAsync("conf-cancel", "cancel");
-        await node.WaitForAsync("welcome");
         await _api.DispatchAsync(new { id = "conf-cancel-1", nodeId = "conf-cancel", command = "echo running; sleep 300" });
         var started = await node.WaitForAsync("started", "conf-cancel-1");
         await ConformanceHubApi.WaitUntilAsync(async () => (await _api.TaskAsync("conf-cancel-1"))["task"]!["state"]!.GetValue<string>() == "running", "the task runs");
@@ -179,7 +175,6 @@ public sealed class ConformanceTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task HalfClose_RightAfterTheResult_HubAcksEverythingThenEndsOk_NodeOffline()
     {
         await using var node = await StartNodeAsync("conf-half", "halfclose");
-        await node.WaitForAsync("welcome");
 
         await _api.DispatchAsync(new { id = "conf-half-1", nodeId = "conf-half", command = "seq 1 2000" });
         var halfClosed = await node.WaitForAsync("half-closed", "conf-half-1");
@@ -240,10 +235,21 @@ public sealed class ConformanceTests(ITestOutputHelper output) : IAsyncLifetime
             configure?.Invoke(options);
         });
 
+    /// <summary>Provisions the node, starts it and waits for its Welcome.</summary>
     private async Task<ConformanceNode> StartNodeAsync(string nodeId, string scenario)
     {
         var token = await _api.ProvisionAsync(nodeId, ProvisionedLabels);
-        return ConformanceNode.Start(_stubs, _cluster[0].GrpcAddress, nodeId, token, scenario, output);
+        var node = ConformanceNode.Start(_stubs, _cluster[0].GrpcAddress, nodeId, token, scenario, output);
+        try
+        {
+            await node.WaitForAsync("welcome");
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The node half-closes; the hub ends the call with OK.</summary>
