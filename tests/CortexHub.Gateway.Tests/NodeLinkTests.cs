@@ -139,19 +139,67 @@ public sealed class NodeLinkTests
         await using var _ = second;
         await cluster.DispatchAsync("t-next", "n1");
 
+        Assert.Equal(["t-next"], await ReadDispatchesUntilAsync(second, "t-next")); // a node that forgot t-ran would have run it again
+    }
+
+    [Fact]
+    public async Task Dispatch_UnconfirmedButAccepted_NotRedeliveredAfterReconnect()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);
+        var token = await cluster.ProvisionAsync("n1");
+        var (first, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await cluster.DispatchAsync("t-accepted", "n1");
+        await first.ReadDispatchAsync("t-accepted");
+        // Its CommandAck is lost with the stream; its durable `accepted` shows the node has the dispatch.
+        await first.SendEventAsync("t-accepted", 1, e => e.Accepted = new TaskAccepted());
+        await first.ReadAckAsync("t-accepted", 1);
+        await first.DisposeAsync();
+
+        var (second, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token, new RunningTask { TaskId = "t-accepted", LastSequenceSent = 1 });
+        await using var _ = second;
+        await cluster.DispatchAsync("t-next", "n1");
+
+        Assert.Equal(["t-next"], await ReadDispatchesUntilAsync(second, "t-next"));
+    }
+
+    [Fact]
+    public async Task RunningTask_LostAfterGrace_NodeThatComesBackWithItIsToldToStopIt()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite, configure: o => o.Configuration["CortexHub:Journal:LostGrace"] = "00:00:02");
+        var token = await cluster.ProvisionAsync("n1");
+        var (first, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await cluster.DispatchAsync("t-away", "n1", "sleep 1000");
+        var dispatch = (await first.ReadDispatchAsync("t-away")).Dispatch;
+        await first.SendAsync(new NodeMessage { CommandAck = new CommandAck { CommandId = dispatch.CommandId } });
+        await first.SendEventAsync("t-away", 1, e => e.Started = new TaskStarted { Pid = 42 });
+        await first.ReadAckAsync("t-away", 1);
+        await first.DisposeAsync(); // away past the grace, its process still running
+
+        await TestCluster.WaitUntilAsync(async () => (await cluster.GetGrain<ITaskGrain>("t-away").GetAsync()).State == TaskState.Lost, Wait, "the task is lost");
+        var (second, welcome) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token, new RunningTask { TaskId = "t-away", LastSequenceSent = 1 });
+        await using var _ = second;
+
+        Assert.True(welcome.Resume.Single().Known);
+        var cancel = await second.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Cancel && m.Cancel.TaskId == "t-away", Wait);
+        Assert.Contains("did not come back", cancel.Cancel.Reason);
+    }
+
+    /// <summary>The task ids of every dispatch the node receives, up to and including <paramref name="taskId"/>'s.</summary>
+    private static async Task<List<string>> ReadDispatchesUntilAsync(TestNode node, string taskId)
+    {
         var delivered = new List<string>();
         HubMessage message;
         do
         {
-            message = await second.ReadAsync(Wait);
+            message = await node.ReadAsync(Wait);
             if (message.BodyCase == HubMessage.BodyOneofCase.Dispatch)
             {
                 delivered.Add(message.Dispatch.TaskId);
             }
         }
-        while (message.BodyCase != HubMessage.BodyOneofCase.Dispatch || message.Dispatch.TaskId != "t-next");
+        while (message.BodyCase != HubMessage.BodyOneofCase.Dispatch || message.Dispatch.TaskId != taskId);
 
-        Assert.Equal(["t-next"], delivered); // a node that forgot t-ran would have run it again
+        return delivered;
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public sealed class SlowStoreTests(ITestOutputHelper output)
         {
             // Idle streams are not under test: on a loaded machine, setting up 39 nodes may outlast the default 15 s idle limit.
             o.Configuration["CortexHub:Gateway:NodeHeartbeatInterval"] = "00:00:30";
+            o.Configuration["CortexHub:Nodes:HeartbeatTtl"] = "00:01:00"; // longer than interval + flush, as the silo requires
             o.ConfigureServices += services =>
                 services.AddSingleton<ITaskEventStore>(sp => new SlowTaskEventStore(new RelationalTaskEventStore(sp.GetRequiredService<RelationalDatabase>()), "slow-", gate.Task));
         });

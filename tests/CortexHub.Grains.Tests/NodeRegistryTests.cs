@@ -91,6 +91,8 @@ public sealed class NodeRegistryTests
         {
             o.Configuration["CortexHub:Nodes:HeartbeatTtl"] = "00:00:01";
             o.Configuration["CortexHub:Nodes:HeartbeatFlushInterval"] = "00:00:00.100";
+            o.Configuration["CortexHub:Gateway:NodeHeartbeatInterval"] = "00:00:00.800"; // the silo requires TTL > interval + flush
+            o.Configuration["CortexHub:Gateway:OutboxPollInterval"] = "00:01:00"; // the silence check runs on outbox passes: none while the test beats by hand
         });
         var token = await cluster.GetGrain<INodeGrain>("quiet").ProvisionAsync(new NodeProvisionRequest("quiet", "alice"));
         var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "quiet", token);
@@ -112,6 +114,8 @@ public sealed class NodeRegistryTests
             o.InitialSilos = 2;
             o.Configuration["CortexHub:Nodes:HeartbeatTtl"] = "00:00:01";
             o.Configuration["CortexHub:Nodes:HeartbeatFlushInterval"] = "00:00:00.100";
+            o.Configuration["CortexHub:Gateway:NodeHeartbeatInterval"] = "00:00:00.800"; // the silo requires TTL > interval + flush
+            o.Configuration["CortexHub:Gateway:OutboxPollInterval"] = "00:01:00"; // the silence check runs on outbox passes: none while the test beats by hand
         });
         var token = await cluster.GetGrain<INodeGrain>("n1").ProvisionAsync(new NodeProvisionRequest("n1", "alice"));
         var management = cluster[0].Cluster.GetGrain<Orleans.Runtime.IManagementGrain>(0);
@@ -156,6 +160,8 @@ public sealed class NodeRegistryTests
         {
             o.Configuration["CortexHub:Nodes:HeartbeatTtl"] = "00:00:01";
             o.Configuration["CortexHub:Nodes:HeartbeatFlushInterval"] = "00:00:00.100";
+            o.Configuration["CortexHub:Gateway:NodeHeartbeatInterval"] = "00:00:00.800"; // the silo requires TTL > interval + flush
+            o.Configuration["CortexHub:Gateway:OutboxPollInterval"] = "00:01:00"; // the silence check runs on outbox passes: none while the test beats by hand
         });
         var token = await cluster.GetGrain<INodeGrain>("n1").ProvisionAsync(new NodeProvisionRequest("n1", "alice"));
         var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);

@@ -107,9 +107,9 @@ public sealed partial class TaskGrain
             throw;
         }
 
-        if (before is TaskState.Queued or TaskState.Dispatched && State.State != before)
+        if (!_dispatchForgotten)
         {
-            await ForgetDispatchAsync(nodeId);
+            _dispatchForgotten = await ForgetDispatchAsync(nodeId);
         }
 
         outputSignals.Pulse(TaskId);
@@ -130,20 +130,26 @@ public sealed partial class TaskGrain
         return new AppendResult(State.AckedSequence, gapAfter, fresh.Count, duplicates);
     }
 
+    /// <summary>True once this activation removed the task's dispatch from its node's outbox.</summary>
+    private bool _dispatchForgotten;
+
     /// <summary>
-    /// The node's own events prove it has the dispatch, even when its CommandAck was lost with a
-    /// stream: the outbox must not send it again (a node that already finished the task and forgot it
-    /// would run it twice). Best effort: if storage fails here, the node dedupes by command id.
+    /// The node's own events, any of them (<c>accepted</c> too), prove it has the dispatch, even when
+    /// its CommandAck was lost with a stream: the outbox must not send it again (a node that already
+    /// finished the task and forgot it would run it twice). Best effort: if storage fails here, the
+    /// next events try again and the node dedupes by command id meanwhile. Returns whether it is done.
     /// </summary>
-    private async Task ForgetDispatchAsync(string nodeId)
+    private async Task<bool> ForgetDispatchAsync(string nodeId)
     {
         try
         {
             await outbox.NodeCommandDeleteAsync(nodeId, DispatchCommandId(TaskId));
+            return true;
         }
         catch (StorageUnavailableException ex)
         {
             LogForgetDispatchFailed(ex, TaskId, ErrorId.New());
+            return false;
         }
     }
 

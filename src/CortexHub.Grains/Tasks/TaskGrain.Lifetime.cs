@@ -59,12 +59,22 @@ public sealed partial class TaskGrain
         if (!TaskTransitions.IsTerminal(State.State))
         {
             LogAbandoned(TaskId, State.Spec.NodeId, reason);
-            await outbox.NodeCommandDeleteAsync(State.Spec.NodeId, DispatchCommandId(TaskId));
-            await TransitionAsync(TaskState.Lost, new TaskResultInfo(null, reason, null));
-            await EnqueueAsync(State.Spec.NodeId, "cancel:" + TaskId, new HubMessage { Cancel = new CancelTask { CommandId = "cancel:" + TaskId, TaskId = TaskId, Reason = reason } });
+            await LoseAsync(reason);
         }
 
         return Snapshot();
+    }
+
+    /// <summary>
+    /// Marks the task lost, withdraws its undelivered dispatch and tells its node to stop it: a node
+    /// that comes back still running it learns that its work is no longer wanted.
+    /// </summary>
+    private async Task LoseAsync(string reason)
+    {
+        var nodeId = State.Spec!.NodeId;
+        await outbox.NodeCommandDeleteAsync(nodeId, DispatchCommandId(TaskId));
+        await TransitionAsync(TaskState.Lost, new TaskResultInfo(null, reason, null));
+        await EnqueueAsync(nodeId, "cancel:" + TaskId, new HubMessage { Cancel = new CancelTask { CommandId = "cancel:" + TaskId, TaskId = TaskId, Reason = reason } });
     }
 
     public async Task SyncPoolAsync()
@@ -160,7 +170,7 @@ public sealed partial class TaskGrain
         if (State.State == TaskState.Running && away >= _options.LostGrace)
         {
             LogLost(TaskId, State.Spec.NodeId, away);
-            await TransitionAsync(TaskState.Lost, new TaskResultInfo(null, $"Node {State.Spec.NodeId} did not come back within {_options.LostGrace}.", null));
+            await LoseAsync($"Node {State.Spec.NodeId} did not come back within {_options.LostGrace}.");
         }
     }
 

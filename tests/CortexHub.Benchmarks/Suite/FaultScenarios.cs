@@ -151,6 +151,7 @@ public static class FaultScenarios
         using var storage = await TestStorage.CreateAsync(kind);
         var options = new TestClusterOptions { Storage = storage.Borrow() };
         options.Configuration["CortexHub:Gateway:NodeHeartbeatInterval"] = "00:00:30";
+        options.Configuration["CortexHub:Nodes:HeartbeatTtl"] = "00:01:00"; // longer than interval + flush, as the silo requires
         options.ConfigureServices += services => services.AddSingleton<ITaskEventStore>(sp =>
             new SlowTaskEventStore(new RelationalTaskEventStore(sp.GetRequiredService<RelationalDatabase>()), "slow-", gate.Task));
         await using var cluster = await TestCluster.StartAsync(options);
