@@ -81,10 +81,10 @@ public sealed class ConformanceTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Null(notStarted["result"]!["exitCode"]);
             Assert.StartsWith("Could not start the command", notStarted["result"]!["error"]!.GetValue<string>());
 
-            // TIMED_OUT → timedOut: the node enforces timeout_seconds and kills the process.
+            // TIMED_OUT → timedOut with exit code 124 (docs/protocol.md §7): the node enforces timeout_seconds and kills the process.
             await _api.DispatchAsync(new { id = "conf-timeout", nodeId = "conf-run", command = "sleep 300", timeoutSeconds = 1 });
             var timedOut = await _api.WaitFinishedAsync("conf-timeout");
-            Assert.Equal(("timedOut", 137), (timedOut["state"]!.GetValue<string>(), timedOut["result"]!["exitCode"]!.GetValue<int>()));
+            Assert.Equal(("timedOut", 124), (timedOut["state"]!.GetValue<string>(), timedOut["result"]!["exitCode"]!.GetValue<int>()));
             AssertGone(await node.WaitForAsync("started", "conf-timeout"));
         }
         finally
