@@ -258,6 +258,12 @@ public sealed class NodeGrain(
 
     public Task<NodeSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
+    public Task OwnerDisabledAsync()
+    {
+        CloseStream(NodeStreamCloseReason.OwnerDisabled);
+        return Task.CompletedTask;
+    }
+
     private NodeSnapshot Snapshot() =>
         new(NodeId, State.Provisioned, State.Name, State.Owner, State.Labels, State.AgentVersion, State.Hostname,
             Status(), State.SiloId, State.ConnectionId, State.ConnectedAt, State.LastSeenAt, State.Address);
