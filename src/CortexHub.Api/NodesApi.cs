@@ -12,7 +12,8 @@ namespace CortexHub.Api;
 /// <summary>/api/v1/nodes: list with live status, get, provision (token shown once + install script), rotate or revoke the token, terminal.</summary>
 internal static class NodesApi
 {
-    public sealed record ProvisionNodeRequest(string? Id, string? Name, Dictionary<string, string>? Labels);
+    /// <param name="PoolSlots">Pool items the node's agent runs at once; default <see cref="ProvisioningScript.DefaultPoolSlots"/>, 0 for none.</param>
+    public sealed record ProvisionNodeRequest(string? Id, string? Name, Dictionary<string, string>? Labels, int? PoolSlots = null);
 
     public sealed record ProvisionedNode(NodeSnapshot Node, string Token, string InstallScript, string AgentCommand);
 
@@ -47,6 +48,12 @@ internal static class NodesApi
             errors["id"] = ["Required: 1 to 128 characters, no spaces."];
         }
 
+        var poolSlots = request.PoolSlots ?? ProvisioningScript.DefaultPoolSlots;
+        if (poolSlots is < 0 or > ProvisioningScript.MaxPoolSlots)
+        {
+            errors["poolSlots"] = [$"Must be between 0 and {ProvisioningScript.MaxPoolSlots}."];
+        }
+
         foreach (var (field, messages) in new InvalidRequestException.Builder()
             .CheckLength(request.Name, limits.Value.MaxNodeNameLength, "name")
             .CheckLabels(limits.Value, request.Labels, "labels")
@@ -72,9 +79,9 @@ internal static class NodesApi
         }
 
         var snapshot = await node.GetAsync();
-        var script = scripts.Create(http.Request, snapshot.NodeId, token, snapshot.Labels);
+        var script = scripts.Create(http.Request, snapshot.NodeId, token, snapshot.Labels, poolSlots);
         return TypedResults.Created($"/api/v1/nodes/{Uri.EscapeDataString(snapshot.NodeId)}",
-            new ProvisionedNode(snapshot, token, script, scripts.AgentCommand(http.Request, snapshot.NodeId, snapshot.Labels)));
+            new ProvisionedNode(snapshot, token, script, scripts.AgentCommand(http.Request, snapshot.NodeId, snapshot.Labels, poolSlots)));
     }
 
     private static async Task<Results<Ok<NodeToken>, ProblemHttpResult>> RotateTokenAsync(string id, HttpContext http, Orleans.IGrainFactory grains)

@@ -20,9 +20,18 @@ namespace CortexHub.Api;
 /// </remarks>
 public sealed class ProvisioningScript(IOptions<ApiOptions> options, IHubAddresses addresses)
 {
-    public string AgentCommand(HttpRequest request, string nodeId, IReadOnlyDictionary<string, string> labels)
+    /// <summary>
+    /// Pool slots a provisioned node's agent offers unless the request names a number: one, so a
+    /// first node takes pool work (the README's quick start submits some) without running much at once.
+    /// </summary>
+    public const int DefaultPoolSlots = 1;
+
+    /// <summary>Most pool slots a provisioning request may ask for (the gateway refuses more in Hello).</summary>
+    public const int MaxPoolSlots = 1024;
+
+    public string AgentCommand(HttpRequest request, string nodeId, IReadOnlyDictionary<string, string> labels, int poolSlots)
     {
-        var command = new StringBuilder($"cortex-agent --hub {Quote(GrpcAddress(request))} --node-id {Quote(nodeId)}");
+        var command = new StringBuilder($"cortex-agent --hub {Quote(GrpcAddress(request))} --node-id {Quote(nodeId)} --pool-slots {poolSlots}");
         foreach (var (key, value) in labels)
         {
             command.Append($" --label {Quote(key + "=" + value)}");
@@ -31,7 +40,7 @@ public sealed class ProvisioningScript(IOptions<ApiOptions> options, IHubAddress
         return command.ToString();
     }
 
-    public string Create(HttpRequest request, string nodeId, string token, IReadOnlyDictionary<string, string> labels)
+    public string Create(HttpRequest request, string nodeId, string token, IReadOnlyDictionary<string, string> labels, int poolSlots)
     {
         var labelArgs = string.Concat(labels.Select(l => $" --label {Quote(l.Key + "=" + l.Value)}"));
         return $$"""
@@ -62,7 +71,7 @@ public sealed class ProvisioningScript(IOptions<ApiOptions> options, IHubAddress
               rm -f "$PREFIX/agent.pid"
             fi
 
-            AGENT=(dotnet "$PREFIX/cortex-agent.dll" --hub "$HUB" --node-id "$NODE_ID"{{labelArgs}})
+            AGENT=(dotnet "$PREFIX/cortex-agent.dll" --hub "$HUB" --node-id "$NODE_ID" --pool-slots {{poolSlots}}{{labelArgs}})
             if [ -d /run/systemd/system ] && [ "$(id -u)" = 0 ] && [ -z "${CORTEX_AGENT_NO_SERVICE:-}" ]; then
               printf 'CORTEX_AGENT_TOKEN=%s\n' "$CORTEX_AGENT_TOKEN" > /etc/cortex-agent.env && chmod 600 /etc/cortex-agent.env
               cat > /etc/systemd/system/cortex-agent.service <<UNIT

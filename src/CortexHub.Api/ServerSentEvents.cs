@@ -10,13 +10,13 @@ internal sealed class ServerSentEvents
 
     private ServerSentEvents(HttpResponse response) => _response = response;
 
-    public static async Task<ServerSentEvents> StartAsync(HttpContext context)
+    public static async Task<ServerSentEvents> StartAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var response = context.Response;
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no"; // nginx: stream, do not buffer
-        await response.Body.FlushAsync(context.RequestAborted);
+        await response.Body.FlushAsync(cancellationToken);
         return new ServerSentEvents(response);
     }
 

@@ -5,6 +5,9 @@ using CortexHub.Grains.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace CortexHub.Api;
 
@@ -14,7 +17,7 @@ namespace CortexHub.Api;
 /// event bus (node status, task state and output notices, pool changes; resumable by event id).
 /// Each task event carries <c>at</c>, the time the hub stored it (log viewers show it per line).
 /// </summary>
-internal static class StreamsApi
+internal static partial class StreamsApi
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
@@ -32,72 +35,102 @@ internal static class StreamsApi
             return ApiProblem.NotFound($"Task '{id}'");
         }
 
-        var token = http.RequestAborted;
-        var sse = await ServerSentEvents.StartAsync(http);
         var decoders = new Dictionary<OutputStreamKind, Decoder>();
-        try
+        await StreamUntilDoneAsync(http, async token =>
         {
+            var sse = await ServerSentEvents.StartAsync(http, token);
             await PumpAsync(follower.FollowAsync(id, ServerSentEvents.ResumePoint(http.Request, after), token), sse,
                 e => sse.WriteAsync(EventName(e.Kind), Describe(e, decoders), e.Sequence, token), token);
             var task = await grains.GetGrain<ITaskGrain>(id).GetAsync();
             await sse.WriteAsync("end", JsonSerializer.Serialize(new { taskId = id, state = JsonNamingPolicy.CamelCase.ConvertName(task.State.ToString()), exitCode = task.Result?.ExitCode }, Json), null, token);
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            // The client went away.
-        }
-
+        });
         return Results.Empty;
     }
 
     private static async Task<IResult> HubEventsAsync(long? after, HttpContext http, EventHub hub)
     {
         var caller = ApiCaller.From(http);
-        var token = http.RequestAborted;
         var topics = caller.IsAdmin ? [EventTopics.All] : new[] { EventTopics.User(caller.UserId) };
         long? resume = http.Request.Headers.ContainsKey("Last-Event-ID") || after is not null ? ServerSentEvents.ResumePoint(http.Request, after) : null;
-        await using var subscription = await hub.SubscribeAsync(topics, resume, cancellationToken: token);
-        var sse = await ServerSentEvents.StartAsync(http);
-        try
+        await using var subscription = await hub.SubscribeAsync(topics, resume, cancellationToken: http.RequestAborted);
+        await StreamUntilDoneAsync(http, async token =>
         {
+            var sse = await ServerSentEvents.StartAsync(http, token);
             await PumpAsync(subscription.ReadAllAsync(token), sse, envelope => envelope switch
             {
                 { Event: { } e } => sse.WriteAsync(e.Kind, JsonSerializer.Serialize(new { id = e.Id, kind = e.Kind, source = e.Source, nodeId = e.NodeId, taskId = e.TaskId, at = e.At, payload = JsonDocument.Parse(e.PayloadJson).RootElement }, Json), e.Id, token),
                 { Pruned: { } pruned } => sse.WriteAsync("pruned", JsonSerializer.Serialize(new { after = pruned.After, through = pruned.Through }, Json), null, token),
                 _ => sse.WriteAsync("gap", JsonSerializer.Serialize(new { missed = envelope.Missed }, Json), null, token),
             }, token);
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            // The client went away.
-        }
-
+        });
         return Results.Empty;
     }
+
+    /// <summary>
+    /// Runs a stream until it is done, its client leaves or the silo stops. The last two are normal
+    /// ends (a client resumes with <c>Last-Event-ID</c>), worth a debug line, not an error: a stop
+    /// must not wait for clients that never hang up, and a client that left shows up either as the
+    /// request's cancellation or as a failed write, whichever comes first.
+    /// </summary>
+    private static async Task StreamUntilDoneAsync(HttpContext http, Func<CancellationToken, Task> stream)
+    {
+        var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
+        try
+        {
+            await stream(ended.Token);
+        }
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
+        {
+            LogEnded();
+        }
+        catch (IOException)
+        {
+            LogEnded(); // a write to a client that left
+        }
+
+        void LogEnded() => LogStreamEnded(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StreamsApi)),
+            http.Request.Path, stopping.IsCancellationRequested ? "the silo is stopping" : "the client left");
+    }
+
+    [LoggerMessage(6010, LogLevel.Debug, "Event stream {Path} ended: {Reason}")]
+    private static partial void LogStreamEnded(ILogger logger, string path, string reason);
 
     /// <summary>Writes each item as it comes, and a comment every <see cref="KeepAlive"/> so proxies keep a quiet stream open.</summary>
     private static async Task PumpAsync<T>(IAsyncEnumerable<T> source, ServerSentEvents sse, Func<T, Task> write, CancellationToken token)
     {
-        await using var items = source.GetAsyncEnumerator(token);
+        // The source reads under its own token, cancelled on the way out: an async iterator cannot
+        // be disposed while a read is pending (NotSupportedException), so a failed write first ends
+        // the read and waits for it.
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(token);
+        await using var items = source.GetAsyncEnumerator(reading.Token);
         var next = items.MoveNextAsync().AsTask();
-        Task? keepAlive = null; // one timer at a time, not one per item
-        while (true)
+        try
         {
-            keepAlive ??= Task.Delay(KeepAlive, token);
-            if (await Task.WhenAny(next, keepAlive) == keepAlive)
+            Task? keepAlive = null; // one timer at a time, not one per item
+            while (true)
             {
-                keepAlive = null;
-                await sse.CommentAsync("keep-alive", token);
-                continue;
-            }
+                keepAlive ??= Task.Delay(KeepAlive, token);
+                if (await Task.WhenAny(next, keepAlive) == keepAlive)
+                {
+                    keepAlive = null;
+                    await sse.CommentAsync("keep-alive", token);
+                    continue;
+                }
 
-            if (!await next)
-            {
-                return;
-            }
+                if (!await next)
+                {
+                    return;
+                }
 
-            await write(items.Current);
-            next = items.MoveNextAsync().AsTask();
+                await write(items.Current);
+                next = items.MoveNextAsync().AsTask();
+            }
+        }
+        finally
+        {
+            await reading.CancelAsync();
+            await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -5,6 +5,7 @@ using CortexHub.Grains.Limits;
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Pool;
 using CortexHub.Grains.Storage;
+using CortexHub.Grains.Users;
 using CortexHub.Protocol.V1;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
@@ -37,6 +38,12 @@ internal sealed class NodeLinkService(
         {
             // One message for unknown node and wrong token alike: do not reveal which node ids exist.
             throw new RpcException(new Status(StatusCode.Unauthenticated, "Unknown node id or invalid token."));
+        }
+
+        var owner = (await grains.GetGrain<INodeGrain>(hello.NodeId).GetAsync()).Owner;
+        if ((await grains.GetGrain<IUserGrain>(owner).GetAsync()).Disabled)
+        {
+            throw new RpcException(NodeSession.OwnerDisabled);
         }
 
         using var session = new NodeSession(hello.NodeId, grains, outbox, dispatcher, options.Value, limits.Value, time, logger, context.CancellationToken);

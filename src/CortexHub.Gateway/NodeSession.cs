@@ -26,6 +26,7 @@ internal sealed partial class NodeSession : IDisposable
 {
     public static readonly Status Replaced = new(StatusCode.Aborted, "This stream was replaced by a newer connection of the same node.");
     private static readonly Status CredentialsChanged = new(StatusCode.Unauthenticated, "The node's token was rotated or revoked; reconnect with the current token.");
+    public static readonly Status OwnerDisabled = new(StatusCode.PermissionDenied, "The user who owns this node is disabled; an admin can enable them again.");
 
     private readonly Orleans.IGrainFactory _grains;
     private readonly INodeOutboxStore _outbox;
@@ -460,7 +461,12 @@ internal sealed partial class NodeSession : IDisposable
 
         public Task Close(NodeStreamCloseReason reason)
         {
-            session.Close(reason == NodeStreamCloseReason.CredentialsChanged ? CredentialsChanged : Replaced);
+            session.Close(reason switch
+            {
+                NodeStreamCloseReason.CredentialsChanged => CredentialsChanged,
+                NodeStreamCloseReason.OwnerDisabled => OwnerDisabled,
+                _ => Replaced,
+            });
             return Task.CompletedTask;
         }
     }

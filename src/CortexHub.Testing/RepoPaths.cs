@@ -21,12 +21,15 @@ public static class RepoPaths
     /// <summary>The built silo executable (<c>cortexhub-silo.dll</c>) of the same configuration as the running tests.</summary>
     public static string SiloDll => BuiltAssembly("CortexHub.Silo", "cortexhub-silo.dll");
 
+    /// <summary>The build configuration of the running tests (Release or Debug).</summary>
+    public static string Configuration =>
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+
     public static string BuiltAssembly(string project, string fileName)
     {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var path = Path.Combine(Root, "src", project, "bin", configuration, "net10.0", fileName);
+        var path = Path.Combine(Root, "src", project, "bin", Configuration, "net10.0", fileName);
         return File.Exists(path)
             ? path
-            : throw new FileNotFoundException($"{fileName} is not built; build the solution first (dotnet build CortexHub.sln -c {configuration}).", path);
+            : throw new FileNotFoundException($"{fileName} is not built; build the solution first (dotnet build CortexHub.sln -c {Configuration}).", path);
     }
 }

@@ -37,8 +37,11 @@ public sealed partial class SiloProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        return new SiloProcess(new CapturedProcess(start));
+        return Start(start);
     }
+
+    /// <summary>A silo started some other way, e.g. by <c>dotnet run</c> as the README does (SIGTERM must reach the silo).</summary>
+    public static SiloProcess Start(ProcessStartInfo start) => new(new CapturedProcess(start));
 
     /// <summary>Waits until a line containing <paramref name="text"/> was printed.</summary>
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)

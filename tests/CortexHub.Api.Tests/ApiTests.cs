@@ -93,6 +93,24 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task Nodes_Provision_AgentGetsOnePoolSlotUnlessAsked_BadCountIs400()
+    {
+        await using var cluster = await ApiFixture.StartAsync();
+        using var admin = cluster.Client(ApiFixture.AdminKey);
+
+        var first = await (await admin.PostAsJsonAsync("/api/v1/nodes", new { id = "first" })).JsonAsync();
+        var none = await (await admin.PostAsJsonAsync("/api/v1/nodes", new { id = "none", poolSlots = 0 })).JsonAsync();
+        var four = await (await admin.PostAsJsonAsync("/api/v1/nodes", new { id = "four", poolSlots = 4 })).JsonAsync();
+
+        Assert.Contains("--pool-slots 1", first["installScript"]!.GetValue<string>());
+        Assert.Contains("--pool-slots 1", first["agentCommand"]!.GetValue<string>());
+        Assert.Contains("--pool-slots 0", none["installScript"]!.GetValue<string>());
+        Assert.Contains("--pool-slots 4", four["agentCommand"]!.GetValue<string>());
+        await (await admin.PostAsJsonAsync("/api/v1/nodes", new { id = "many", poolSlots = 5000 })).AssertProblemAsync(400, "poolSlots");
+        await (await admin.PostAsJsonAsync("/api/v1/nodes", new { id = "negative", poolSlots = -1 })).AssertProblemAsync(400, "poolSlots");
+    }
+
+    [Fact]
     public async Task Tasks_DispatchFollowsTheNode_JournalWaitLogsCancel_OthersCannotTouch()
     {
         await using var cluster = await ApiFixture.StartAsync();

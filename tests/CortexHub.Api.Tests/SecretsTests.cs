@@ -48,6 +48,31 @@ public sealed class SecretsTests
     }
 
     [Fact]
+    public async Task DisabledUser_NodesStreamEndedAndRefused_UntilEnabled()
+    {
+        await using var cluster = await ApiFixture.StartAsync();
+        using var alice = await cluster.UserAsync("alice");
+        using var admin = cluster.Client(ApiFixture.AdminKey);
+        var token = (await (await alice.PostAsJsonAsync("/api/v1/nodes", new { id = "alices-node" })).JsonAsync())["token"]!.GetValue<string>();
+        var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "alices-node", token);
+
+        (await admin.PostAsync("/api/v1/users/alice/disable", null)).EnsureSuccessStatusCode();
+
+        var ended = await node.ReadToEndAsync(TimeSpan.FromSeconds(30));
+        await node.DisposeAsync();
+        Assert.Equal(Grpc.Core.StatusCode.PermissionDenied, ended.StatusCode);
+        Assert.Contains("disabled", ended.Detail);
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => TestNode.ConnectAsync(cluster[0].GrpcAddress, "alices-node", token));
+        Assert.Equal(Grpc.Core.StatusCode.PermissionDenied, refused.StatusCode);
+        Assert.Contains("disabled", refused.Status.Detail);
+
+        (await admin.PostAsync("/api/v1/users/alice/enable", null)).EnsureSuccessStatusCode();
+        var (again, welcome) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "alices-node", token);
+        await again.DisposeAsync();
+        Assert.Equal("alices-node", welcome.NodeId);
+    }
+
+    [Fact]
     public async Task DisabledUser_RefusedAtOnceOnEverySilo_UntilEnabled_OnlyAdminsDoIt()
     {
         await using var cluster = await ApiFixture.StartAsync(StorageKind.Postgres, o => o.InitialSilos = 2);

@@ -84,8 +84,9 @@ public sealed class NodeRegistryTests
         }
     }
 
+    /// <summary>The node list and a single node's view (GET /api/v1/nodes and /nodes/{id}) apply one rule: <see cref="NodePresence"/>.</summary>
     [Fact]
-    public async Task List_NoHeartbeatWithinTtl_ShowsOfflineThenOnlineAgain()
+    public async Task ListAndGet_NoHeartbeatWithinTtl_BothShowOfflineThenBothOnlineAgain()
     {
         await using var cluster = await StartAsync(StorageKind.Sqlite, o =>
         {
@@ -100,9 +101,11 @@ public sealed class NodeRegistryTests
         var registry = cluster[0].Services.GetRequiredService<NodeRegistry>();
 
         await TestCluster.WaitUntilAsync(async () => (await registry.ListAsync()).Single().Status == NodeStatus.Offline, Wait, "the silent node went offline");
+        Assert.Equal(NodeStatus.Offline, (await cluster.GetGrain<INodeGrain>("quiet").GetAsync()).Status);
         await node.SendAsync(new NodeMessage { Heartbeat = new Heartbeat() });
 
         await TestCluster.WaitUntilAsync(async () => (await registry.ListAsync()).Single().Status == NodeStatus.Online, Wait, "a heartbeat brought it back");
+        Assert.Equal(NodeStatus.Online, (await cluster.GetGrain<INodeGrain>("quiet").GetAsync()).Status);
     }
 
     [Fact]
@@ -139,7 +142,7 @@ public sealed class NodeRegistryTests
     }
 
     [Fact]
-    public async Task List_SiloKilled_ItsNodesShowOffline()
+    public async Task ListAndGet_SiloKilled_ItsNodesShowOffline()
     {
         await using var cluster = await StartAsync(StorageKind.Postgres, o => o.InitialSilos = 2);
         var token = await cluster.GetGrain<INodeGrain>("n1").ProvisionAsync(new NodeProvisionRequest("n1", "alice"));
@@ -151,6 +154,7 @@ public sealed class NodeRegistryTests
         await node.DisposeAsync();
 
         await TestCluster.WaitUntilAsync(async () => (await registry.ListAsync()).Single().Status == NodeStatus.Offline, Wait, "the dead silo's node shows offline");
+        Assert.Equal(NodeStatus.Offline, (await cluster.GetGrain<INodeGrain>("n1", silo: 1).GetAsync()).Status);
     }
 
     [Fact]

@@ -53,4 +53,8 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("Get"), Idempotent]
     Task<NodeSnapshot> GetAsync();
 
+    /// <summary>Its owner was disabled: the node's open stream is closed (the gateway refuses new ones while the owner stays disabled).</summary>
+    [Alias("OwnerDisabled"), Idempotent]
+    Task OwnerDisabledAsync();
+
 }

@@ -28,4 +28,7 @@ public enum NodeStreamCloseReason
 
     /// <summary>The node's token was rotated or revoked.</summary>
     CredentialsChanged = 1,
+
+    /// <summary>The user who owns the node was disabled.</summary>
+    OwnerDisabled = 2,
 }

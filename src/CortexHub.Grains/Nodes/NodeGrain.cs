@@ -273,19 +273,23 @@ public sealed class NodeGrain(
 
     public Task<NodeSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
+    public Task OwnerDisabledAsync()
+    {
+        CloseStream(NodeStreamCloseReason.OwnerDisabled);
+        return Task.CompletedTask;
+    }
+
     private NodeSnapshot Snapshot() =>
         new(NodeId, State.Provisioned, State.Name, State.Owner, State.Labels, State.AgentVersion, State.Hostname,
             Status(), State.SiloId, State.ConnectionId, State.ConnectedAt, State.LastSeenAt, State.Address);
 
     /// <summary>
-    /// The recorded status, except that "draining" ends by the heartbeat rule (<see cref="NodePresence"/>):
-    /// no stream is left to record the node offline if it never reconnects. "Online" is this
-    /// activation's own record of a stream it holds (the list view checks its silo and heartbeats).
+    /// The recorded status read by the heartbeat rule (<see cref="NodePresence"/>), the one the node
+    /// list applies: "online" needs a heartbeat within the TTL and the stream's silo active, and
+    /// "draining" ends when no stream is left to record the node offline.
     /// </summary>
     private NodeStatus Status() =>
-        State.Status == NodeStatus.Draining
-            ? NodePresence.Effective(State.Status, State.LastSeenAt, siloActive: false, time.GetUtcNow(), options.Value.HeartbeatTtl)
-            : State.Status;
+        NodePresence.Effective(State.Status, State.LastSeenAt, silos.IsActive(State.SiloId), time.GetUtcNow(), options.Value.HeartbeatTtl);
 
     private Task PublishStatusAsync() =>
         events.PublishBestEffortAsync(logger, HubEventKinds.NodeStatus, "node:" + NodeId, NodeId, State.Owner, null,

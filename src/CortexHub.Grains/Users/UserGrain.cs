@@ -14,6 +14,7 @@ namespace CortexHub.Grains.Users;
 public sealed class UserGrain(
     [PersistentState("user", GrainStorage.Name)] IPersistentState<UserState> user,
     LegacyGrainState legacy,
+    NodeRegistry nodes,
     TimeProvider time) : Grain, IUserGrain
 {
     private string UserId => this.GetPrimaryKeyString();
@@ -96,6 +97,12 @@ public sealed class UserGrain(
         {
             user.State = user.State with { Disabled = disabled };
             await user.WriteStateAsync();
+        }
+
+        if (disabled)
+        {
+            // Their nodes' tokens stop working like their keys: end the streams already open.
+            await Task.WhenAll((await nodes.ListAsync(UserId)).Select(n => GrainFactory.GetGrain<INodeGrain>(n.NodeId).OwnerDisabledAsync()));
         }
 
         return Snapshot();
