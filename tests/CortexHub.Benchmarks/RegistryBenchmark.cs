@@ -87,8 +87,9 @@ public static class RegistryBenchmark
         await using var silo = SiloProcess.Start(work, environment, "--CortexHub:Endpoints:BindAddress=127.0.0.1", $"--CortexHub:Endpoints:HttpPort={FreePorts.Next()}",
             $"--CortexHub:Endpoints:GrpcPort={grpcPort}", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
             // The simulated nodes are silent while the others connect (a real node heartbeats every few
-            // seconds); give them the idle allowance of a 1 min heartbeat so none is closed meanwhile.
-            "--CortexHub:Gateway:NodeHeartbeatInterval=00:01:00");
+            // seconds); give them the idle allowance of a 1 min heartbeat so none is closed meanwhile
+            // (and a presence TTL longer than that beat, as the silo requires).
+            "--CortexHub:Gateway:NodeHeartbeatInterval=00:01:00", "--CortexHub:Nodes:HeartbeatTtl=00:02:00");
         await silo.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));
         await Task.Delay(TimeSpan.FromSeconds(2));
         var rssBefore = ResidentBytes(silo.ProcessId);
