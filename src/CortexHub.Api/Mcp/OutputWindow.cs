@@ -116,12 +116,6 @@ internal sealed class OutputWindow
             return cut[(newline + 1)..];
         }
 
-        var start = 0;
-        while (start < cut.Length && (cut[start] & 0xC0) == 0x80)
-        {
-            start++;
-        }
-
-        return cut[start..];
+        return cut[Utf8.NextCharStart(cut, 0)..];
     }
 }

@@ -17,6 +17,18 @@ internal static class Utf8
         return i;
     }
 
+    /// <summary>The offset at or after <paramref name="start"/> where a character starts (past any continuation bytes).</summary>
+    public static int NextCharStart(ReadOnlySpan<byte> bytes, int start)
+    {
+        var i = start;
+        while (i < bytes.Length && (bytes[i] & 0xC0) == 0x80)
+        {
+            i++;
+        }
+
+        return i;
+    }
+
     /// <summary><paramref name="text"/> if it fits in <paramref name="maxBytes"/>, else its start (or end) that does, cut between characters.</summary>
     public static string Fit(string text, int maxBytes, bool fromEnd)
     {
@@ -28,12 +40,7 @@ internal static class Utf8
         var bytes = Encoding.UTF8.GetBytes(text);
         if (fromEnd)
         {
-            var start = bytes.Length - maxBytes;
-            while (start < bytes.Length && (bytes[start] & 0xC0) == 0x80)
-            {
-                start++;
-            }
-
+            var start = NextCharStart(bytes, bytes.Length - maxBytes);
             return Encoding.UTF8.GetString(bytes, start, bytes.Length - start);
         }
 
