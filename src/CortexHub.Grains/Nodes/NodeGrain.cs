@@ -118,15 +118,14 @@ public sealed class NodeGrain(
 
     public async Task<bool> AuthenticateAsync(string token)
     {
-        if (!State.Provisioned || !NodeTokens.Matches(token, State.TokenHash))
+        if (!State.Provisioned || !NodeTokens.Matches(token, State.TokenHash, out var rehashed))
         {
             return false;
         }
 
-        if (NodeTokens.IsLegacy(State.TokenHash))
+        if (rehashed is not null)
         {
-            // Stored by an earlier version as a bare SHA-256: replaced by the salted form once, now that the token is known to match.
-            State = State with { TokenHash = NodeTokens.Hash(token) };
+            State = State with { TokenHash = rehashed };
             await node.WriteStateAsync();
         }
 

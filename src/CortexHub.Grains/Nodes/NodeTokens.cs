@@ -32,6 +32,17 @@ public static class NodeTokens
     /// <summary>A bare SHA-256 stored by an earlier version (to be rewritten with <see cref="Hash"/> once it matched).</summary>
     public static bool IsLegacy(string storedHash) => storedHash.Length == MacBytes * 2 && !storedHash.StartsWith(SaltedPrefix, StringComparison.Ordinal);
 
+    /// <summary>
+    /// <see cref="Matches(string, string)"/>, and when the stored form is an earlier version's bare
+    /// SHA-256 that matched, the salted form to store instead (<paramref name="rehashed"/>; null otherwise).
+    /// </summary>
+    public static bool Matches(string secret, string storedHash, out string? rehashed)
+    {
+        var matches = Matches(secret, storedHash);
+        rehashed = matches && IsLegacy(storedHash) ? Hash(secret) : null;
+        return matches;
+    }
+
     public static bool Matches(string secret, string storedHash)
     {
         if (string.IsNullOrEmpty(secret))

@@ -111,15 +111,14 @@ public sealed class UserGrain(
     public async Task<UserSnapshot?> AuthenticateAsync(string keyId, string secret)
     {
         var record = user.State.Keys.FirstOrDefault(k => k.KeyId == keyId);
-        if (!user.State.Exists || user.State.Disabled || record is null || !NodeTokens.Matches(secret, record.SecretHash))
+        if (!user.State.Exists || user.State.Disabled || record is null || !NodeTokens.Matches(secret, record.SecretHash, out var rehashed))
         {
             return null;
         }
 
-        if (NodeTokens.IsLegacy(record.SecretHash))
+        if (rehashed is not null)
         {
-            // Stored by an earlier version as a bare SHA-256: replaced by the salted form once, now that the secret is known to match.
-            user.State = user.State with { Keys = [.. user.State.Keys.Select(k => k == record ? k with { SecretHash = NodeTokens.Hash(secret) } : k)] };
+            user.State = user.State with { Keys = [.. user.State.Keys.Select(k => k == record ? k with { SecretHash = rehashed } : k)] };
             await user.WriteStateAsync();
         }
 
