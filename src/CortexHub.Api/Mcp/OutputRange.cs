@@ -27,7 +27,7 @@ internal static class OutputRange
         var kept = new MemoryStream();
         long position = 0, newlines = 0, first = -1, firstLine = 0, next = -1;
         byte last = 0;
-        await foreach (var chunk in StoredOutput.ReadAsync(task, stream, plain, cancellationToken))
+        await foreach (var chunk in TaskLogReader.ReadChunksAsync(task, stream, plain, cancellationToken))
         {
             foreach (var b in chunk)
             {

@@ -35,7 +35,7 @@ internal sealed class OutputWindow
     public static async Task<OutputWindow> ReadAsync(ITaskGrain task, OutputStreamKind stream, bool plain, int budget, CancellationToken cancellationToken)
     {
         var window = new OutputWindow(budget);
-        await foreach (var chunk in StoredOutput.ReadAsync(task, stream, plain, cancellationToken))
+        await foreach (var chunk in TaskLogReader.ReadChunksAsync(task, stream, plain, cancellationToken))
         {
             window.Add(chunk);
         }

@@ -48,16 +48,22 @@ public static class TaskLogReader
     }
 
     /// <summary>
-    /// The stored bytes of one stream, in order, as stored (stdout with the marker of lost events in
-    /// place), without the full-log cap's marker; for readers that window or count the log instead of
-    /// holding it whole.
+    /// The stored bytes of one stream, in order (stdout with the marker of lost events in place),
+    /// without the full-log cap's marker; for readers that window or count the log instead of
+    /// holding it whole. Raw as produced, or plain: ANSI/VT sequences stripped, invalid UTF-8 as U+FFFD.
     /// </summary>
     public static async IAsyncEnumerable<byte[]> ReadChunksAsync(
-        ITaskGrain task, OutputStreamKind stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        ITaskGrain task, OutputStreamKind stream, bool plain, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var stripper = plain ? new AnsiStripper() : null;
         await foreach (var (_, bytes) in ReadPiecesAsync(task, stream, cancellationToken))
         {
-            yield return bytes;
+            yield return stripper is null ? bytes : Encoding.UTF8.GetBytes(stripper.Strip(bytes));
+        }
+
+        if (stripper?.Flush() is { Length: > 0 } rest)
+        {
+            yield return Encoding.UTF8.GetBytes(rest);
         }
     }
 
