@@ -13,9 +13,10 @@ namespace CortexHub.Api;
 /// <summary>/api/v1/tasks: dispatch to a node, get with journal, wait, cancel, full or plain logs (one stream or both).</summary>
 internal static class TasksApi
 {
+    /// <param name="Stdin">True keeps the task's stdin open for <c>POST /tasks/{id}/input</c> until an input with <c>end=true</c>.</param>
     public sealed record DispatchRequest(
         string? Id, string? NodeId, string? Command, string? WorkingDirectory, Dictionary<string, string>? Environment,
-        double? TimeoutSeconds, int? HeadBytes, int? TailBytes);
+        double? TimeoutSeconds, int? HeadBytes, int? TailBytes, bool? Stdin = null);
 
     public sealed record StreamView(string Head, long OmittedBytes, string Tail, string Display);
 
