@@ -105,6 +105,12 @@ internal static class SessionsApi
     private static async Task<Results<Accepted<SessionView>, ValidationProblem, ProblemHttpResult>> ResizeAsync(
         string id, ResizeRequest request, HttpContext http, Orleans.IGrainFactory grains)
     {
+        // Found first: to anyone but its opener the session does not exist, whatever the body says.
+        if (await FindAsync(grains, ApiCaller.From(http), id) is null)
+        {
+            return NotFound(id);
+        }
+
         var errors = new Grains.InvalidRequestException.Builder()
             .Check(request.Columns is not null, "columns", "Required.")
             .Check(request.Rows is not null, "rows", "Required.");
@@ -116,11 +122,6 @@ internal static class SessionsApi
         if (errors.Errors.Count > 0)
         {
             return ApiProblem.Validation(errors.Errors);
-        }
-
-        if (await FindAsync(grains, ApiCaller.From(http), id) is null)
-        {
-            return NotFound(id);
         }
 
         var session = grains.GetGrain<ITaskGrain>(id);

@@ -34,17 +34,10 @@ internal static class TaskInputApi
 
     /// <summary>A plain task's owner (or an admin) may send it input; a session answers only its opener, as under /sessions.</summary>
     private static async Task<Results<Accepted<InputAccepted>, ValidationProblem, ProblemHttpResult>> TaskInputAsync(
-        string id, bool? end, HttpContext http, Orleans.IGrainFactory grains)
-    {
-        var caller = ApiCaller.From(http);
-        var task = await TasksApi.FindAsync(grains, caller, id);
-        if (task is null || (task.Spec!.IsSession && task.Spec.CreatedBy != caller.UserId))
-        {
-            return ApiProblem.NotFound($"Task '{id}'");
-        }
-
-        return await SendAsync(id, end == true, http, grains);
-    }
+        string id, bool? end, HttpContext http, Orleans.IGrainFactory grains) =>
+        await TasksApi.FindAsync(grains, http, id) is null
+            ? ApiProblem.NotFound($"Task '{id}'")
+            : await SendAsync(id, end == true, http, grains);
 
     private static async Task<Results<Accepted<InputAccepted>, ValidationProblem, ProblemHttpResult>> SendAsync(
         string id, bool end, HttpContext http, Orleans.IGrainFactory grains)
