@@ -37,6 +37,10 @@ internal static class SessionsApi
 
     public sealed record ResizeRequest(int? Columns, int? Rows);
 
+    public sealed record CursorView(int Row, int Column);
+
+    public sealed record ScreenView(int Columns, int Rows, CursorView Cursor, IReadOnlyList<string> Lines, string Text);
+
     public static void Map(RouteGroupBuilder api)
     {
         var sessions = api.MapGroup("/sessions").WithTags("sessions");
@@ -44,6 +48,7 @@ internal static class SessionsApi
         sessions.MapGet("/", ListAsync);
         sessions.MapGet("/{id}", GetAsync);
         sessions.MapGet("/{id}/output", OutputAsync);
+        sessions.MapGet("/{id}/screen", ScreenAsync);
         sessions.MapPost("/{id}/input", TaskInputApi.SessionInputAsync);
         sessions.MapPost("/{id}/resize", ResizeAsync);
         sessions.MapDelete("/{id}", CloseAsync);
@@ -100,6 +105,26 @@ internal static class SessionsApi
         var slice = await grains.GetGrain<ITaskGrain>(id).ReadOutputAsync(after ?? 0, RetainedOutputBytes);
         http.Response.Headers["X-Output-Offset"] = slice.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.File(slice.Data, "application/octet-stream");
+    }
+
+    /// <summary>The screen as a terminal shows it now (its retained output rendered by the VT screen at its current size); <c>?format=text</c> for plain text.</summary>
+    private static async Task<Results<Ok<ScreenView>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> ScreenAsync(
+        string id, string? format, HttpContext http, Orleans.IGrainFactory grains)
+    {
+        if (format is not (null or "json" or "text"))
+        {
+            return ApiProblem.Field("format", "Must be json or text.");
+        }
+
+        if (await FindAsync(grains, ApiCaller.From(http), id) is null)
+        {
+            return NotFound(id);
+        }
+
+        var screen = await SessionScreen.RenderAsync(grains.GetGrain<ITaskGrain>(id));
+        return format == "text"
+            ? TypedResults.Text(screen.Text, "text/plain; charset=utf-8")
+            : TypedResults.Ok(new ScreenView(screen.Columns, screen.Rows, new CursorView(screen.Cursor.Row, screen.Cursor.Column), screen.Lines, screen.Text));
     }
 
     private static async Task<Results<Accepted<SessionView>, ValidationProblem, ProblemHttpResult>> ResizeAsync(

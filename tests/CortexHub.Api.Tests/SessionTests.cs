@@ -73,6 +73,12 @@ public sealed class SessionTests
         var output = await alice.GetAsync($"/api/v1/sessions/{id}/output?after=9");
         Assert.Equal(("application/octet-stream", "9", "2\r\n>>> "),
             (output.Content.Headers.ContentType!.MediaType, output.Headers.GetValues("X-Output-Offset").Single(), await output.Content.ReadAsStringAsync()));
+        var screen = await alice.GetFromJsonAsync<JsonObject>($"/api/v1/sessions/{id}/screen");
+        Assert.Equal((120, 40, ">>> 1+1\n2\n>>>", 2, 4), (screen!["columns"]!.GetValue<int>(), screen["rows"]!.GetValue<int>(), Str(screen, "text"),
+            screen["cursor"]!["row"]!.GetValue<int>(), screen["cursor"]!["column"]!.GetValue<int>()));
+        Assert.Equal(40, screen["lines"]!.AsArray().Count);
+        Assert.Equal(">>> 1+1\n2\n>>>", await alice.GetStringAsync($"/api/v1/sessions/{id}/screen?format=text"));
+        await (await alice.GetAsync($"/api/v1/sessions/{id}/screen?format=html")).AssertProblemAsync(400, "format");
         var view = await alice.GetFromJsonAsync<JsonObject>($"/api/v1/sessions/{id}");
         Assert.Equal(("running", 120, 40), (Str(view!, "state"), view!["columns"]!.GetValue<int>(), view["rows"]!.GetValue<int>()));
 
@@ -159,7 +165,7 @@ public sealed class SessionTests
         {
             foreach (var route in new[]
             {
-                $"GET /api/v1/sessions/{id}", $"GET /api/v1/sessions/{id}/output", $"POST /api/v1/sessions/{id}/input", $"POST /api/v1/tasks/{id}/input",
+                $"GET /api/v1/sessions/{id}", $"GET /api/v1/sessions/{id}/output", $"GET /api/v1/sessions/{id}/screen", $"POST /api/v1/sessions/{id}/input", $"POST /api/v1/tasks/{id}/input",
                 $"POST /api/v1/sessions/{id}/resize", $"DELETE /api/v1/sessions/{id}", $"GET /api/v1/tasks/{id}/events",
             })
             {
