@@ -176,7 +176,7 @@ public sealed class SessionTests
         }
 
         // Attach: with the header and with the first frame, the same "not found" as a missing session.
-        foreach (var attach in new Func<Task<ClientWebSocket>>[]
+        foreach (var attach in new Func<Task<SessionSocket>>[]
         {
             () => AttachAsync(cluster, $"/api/v1/sessions/{id}/attach", header: BobKey(bob)),
             () => AttachAsync(cluster, $"/api/v1/sessions/{id}/attach", firstFrame: BobKey(bob)),
@@ -184,10 +184,10 @@ public sealed class SessionTests
         })
         {
             using var socket = await attach();
-            var error = await ReadTextAsync(socket);
+            var error = await socket.ReadTextAsync();
             Assert.Equal(("error", 404), (Str(error, "type"), error["status"]!.GetValue<int>()));
             Assert.Matches("^[0-9a-f]{12}$", Str(error, "errorId"));
-            await ReadCloseAsync(socket, WebSocketCloseStatus.PolicyViolation);
+            Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.ReadCloseAsync());
         }
 
         // Nothing reached the node, and the session runs on.
@@ -213,50 +213,50 @@ public sealed class SessionTests
         long received;
         using (var socket = await AttachAsync(cluster, $"/api/v1/sessions/{id}/attach", firstFrame: key))
         {
-            var attached = await ReadTextAsync(socket);
+            var attached = await socket.ReadTextAsync();
             Assert.Equal(("attached", 0L, id, "running"), (Str(attached, "type"), attached["offset"]!.GetValue<long>(), Str(attached["session"]!.AsObject(), "id"), Str(attached["session"]!.AsObject(), "state")));
-            Assert.Equal("Python 3\r\n>>> ", await ReadBytesAsync(socket, 14));
+            Assert.Equal("Python 3\r\n>>> ", await socket.ReadOutputAsync(14));
 
-            await socket.SendAsync("1+1\r"u8.ToArray(), WebSocketMessageType.Binary, true, default);
+            await socket.SendInputAsync("1+1\r");
             var input = (await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Input, Wait)).Input;
             Assert.Equal(("1+1\r", 0ul), (input.Data.ToStringUtf8(), input.Offset));
             await node.SendOutputAsync(id, 3, "1+1\r\n2\r\n>>> ");
-            Assert.Equal("1+1\r\n2\r\n>>> ", await ReadBytesAsync(socket, 12));
+            Assert.Equal("1+1\r\n2\r\n>>> ", await socket.ReadOutputAsync(12));
 
-            await SendTextAsync(socket, new { type = "resize", columns = 132, rows = 43 });
+            await socket.SendTextAsync(new { type = "resize", columns = 132, rows = 43 });
             var resize = (await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Resize, Wait)).Resize;
             Assert.Equal((132u, 43u), (resize.Columns, resize.Rows));
-            await SendTextAsync(socket, new { type = "resize", columns = 0, rows = 43 });
-            Assert.Equal(("error", 400), Problem(await ReadTextAsync(socket))); // refused, still attached
+            await socket.SendTextAsync(new { type = "resize", columns = 0, rows = 43 });
+            Assert.Equal(("error", 400), Problem(await socket.ReadTextAsync())); // refused, still attached
             received = 14 + 12;
 
             // Closing the socket only detaches.
-            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", default);
+            await socket.CloseAsync();
         }
 
         await node.SendOutputAsync(id, 4, "missed while away\r\n");
         using (var socket = await AttachAsync(cluster, $"/api/v1/sessions/{id}/attach?after={received}", header: key))
         {
-            var attached = await ReadTextAsync(socket);
+            var attached = await socket.ReadTextAsync();
             Assert.Equal(received, attached["offset"]!.GetValue<long>());
-            Assert.Equal("missed while away\r\n", await ReadBytesAsync(socket, 19));
+            Assert.Equal("missed while away\r\n", await socket.ReadOutputAsync(19));
 
-            await SendTextAsync(socket, new { type = "close" });
+            await socket.SendTextAsync(new { type = "close" });
             Assert.Equal(id, (await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Cancel, Wait)).Cancel.TaskId);
             await node.SendOutputAsync(id, 5, "KeyboardInterrupt\r\n");
             await node.SendEventAsync(id, 6, e => e.Result = new TaskResult { Outcome = TaskOutcome.Cancelled });
-            Assert.Equal("KeyboardInterrupt\r\n", await ReadBytesAsync(socket, 19));
-            var exit = await ReadTextAsync(socket);
+            Assert.Equal("KeyboardInterrupt\r\n", await socket.ReadOutputAsync(19));
+            var exit = await socket.ReadTextAsync();
             Assert.Equal(("exit", "cancelled", "cancelled"), (Str(exit, "type"), Str(exit, "state"), Str(exit, "outcome")));
-            await ReadCloseAsync(socket, WebSocketCloseStatus.NormalClosure);
+            Assert.Equal(WebSocketCloseStatus.NormalClosure, await socket.ReadCloseAsync());
         }
 
         // A finished session still replays, then says how it ended.
         using (var socket = await AttachAsync(cluster, $"/api/v1/sessions/{id}/attach?after=40", header: key))
         {
-            Assert.Equal(40, (await ReadTextAsync(socket))["offset"]!.GetValue<long>());
-            Assert.Equal("way\r\nKeyboardInterrupt\r\n", await ReadBytesAsync(socket, 24));
-            Assert.Equal("exit", Str(await ReadTextAsync(socket), "type"));
+            Assert.Equal(40, (await socket.ReadTextAsync())["offset"]!.GetValue<long>());
+            Assert.Equal("way\r\nKeyboardInterrupt\r\n", await socket.ReadOutputAsync(24));
+            Assert.Equal("exit", Str(await socket.ReadTextAsync(), "type"));
         }
     }
 
@@ -265,8 +265,8 @@ public sealed class SessionTests
     {
         await using var cluster = await ApiFixture.StartAsync();
         using var socket = await AttachAsync(cluster, "/api/v1/sessions/x/attach", firstFrame: "chk.alice.nokey.wrong");
-        Assert.Equal(("error", 401), Problem(await ReadTextAsync(socket)));
-        await ReadCloseAsync(socket, WebSocketCloseStatus.PolicyViolation);
+        Assert.Equal(("error", 401), Problem(await socket.ReadTextAsync()));
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.ReadCloseAsync());
 
         using var client = cluster.Client(null);
         await (await client.GetAsync("/api/v1/sessions/x/attach")).AssertProblemAsync(401); // not an upgrade: the header is required
@@ -278,70 +278,8 @@ public sealed class SessionTests
         return await TestNode.ConnectAsync(cluster[0].GrpcAddress, nodeId, token);
     }
 
-    /// <summary>Opens the attach WebSocket, authenticated by header or by first frame (or neither).</summary>
-    internal static async Task<ClientWebSocket> AttachAsync(TestCluster cluster, string path, string? header = null, string? firstFrame = null)
-    {
-        var socket = new ClientWebSocket();
-        if (header is not null)
-        {
-            socket.Options.SetRequestHeader("Authorization", "Bearer " + header);
-        }
-
-        var address = new UriBuilder(cluster[0].HttpAddress) { Scheme = "ws" };
-        await socket.ConnectAsync(new Uri(address.Uri, path), default);
-        if (firstFrame is not null)
-        {
-            await SendTextAsync(socket, new { type = "auth", token = firstFrame });
-        }
-
-        return socket;
-    }
-
-    internal static Task SendTextAsync(WebSocket socket, object frame) =>
-        socket.SendAsync(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(frame), WebSocketMessageType.Text, true, default);
-
-    internal static async Task<JsonObject> ReadTextAsync(WebSocket socket)
-    {
-        var (type, data) = await ReadMessageAsync(socket);
-        Assert.True(type == WebSocketMessageType.Text, $"Expected a text frame, got {type}: {Encoding.UTF8.GetString(data)}");
-        return JsonNode.Parse(data)!.AsObject();
-    }
-
-    /// <summary>Binary frames until <paramref name="count"/> bytes came (frames carry output as it was stored, in any split).</summary>
-    internal static async Task<string> ReadBytesAsync(WebSocket socket, int count)
-    {
-        var bytes = new List<byte>();
-        while (bytes.Count < count)
-        {
-            var (type, data) = await ReadMessageAsync(socket);
-            Assert.True(type == WebSocketMessageType.Binary, $"Expected output, got {type}: {Encoding.UTF8.GetString(data)}");
-            bytes.AddRange(data);
-        }
-
-        return Encoding.UTF8.GetString([.. bytes]);
-    }
-
-    internal static async Task<(WebSocketMessageType Type, byte[] Data)> ReadMessageAsync(WebSocket socket)
-    {
-        using var deadline = new CancellationTokenSource(Wait);
-        var buffer = new byte[128 * 1024];
-        var message = new MemoryStream();
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, deadline.Token);
-            message.Write(buffer, 0, result.Count);
-        }
-        while (!result.EndOfMessage);
-        return (result.MessageType, message.ToArray());
-    }
-
-    internal static async Task ReadCloseAsync(WebSocket socket, WebSocketCloseStatus expected)
-    {
-        var (type, data) = await ReadMessageAsync(socket);
-        Assert.True(type == WebSocketMessageType.Close, $"Expected the close, got {type}: {Encoding.UTF8.GetString(data)}");
-        Assert.Equal(expected, socket.CloseStatus);
-    }
+    internal static Task<SessionSocket> AttachAsync(TestCluster cluster, string path, string? header = null, string? firstFrame = null) =>
+        SessionSocket.ConnectAsync(cluster[0].HttpAddress, path, header, firstFrame);
 
     private static string BobKey(HttpClient bob) => bob.DefaultRequestHeaders.Authorization!.Parameter!;
 
