@@ -4,6 +4,7 @@ namespace CortexHub.Api;
 public sealed class ApiOptions
 {
     public const string SectionName = "CortexHub:Api";
+    public static readonly TimeSpan DefaultAttachSendTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// The first admin's API key (<c>chk.admin.&lt;id&gt;.&lt;secret&gt;</c>). When unset and no admin exists, the
@@ -23,4 +24,10 @@ public sealed class ApiOptions
 
     /// <summary>The agent files served at <c>/agent/cortex-agent.tar.gz</c>; default the silo's own <c>agent/</c> folder.</summary>
     public string? AgentDirectory { get; set; }
+
+    /// <summary>
+    /// How long a session's attach WebSocket waits for a client to take one frame before dropping it (a client
+    /// that stops reading must not hold the hub's memory). Default 30 seconds.
+    /// </summary>
+    public TimeSpan AttachSendTimeout { get; set; } = DefaultAttachSendTimeout;
 }

@@ -19,6 +19,7 @@ public static class ApiServiceCollectionExtensions
                 $"{ApiOptions.SectionName}:AdminKey must have the form chk.admin.<key id>.<secret>.")
             .Validate(o => o.PublicUrl is null || o.PublicUrl.IsAbsoluteUri && (o.PublicUrl.Scheme == Uri.UriSchemeHttp || o.PublicUrl.Scheme == Uri.UriSchemeHttps),
                 $"{ApiOptions.SectionName}:PublicUrl must be an absolute http:// or https:// URL.")
+            .Validate(o => o.AttachSendTimeout > TimeSpan.Zero, $"{ApiOptions.SectionName}:AttachSendTimeout must be positive.")
             .ValidateOnStart();
         services.AddSingleton<ProvisioningScript>();
         services.AddSingleton<AgentArchive>();

@@ -20,13 +20,12 @@ namespace CortexHub.Api;
 /// <remarks>
 /// Memory per socket is bounded: output is read from the session's retained window a slice at a time,
 /// only when the previous one was sent. A client that stops reading is dropped: when a send has not
-/// gone out after <see cref="SendTimeout"/>, or when the output moved past the retained window before
+/// gone out after <see cref="ApiOptions.AttachSendTimeout"/>, or when the output moved past the retained window before
 /// the client took it (it reattaches with <c>after</c> and sees what is still kept).
 /// </remarks>
 internal sealed partial class SessionAttach
 {
     public static readonly TimeSpan AuthTimeout = TimeSpan.FromSeconds(10);
-    public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Output a new viewer is shown when it gives no <c>after</c>: enough to paint the current screen.</summary>
     public const int ReplayBytes = 64 * 1024;
@@ -41,9 +40,11 @@ internal sealed partial class SessionAttach
     private readonly Orleans.IGrainFactory _grains;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _sending = new(1, 1);
+    private readonly TimeSpan _sendTimeout;
 
-    private SessionAttach(WebSocket socket, string sessionId, Orleans.IGrainFactory grains, ILogger logger)
+    private SessionAttach(WebSocket socket, string sessionId, Orleans.IGrainFactory grains, TimeSpan sendTimeout, ILogger logger)
     {
+        _sendTimeout = sendTimeout;
         _socket = socket;
         _sessionId = sessionId;
         _grains = grains;
@@ -53,7 +54,8 @@ internal sealed partial class SessionAttach
     private ITaskGrain Session => _grains.GetGrain<ITaskGrain>(_sessionId);
 
     public static async Task<IResult> AttachAsync(
-        string id, long? after, HttpContext http, Orleans.IGrainFactory grains, TaskFollower follower, ApiAuthentication authentication, ILoggerFactory loggers)
+        string id, long? after, HttpContext http, Orleans.IGrainFactory grains, TaskFollower follower, ApiAuthentication authentication,
+        Microsoft.Extensions.Options.IOptions<ApiOptions> options, ILoggerFactory loggers)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -67,7 +69,7 @@ internal sealed partial class SessionAttach
 
         var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        var attach = new SessionAttach(socket, id, grains, loggers.CreateLogger<SessionAttach>());
+        var attach = new SessionAttach(socket, id, grains, options.Value.AttachSendTimeout, loggers.CreateLogger<SessionAttach>());
         try
         {
             await attach.RunAsync(http, after, follower, authentication, stopping, http.RequestAborted);
@@ -142,7 +144,7 @@ internal sealed partial class SessionAttach
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(SendTimeout);
+            timeout.CancelAfter(_sendTimeout);
             await _socket.CloseOutputAsync(close.Status, close.Reason, timeout.Token);
         }
         finally
@@ -296,7 +298,7 @@ internal sealed partial class SessionAttach
     private async Task RefuseAsync(int status, string title, string? detail, WebSocketCloseStatus close, CancellationToken cancellationToken)
     {
         await SendErrorAsync(status, title, detail, ErrorId.New(), cancellationToken);
-        using var timeout = new CancellationTokenSource(SendTimeout);
+        using var timeout = new CancellationTokenSource(_sendTimeout);
         await _socket.CloseAsync(close, title, timeout.Token);
     }
 
@@ -314,7 +316,7 @@ internal sealed partial class SessionAttach
         var unavailable = exception is StorageUnavailableException or Orleans.Runtime.SiloUnavailableException or TimeoutException;
         await SendErrorAsync(unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
             unavailable ? "The hub is unavailable; reattach shortly." : "Internal error.", $"Quote error id {errorId} when reporting this.", errorId, cancellationToken);
-        using var timeout = new CancellationTokenSource(SendTimeout);
+        using var timeout = new CancellationTokenSource(_sendTimeout);
         await _socket.CloseAsync(WebSocketCloseStatus.InternalServerError, "Hub error " + errorId, timeout.Token);
     }
 
@@ -324,21 +326,21 @@ internal sealed partial class SessionAttach
     private Task SendTextAsync<T>(T frame, CancellationToken cancellationToken) =>
         SendAsync(JsonSerializer.SerializeToUtf8Bytes(frame, Json), WebSocketMessageType.Text, cancellationToken);
 
-    /// <summary>One frame at a time; a send the client does not take within <see cref="SendTimeout"/> aborts the socket.</summary>
+    /// <summary>One frame at a time; a send the client does not take within the send timeout aborts the socket.</summary>
     private async Task SendAsync(ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken cancellationToken)
     {
         await _sending.WaitAsync(cancellationToken);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(SendTimeout);
+            timeout.CancelAfter(_sendTimeout);
             try
             {
                 await _socket.SendAsync(data, type, endOfMessage: true, timeout.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                LogSendStalled(_logger, _sessionId, SendTimeout);
+                LogSendStalled(_logger, _sessionId, _sendTimeout);
                 throw;
             }
         }

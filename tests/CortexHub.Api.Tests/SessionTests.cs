@@ -272,6 +272,101 @@ public sealed class SessionTests
         await (await client.GetAsync("/api/v1/sessions/x/attach")).AssertProblemAsync(401); // not an upgrade: the header is required
     }
 
+    [Fact]
+    public async Task Attach_ClientThatStopsReading_IsDropped_TheSessionGoesOn()
+    {
+        await using var cluster = await ApiFixture.StartAsync(configure: o => o.Configuration["CortexHub:Api:AttachSendTimeout"] = "00:00:02");
+        using var alice = await cluster.UserAsync("alice");
+        var (node, _) = await ConnectNodeAsync(cluster, alice, "n1");
+        await using var __ = node;
+        var id = Str(await (await alice.PostAsJsonAsync("/api/v1/sessions", new { nodeId = "n1", command = "yes" })).JsonAsync(), "id");
+        await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Dispatch, Wait);
+        await node.SendEventAsync(id, 1, e => e.Started = new TaskStarted { Pid = 7 });
+
+        // A client with a 4 KiB receive buffer (no autotuning) that reads the attached frame, then nothing.
+        using var stalled = await StalledClientAsync(cluster, $"/api/v1/sessions/{id}/attach", BobKey(alice));
+        const int chunks = 128;
+        var chunk = ByteString.CopyFrom(Enumerable.Repeat((byte)'y', 64 * 1024).ToArray());
+        for (var i = 0; i < chunks; i++)
+        {
+            // Paced, one stored chunk at a time: a reader that keeps up is never overtaken by the retained
+            // window, so what ends this one is its stalled send, not the output racing past it.
+            await node.SendEventAsync(id, i + 2, e => e.Output = new OutputChunk { Stream = OutputStream.Stdout, Data = chunk });
+            var stored = (i + 1) * 64L * 1024;
+            await TestCluster.WaitUntilAsync(async () => (await alice.GetFromJsonAsync<JsonObject>($"/api/v1/sessions/{id}"))!["outputBytes"]!.GetValue<long>() == stored, Wait, $"chunk {i} stored");
+        }
+
+        // The hub lets go of the socket (its request ends) instead of holding output for it.
+        using var metrics = cluster.Client(null);
+        await TestCluster.WaitUntilAsync(async () => await ActiveGetRequestsAsync(metrics) == 1, TimeSpan.FromSeconds(90), "the attach request ended");
+        long received = 0;
+        var ended = await Record.ExceptionAsync(async () =>
+        {
+            while (true)
+            {
+                var (type, data) = await ReadRawAsync(stalled);
+                received += data.Length;
+                if (type == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        });
+        Assert.True(ended is null or WebSocketException or IOException, $"the socket ended by {ended}");
+        Assert.True(received < chunks * 64L * 1024, $"received {received} bytes");
+
+        // The session is unharmed and takes a new viewer.
+        Assert.Equal("running", Str((await alice.GetFromJsonAsync<JsonObject>($"/api/v1/sessions/{id}"))!, "state"));
+        using var viewer = await AttachAsync(cluster, $"/api/v1/sessions/{id}/attach", header: BobKey(alice));
+        Assert.Equal(chunks * 64L * 1024 - 64 * 1024, (await viewer.ReadTextAsync())["offset"]!.GetValue<long>());
+    }
+
+    /// <summary>A WebSocket over a socket whose receive buffer is fixed at 4 KiB, so the hub's sends stall as soon as it stops reading.</summary>
+    private static async Task<WebSocket> StalledClientAsync(TestCluster cluster, string path, string key)
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await socket.ConnectAsync(cluster[0].HttpAddress.Host, cluster[0].HttpAddress.Port);
+        var stream = new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        var handshake = $"GET {path} HTTP/1.1\r\nHost: {cluster[0].HttpAddress.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            $"Sec-WebSocket-Key: {Convert.ToBase64String(Guid.NewGuid().ToByteArray())}\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer {key}\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(handshake));
+        var head = new StringBuilder();
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var one = new byte[1];
+            Assert.Equal(1, await stream.ReadAsync(one));
+            head.Append((char)one[0]);
+        }
+
+        Assert.StartsWith("HTTP/1.1 101", head.ToString());
+        var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = Timeout.InfiniteTimeSpan });
+        Assert.Equal("attached", Str(JsonNode.Parse((await ReadRawAsync(webSocket)).Data)!.AsObject(), "type"));
+        return webSocket;
+    }
+
+    private static async Task<(WebSocketMessageType Type, byte[] Data)> ReadRawAsync(WebSocket socket)
+    {
+        using var deadline = new CancellationTokenSource(Wait);
+        var buffer = new byte[128 * 1024];
+        var message = new MemoryStream();
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer, deadline.Token);
+            message.Write(buffer, 0, result.Count);
+        }
+        while (!result.EndOfMessage);
+        return (result.MessageType, message.ToArray());
+    }
+
+    /// <summary>ASP.NET Core's count of GET requests in progress, from /metrics (the scrape counts itself).</summary>
+    private static async Task<long> ActiveGetRequestsAsync(HttpClient client)
+    {
+        var metrics = await client.GetStringAsync("/metrics");
+        var match = System.Text.RegularExpressions.Regex.Match(metrics, @"^http_server_active_requests\{[^}]*http_request_method=""GET""[^}]*\}\s+(\d+)", System.Text.RegularExpressions.RegexOptions.Multiline);
+        return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+
     internal static async Task<(TestNode Node, Welcome Welcome)> ConnectNodeAsync(TestCluster cluster, HttpClient owner, string nodeId)
     {
         var token = (await (await owner.PostAsJsonAsync("/api/v1/nodes", new { id = nodeId })).JsonAsync())["token"]!.GetValue<string>();
