@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using CortexHub.Protocol.V1;
 
 namespace CortexHub.Api.Tests;
 
@@ -47,5 +48,22 @@ public sealed class NginxFrontTests : IAsyncLifetime
 
         await response.AssertProblemAsync(400, "command"); // the silo's validation problem, naming the field
         Assert.Equal(System.Net.HttpStatusCode.OK, (await _api.GetAsync("/api/v1/nodes")).StatusCode);
+    }
+
+    [Fact]
+    public async Task SessionAttach_WebSocketUpgradePassesThrough_BothWays()
+    {
+        var token = (await (await _api.PostAsJsonAsync("/api/v1/nodes", new { id = "nx" })).JsonAsync())["token"]!.GetValue<string>();
+        var (node, _) = await TestNode.ConnectAsync(_nginx.GrpcAddress, "nx", token);
+        await using var __ = node;
+        var id = (await (await _api.PostAsJsonAsync("/api/v1/sessions", new { nodeId = "nx", command = "sh" })).JsonAsync())["id"]!.GetValue<string>();
+        await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Dispatch, TimeSpan.FromSeconds(20));
+
+        using var socket = await SessionSocket.ConnectAsync(_nginx.HttpAddress, $"/api/v1/sessions/{id}/attach", firstFrame: ApiFixture.AdminKey);
+        Assert.Equal("attached", (await socket.ReadTextAsync())["type"]!.GetValue<string>());
+        await socket.SendInputAsync("echo hi\r");
+        Assert.Equal("echo hi\r", (await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Input, TimeSpan.FromSeconds(20))).Input.Data.ToStringUtf8());
+        await node.SendOutputAsync(id, 1, "hi\r\n");
+        Assert.Equal("hi\r\n", await socket.ReadOutputAsync(4));
     }
 }
