@@ -12,12 +12,13 @@ namespace CortexHub.Testing;
 /// </summary>
 public sealed class SessionSocket : IDisposable
 {
-    private readonly ClientWebSocket _socket = new();
+    private readonly WebSocket _socket;
     private readonly byte[] _buffer = new byte[128 * 1024];
 
-    private SessionSocket()
-    {
-    }
+    private SessionSocket(WebSocket socket) => _socket = socket;
+
+    /// <summary>A client over a WebSocket opened some other way (say, over a socket with a fixed receive buffer).</summary>
+    public static SessionSocket Over(WebSocket socket) => new(socket);
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -35,15 +36,16 @@ public sealed class SessionSocket : IDisposable
     public static async Task<SessionSocket> ConnectAsync(Uri httpAddress, string path, string? header = null, string? firstFrame = null)
     {
         ArgumentNullException.ThrowIfNull(httpAddress);
-        var client = new SessionSocket();
+        var socket = new ClientWebSocket();
+        var client = new SessionSocket(socket);
         if (header is not null)
         {
-            client._socket.Options.SetRequestHeader("Authorization", "Bearer " + header);
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + header);
         }
 
         var address = new UriBuilder(httpAddress) { Scheme = httpAddress.Scheme == "https" ? "wss" : "ws" };
         using var deadline = new CancellationTokenSource(client.Timeout);
-        await client._socket.ConnectAsync(new Uri(address.Uri, path), deadline.Token);
+        await socket.ConnectAsync(new Uri(address.Uri, path), deadline.Token);
         if (firstFrame is not null)
         {
             await client.SendTextAsync(new { type = "auth", token = firstFrame });

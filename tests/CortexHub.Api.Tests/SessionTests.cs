@@ -304,7 +304,7 @@ public sealed class SessionTests
         {
             while (true)
             {
-                var (type, data) = await ReadRawAsync(stalled);
+                var (type, data) = await stalled.ReadMessageAsync();
                 received += data.Length;
                 if (type == WebSocketMessageType.Close)
                 {
@@ -322,7 +322,7 @@ public sealed class SessionTests
     }
 
     /// <summary>A WebSocket over a socket whose receive buffer is fixed at 4 KiB, so the hub's sends stall as soon as it stops reading.</summary>
-    private static async Task<WebSocket> StalledClientAsync(TestCluster cluster, string path, string key)
+    private static async Task<SessionSocket> StalledClientAsync(TestCluster cluster, string path, string key)
     {
         var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
         await socket.ConnectAsync(cluster[0].HttpAddress.Host, cluster[0].HttpAddress.Port);
@@ -339,24 +339,9 @@ public sealed class SessionTests
         }
 
         Assert.StartsWith("HTTP/1.1 101", head.ToString());
-        var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = Timeout.InfiniteTimeSpan });
-        Assert.Equal("attached", Str(JsonNode.Parse((await ReadRawAsync(webSocket)).Data)!.AsObject(), "type"));
-        return webSocket;
-    }
-
-    private static async Task<(WebSocketMessageType Type, byte[] Data)> ReadRawAsync(WebSocket socket)
-    {
-        using var deadline = new CancellationTokenSource(Wait);
-        var buffer = new byte[128 * 1024];
-        var message = new MemoryStream();
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, deadline.Token);
-            message.Write(buffer, 0, result.Count);
-        }
-        while (!result.EndOfMessage);
-        return (result.MessageType, message.ToArray());
+        var client = SessionSocket.Over(WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = Timeout.InfiniteTimeSpan }));
+        Assert.Equal("attached", Str(await client.ReadTextAsync(), "type"));
+        return client;
     }
 
     /// <summary>ASP.NET Core's count of GET requests in progress, from /metrics (the scrape counts itself).</summary>
