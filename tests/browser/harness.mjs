@@ -42,9 +42,10 @@ export async function step(name, action) {
 
 /**
  * Launches Chromium, runs `script(session)` and exits: 0 when it passed, 1 with "FAIL: <step>: <reason>"
- * on stderr and a full-page screenshot at `failureScreenshot` otherwise.
+ * on stderr and a full-page screenshot at `failureScreenshot` otherwise. With `consoleErrorsFail`, an
+ * error in the page's console (a refused Content-Security-Policy, a failed request) fails it too.
  */
-export async function runInChromium({ executablePath, timeout, failureScreenshot }, script) {
+export async function runInChromium({ executablePath, timeout, failureScreenshot, consoleErrorsFail = false }, script) {
   const pageErrors = [];
   let browser;
   let page;
@@ -64,13 +65,14 @@ export async function runInChromium({ executablePath, timeout, failureScreenshot
       });
       p.on('console', (message) => {
         if (message.type() === 'error' || message.type() === 'warning') console.error(`console.${message.type()}: ${message.text()}`);
+        if (consoleErrorsFail && message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
       });
     };
     context.on('page', watch);
     page = await context.newPage();
     await script({ context, page });
     if (pageErrors.length > 0) {
-      const error = new Error(`uncaught errors in the page: ${pageErrors.join(' | ')}`);
+      const error = new Error(`errors in the page: ${pageErrors.join(' | ')}`);
       error.step = 'page without errors';
       throw error;
     }

@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// Drives the dashboard's terminal (xterm.js) in Debian's Chromium against a real hub and node agent:
+// opens a terminal on the node, types `echo hi` + Enter and reads `hi` on a row of its own from the
+// terminal's rendered rows; makes the window narrower and checks that the program's terminal
+// follows (`stty size` in the shell, and the session's size over the API); leaves and comes back
+// (a new attach replays the screen, nothing doubled); closes the session and reads the exit banner.
+// Any error in the page's console (a refused Content-Security-Policy, a failed request) fails it.
+//
+//   node terminal.test.mjs --url http://127.0.0.1:5000 --key chk.admin.… --node n1 --screenshots ../../artifacts/test-results
+//
+// The node must be online. Prints "session: <id>" for the session it opened. Exit code 0 on success;
+// 1 with "FAIL: <step>: <reason>" on stderr otherwise; 2 for bad arguments.
+
+import path from 'node:path';
+import { byTestId, log, readArgs, runInChromium, screenshot, signIn, step } from './harness.mjs';
+
+const args = readArgs(
+  'usage: node terminal.test.mjs --url <hub> --key <api key> --node <node id> --screenshots <dir> [--timeout <ms>] [--chromium <path>]',
+  {
+    url: { type: 'string' },
+    key: { type: 'string' },
+    node: { type: 'string' },
+    screenshots: { type: 'string' },
+    timeout: { type: 'string', default: '60000' },
+    chromium: { type: 'string', default: '/usr/bin/chromium' },
+  },
+  ['url', 'key', 'node', 'screenshots']);
+const timeout = Number(args.timeout);
+const shot = (name) => path.join(args.screenshots, `terminal-${name}.png`);
+const hub = args.url.replace(/\/+$/, '');
+
+/** The terminal's rendered rows (xterm's DOM renderer: one div per row), as text. */
+const screenRows = (page) => page.locator(`${byTestId('terminal')} .xterm-rows`).evaluate((rows) =>
+  [...rows.children].map((row) => row.textContent.replace(/\u00a0/g, ' ').trimEnd()));
+
+/** Waits until some rendered row satisfies `match`; the failure shows the screen. */
+async function waitForRow(page, match, what) {
+  const deadline = Date.now() + timeout;
+  let rows = [];
+  while (Date.now() < deadline) {
+    rows = await screenRows(page);
+    if (rows.some(match)) return rows;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`no row ${what}; the screen:\n${rows.join('\n')}`);
+}
+
+/** Types a command line into the terminal as keystrokes. */
+async function typeLine(page, text) {
+  await page.locator(byTestId('terminal')).click({ timeout });
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot: shot('failure'), consoleErrorsFail: true }, async ({ page }) => {
+  await step('sign in', async () => {
+    await page.goto(`${hub}/dashboard/`, { timeout });
+    await signIn(page, args.key, timeout);
+  });
+
+  await step('the sessions panel says how to open one; xterm.css is loaded', async () => {
+    await page.locator(byTestId('sessions-empty')).waitFor({ state: 'visible', timeout });
+    const rules = await page.evaluate(() => [...document.styleSheets].find((s) => s.href?.endsWith('/vendor/xterm/xterm.css'))?.cssRules.length ?? 0);
+    if (rules === 0) throw new Error('vendor/xterm/xterm.css is not applied');
+  });
+
+  const sessionId = await step(`"Terminal" on node ${args.node} opens a session and attaches`, async () => {
+    await page.locator(`${byTestId(`node-${args.node}`)}[data-status="online"]`).waitFor({ timeout });
+    await page.locator(byTestId(`node-${args.node}-terminal`)).click({ timeout });
+    await page.locator(`${byTestId('session-link')}[data-state="attached"]`).waitFor({ timeout });
+    await page.locator(`${byTestId('terminal')} .xterm-rows`).waitFor({ timeout });
+    const id = decodeURIComponent((await page.evaluate(() => location.hash)).slice('#session='.length));
+    await page.locator(byTestId(`session-${id}`)).waitFor({ timeout });
+    return id;
+  });
+  log(`session: ${sessionId}`);
+
+  await step('typing `echo hi` + Enter shows `hi` on a row of its own', async () => {
+    await typeLine(page, 'echo hi');
+    await waitForRow(page, (row) => row === 'hi', '"hi"');
+    // The typed line is echoed by the terminal, and `hi` appears exactly once as output.
+    const rows = await screenRows(page);
+    if (!rows.some((row) => row.endsWith('echo hi'))) throw new Error(`the command line is not shown:\n${rows.join('\n')}`);
+    if (rows.filter((row) => row === 'hi').length !== 1) throw new Error(`"hi" is not there exactly once:\n${rows.join('\n')}`);
+    await screenshot(page, shot('hi'), timeout);
+  });
+
+  const sizeOf = async () => {
+    const size = page.locator(byTestId('session-size'));
+    return { columns: Number(await size.getAttribute('data-columns')), rows: Number(await size.getAttribute('data-rows')) };
+  };
+  const api = (route) => page.evaluate(async ({ route, key }) => {
+    const response = await fetch(route, { headers: { Authorization: `Bearer ${key}` } });
+    return { status: response.status, body: await response.json() };
+  }, { route, key: args.key });
+
+  await step('a narrower window fits the terminal, and the program sees the new size', async () => {
+    const before = await sizeOf();
+    await page.setViewportSize({ width: 1100, height: 760 });
+    await page.waitForFunction(({ selector, columns, rows }) => {
+      const size = document.querySelector(selector);
+      return Number(size.dataset.columns) !== columns && Number(size.dataset.rows) !== rows;
+    }, { selector: byTestId('session-size'), ...before }, { timeout });
+    const after = await sizeOf();
+    log(`fitted ${before.columns}×${before.rows} → ${after.columns}×${after.rows}`);
+    await typeLine(page, 'stty size');
+    await waitForRow(page, (row) => row === `${after.rows} ${after.columns}`, `"${after.rows} ${after.columns}" (stty size)`);
+    const view = await api(`/api/v1/sessions/${encodeURIComponent(sessionId)}`);
+    if (view.body.columns !== after.columns || view.body.rows !== after.rows) {
+      throw new Error(`the session is ${view.body.columns}×${view.body.rows}, the terminal ${after.columns}×${after.rows}`);
+    }
+    const screen = await api(`/api/v1/sessions/${encodeURIComponent(sessionId)}/screen`);
+    if (screen.body.columns !== after.columns || !screen.body.lines.includes('hi')) {
+      throw new Error(`the session's screen is ${screen.body.columns} columns wide:\n${screen.body.text}`);
+    }
+    await screenshot(page, shot('resized'), timeout);
+  });
+
+  await step('leaving and coming back attaches again: the screen is replayed, nothing doubled', async () => {
+    await page.goBack({ timeout }); // to the dashboard before the session
+    await page.locator(byTestId('session-detail')).waitFor({ state: 'hidden', timeout });
+    await page.goForward({ timeout });
+    await page.locator(`${byTestId('session-link')}[data-state="attached"]`).waitFor({ timeout });
+    const rows = await waitForRow(page, (row) => row === 'hi', '"hi" after attaching again');
+    if (rows.filter((row) => row === 'hi').length !== 1) throw new Error(`"hi" is not there exactly once:\n${rows.join('\n')}`);
+    await typeLine(page, 'echo again');
+    await waitForRow(page, (row) => row === 'again', '"again"');
+  });
+
+  await step('Close ends the session: the banner says it was cancelled', async () => {
+    await page.locator(byTestId('session-close')).click({ timeout });
+    const banner = page.locator(`${byTestId('session-exit')}[data-state="cancelled"]`);
+    await banner.waitFor({ state: 'visible', timeout });
+    await page.locator(`${byTestId(`session-${sessionId}`)}[data-state="cancelled"]`).waitFor({ timeout });
+    log(`banner: ${await banner.innerText()}`);
+    await screenshot(page, shot('closed'), timeout);
+  });
+});
