@@ -3,7 +3,8 @@
 // opens a terminal on the node, types `echo hi` + Enter and reads `hi` on a row of its own from the
 // terminal's rendered rows; makes the window narrower and checks that the program's terminal
 // follows (`stty size` in the shell, and the session's size over the API); leaves and comes back
-// (a new attach replays the screen, nothing doubled); closes the session and reads the exit banner.
+// (a new attach replays the screen, nothing doubled); closes the session and reads the exit banner;
+// runs a command from the session form and reads its exit code in the banner.
 // Any error in the page's console (a refused Content-Security-Policy, a failed request) fails it.
 //
 //   node terminal.test.mjs --url http://127.0.0.1:5000 --key chk.admin.… --node n1 --screenshots ../../artifacts/test-results
@@ -45,6 +46,17 @@ async function waitForRow(page, match, what) {
   throw new Error(`no row ${what}; the screen:\n${rows.join('\n')}`);
 }
 
+/** Waits until the terminal is attached; an error in the banner (a refused POST, an error frame) fails at once. */
+async function waitForAttached(page) {
+  const banner = page.locator(byTestId('error-banner'));
+  const failed = banner.waitFor({ state: 'visible', timeout }).then(async () => {
+    throw new Error(`the error banner shows: ${(await banner.innerText()).replace(/\s+/g, ' ')}`);
+  });
+  const attached = page.locator(`${byTestId('session-link')}[data-state="attached"]`).waitFor({ timeout });
+  await Promise.race([attached, failed]);
+  failed.catch(() => {}); // settled later (timeout or the page closing): nothing to report then
+}
+
 /** Types a command line into the terminal as keystrokes. */
 async function typeLine(page, text) {
   await page.locator(byTestId('terminal')).click({ timeout });
@@ -67,7 +79,7 @@ await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot:
   const sessionId = await step(`"Terminal" on node ${args.node} opens a session and attaches`, async () => {
     await page.locator(`${byTestId(`node-${args.node}`)}[data-status="online"]`).waitFor({ timeout });
     await page.locator(byTestId(`node-${args.node}-terminal`)).click({ timeout });
-    await page.locator(`${byTestId('session-link')}[data-state="attached"]`).waitFor({ timeout });
+    await waitForAttached(page);
     await page.locator(`${byTestId('terminal')} .xterm-rows`).waitFor({ timeout });
     const id = decodeURIComponent((await page.evaluate(() => location.hash)).slice('#session='.length));
     await page.locator(byTestId(`session-${id}`)).waitFor({ timeout });
@@ -103,12 +115,15 @@ await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot:
     }, { selector: byTestId('session-size'), ...before }, { timeout });
     const after = await sizeOf();
     log(`fitted ${before.columns}×${before.rows} → ${after.columns}×${after.rows}`);
+    // The hub has the new size before the shell is asked for it.
+    const deadline = Date.now() + timeout;
+    let view;
+    while ((view = (await api(`/api/v1/sessions/${encodeURIComponent(sessionId)}`)).body).columns !== after.columns || view.rows !== after.rows) {
+      if (Date.now() > deadline) throw new Error(`the session is ${view.columns}×${view.rows}, the terminal ${after.columns}×${after.rows}`);
+      await page.waitForTimeout(200);
+    }
     await typeLine(page, 'stty size');
     await waitForRow(page, (row) => row === `${after.rows} ${after.columns}`, `"${after.rows} ${after.columns}" (stty size)`);
-    const view = await api(`/api/v1/sessions/${encodeURIComponent(sessionId)}`);
-    if (view.body.columns !== after.columns || view.body.rows !== after.rows) {
-      throw new Error(`the session is ${view.body.columns}×${view.body.rows}, the terminal ${after.columns}×${after.rows}`);
-    }
     const screen = await api(`/api/v1/sessions/${encodeURIComponent(sessionId)}/screen`);
     if (screen.body.columns !== after.columns || !screen.body.lines.includes('hi')) {
       throw new Error(`the session's screen is ${screen.body.columns} columns wide:\n${screen.body.text}`);
@@ -120,7 +135,7 @@ await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot:
     await page.goBack({ timeout }); // to the dashboard before the session
     await page.locator(byTestId('session-detail')).waitFor({ state: 'hidden', timeout });
     await page.goForward({ timeout });
-    await page.locator(`${byTestId('session-link')}[data-state="attached"]`).waitFor({ timeout });
+    await waitForAttached(page);
     const rows = await waitForRow(page, (row) => row === 'hi', '"hi" after attaching again');
     if (rows.filter((row) => row === 'hi').length !== 1) throw new Error(`"hi" is not there exactly once:\n${rows.join('\n')}`);
     await typeLine(page, 'echo again');
@@ -134,5 +149,17 @@ await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot:
     await page.locator(`${byTestId(`session-${sessionId}`)}[data-state="cancelled"]`).waitFor({ timeout });
     log(`banner: ${await banner.innerText()}`);
     await screenshot(page, shot('closed'), timeout);
+  });
+
+  await step('a command from the session form runs in a terminal; its exit code is in the banner', async () => {
+    await page.locator(byTestId('session-node')).selectOption(args.node, { timeout });
+    await page.locator(byTestId('session-command')).fill(`sh -c 'read answer; echo "got:$answer"; exit 3'`, { timeout });
+    await page.locator(byTestId('session-open')).click({ timeout });
+    await waitForAttached(page);
+    await typeLine(page, 'yes');
+    await waitForRow(page, (row) => row === 'got:yes', '"got:yes"');
+    const banner = page.locator(`${byTestId('session-exit')}[data-exit-code="3"]`);
+    await banner.waitFor({ state: 'visible', timeout });
+    log(`banner: ${await banner.innerText()}`);
   });
 });

@@ -93,9 +93,13 @@ function statusDot(status) {
   return h('span', { class: `dot status-${status}`, title: status, 'aria-hidden': 'true' });
 }
 
-/** The dispatch form's node list: online nodes first; keeps the user's choice. */
+/** The node lists of the dispatch and session forms: online nodes first; each keeps the user's choice. */
 function renderNodeChoices() {
-  const select = el('dispatch-node');
+  renderNodeChoice(el('dispatch-node'));
+  renderNodeChoice(el('session-node'));
+}
+
+function renderNodeChoice(select) {
   const chosen = select.value;
   const nodes = [...state.nodes.values()].sort((a, b) =>
     (a.status === 'online' ? 0 : 1) - (b.status === 'online' ? 0 : 1) || a.nodeId.localeCompare(b.nodeId));
@@ -237,14 +241,14 @@ function onSessionChanged(sessionId) {
   if (sessionId === terminal.selected) terminal.renderHeader();
 }
 
-/** "Terminal" on a node: a login shell there, sized to the panel, opened and attached. */
-async function openTerminal(nodeId) {
+/** "Terminal" on a node, or the session form: the command (a login shell without one) in a terminal sized to the panel. */
+async function openTerminal(nodeId, command = null) {
   panel.close();
   renderTasks();
   const { columns, rows } = terminal.prepare();
   let view;
   try {
-    view = await api.post('/api/v1/sessions', { nodeId, columns, rows }, state.session?.signal);
+    view = await api.post('/api/v1/sessions', { nodeId, command: command || null, columns, rows }, state.session?.signal);
   } catch (error) {
     terminal.setLink('failed');
     throw error;
@@ -451,6 +455,11 @@ function main() {
   el('sign-out').addEventListener('click', () => signOut());
   el('error-dismiss').addEventListener('click', clearError);
   el('dispatch-form').addEventListener('submit', (event) => guarded(dispatch)(event));
+  el('session-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    guarded(() => openTerminal(form.node.value, form.command.value.trim()))();
+  });
   guarded(start)();
 }
 
