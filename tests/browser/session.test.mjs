@@ -137,7 +137,7 @@ test('keystrokes are UTF-8 binary frames; resize and close are text frames; a di
   assert.deepEqual(JSON.parse(close), { type: 'close' });
 });
 
-test('a refusal (4xx error frame) stops without knocking again; a server fault (5xx) retries', (t) => {
+test('a refusal of the attach (4xx) stops without knocking again; a server fault (5xx) and a drop for reading too slowly retry', (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const refused = link();
   refused.session.connect();
@@ -158,6 +158,27 @@ test('a refusal (4xx error frame) stops without knocking again; a server fault (
   t.mock.timers.tick(1000);
   assert.equal(ScriptedSocket.opened.length, 2);
   assert.equal(fault.seen.errors.length, 1);
+
+  const slow = link();
+  slow.session.connect();
+  slow.socket(0).open();
+  slow.socket(0).frame({ type: 'attached', session: { id: 's 1', columns: 80, rows: 24 }, offset: 7 });
+  slow.socket(0).drop(1008); // "too slow: reattach with after=7", no error frame
+  t.mock.timers.tick(1000);
+  assert.equal(slow.socket(1).url, 'ws://hub.example:5000/api/v1/sessions/s%201/attach?after=7');
+});
+
+test('an error frame while attached (a size out of range) is reported and the terminal stays attached', () => {
+  const { session, seen, socket } = link();
+  session.connect();
+  socket(0).open();
+  socket(0).frame({ type: 'attached', session: { id: 's 1', columns: 80, rows: 24 }, offset: 0 });
+  session.resize(5000, 24);
+  socket(0).frame({ type: 'error', status: 400, title: 'The request is invalid.', detail: 'columns 1..1000', errorId: 'e2' });
+  assert.equal(seen.errors.length, 1);
+  assert.equal(seen.states.at(-1), 'attached');
+  session.sendText('x');
+  assert.equal(new TextDecoder().decode(socket(0).sent.at(-1)), 'x');
 });
 
 test('detach closes the socket and never reconnects', (t) => {

@@ -7,9 +7,8 @@ const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 15000;
 /** Keystrokes typed while reconnecting wait for the socket, up to this many bytes (later ones are dropped). */
 const MAX_QUEUED_INPUT = 64 * 1024;
-/** WebSocket close codes: 1000 normal; 1008 policy (auth, authz: asking again will not help). */
+/** The WebSocket close code for a detach. */
 const CLOSE_NORMAL = 1000;
-const CLOSE_POLICY = 1008;
 
 /**
  * Which received bytes are new: output arrives as frames from a known byte offset (the `attached`
@@ -96,12 +95,8 @@ export class SessionLink {
       this.socket = null;
       this.attachedNow = false;
       if (this.stopped) return;
-      if (event.code === CLOSE_POLICY) {
-        // Refused without an error frame (there always should be one): do not knock again.
-        this.stop('failed');
-        this.options.onError?.({ status: 0, title: 'The hub refused the terminal connection.', detail: event.reason || `WebSocket closed with code ${event.code}.` });
-        return;
-      }
+      // Any other end (a drop, the hub stopping, a reader too slow for the retained output) is
+      // answered by attaching again from the first byte not shown.
       this.retry();
     };
   }
@@ -132,9 +127,11 @@ export class SessionLink {
         this.options.onExit?.({ state: frame.state, exitCode: frame.exitCode ?? null, outcome: frame.outcome ?? null });
         break;
       case 'error':
-        // A server fault (5xx) may pass; a refusal (4xx: no such session, not yours, bad key) will not.
-        if (frame.status >= 500) this.setState('reconnecting');
-        else this.stop('failed');
+        // Before `attached` it refuses the attach (no such session, not yours, bad key): asking again
+        // will not help, unless the hub itself failed (5xx). Once attached it answers one frame (a
+        // size out of range, input after the end) and the socket stays; a fault closes it (1011) and
+        // the close brings the retry.
+        if (!this.attachedNow && !(frame.status >= 500)) this.stop('failed');
         this.options.onError?.(frame);
         break;
       default:
