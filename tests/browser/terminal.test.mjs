@@ -3,7 +3,8 @@
 // opens a terminal on the node, types `echo hi` + Enter and reads `hi` on a row of its own from the
 // terminal's rendered rows; makes the window narrower and checks that the program's terminal
 // follows (`stty size` in the shell, and the session's size over the API); leaves and comes back
-// (a new attach replays the screen, nothing doubled); closes the session and reads the exit banner;
+// (a new attach replays the screen, nothing doubled); drops the WebSocket mid-output (it attaches again
+// with after, nothing doubled or lost); closes the session and reads the exit banner;
 // runs a command from the session form and reads its exit code in the banner.
 // Any error in the page's console (a refused Content-Security-Policy, a failed request) fails it.
 //
@@ -131,6 +132,13 @@ await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot:
     await screenshot(page, shot('resized'), timeout);
   });
 
+  // From here on the attach WebSockets pass through Playwright (unchanged), so the test can drop one.
+  const routed = [];
+  await page.routeWebSocket(/\/api\/v1\/sessions\/[^/]+\/attach(\?.*)?$/, (ws) => {
+    ws.connectToServer();
+    routed.push(ws);
+  });
+
   await step('leaving and coming back attaches again: the screen is replayed, nothing doubled', async () => {
     await page.goBack({ timeout }); // to the dashboard before the session
     await page.locator(byTestId('session-detail')).waitFor({ state: 'hidden', timeout });
@@ -140,6 +148,29 @@ await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot:
     if (rows.filter((row) => row === 'hi').length !== 1) throw new Error(`"hi" is not there exactly once:\n${rows.join('\n')}`);
     await typeLine(page, 'echo again');
     await waitForRow(page, (row) => row === 'again', '"again"');
+  });
+
+  await step('a dropped connection attaches again after the last byte shown: output goes on, nothing doubled or lost', async () => {
+    if (routed.length !== 1) throw new Error(`expected the one attach since coming back, saw ${routed.length}`);
+    await typeLine(page, 'for i in 1 2 3 4 5 6 7 8; do echo "n$i"; sleep 0.3; done');
+    await waitForRow(page, (row) => row === 'n2', '"n2"');
+    routed[0].close({ code: 4000, reason: 'dropped by the test' });
+    const deadline = Date.now() + timeout;
+    while (routed.length < 2) {
+      if (Date.now() > deadline) throw new Error('no new attach after the drop');
+      await page.waitForTimeout(100);
+    }
+    const after = Number(new URL(routed[1].url()).searchParams.get('after'));
+    log(`attached again: ${routed[1].url()}`);
+    if (!(after > 0)) throw new Error(`the new attach has no after: ${routed[1].url()}`);
+    await waitForAttached(page);
+    const rows = await waitForRow(page, (row) => row === 'n8', '"n8"');
+    for (let i = 1; i <= 8; i++) {
+      const count = rows.filter((row) => row === `n${i}`).length;
+      if (count !== 1) throw new Error(`"n${i}" is shown ${count} times:\n${rows.join('\n')}`);
+    }
+    await typeLine(page, 'echo still here');
+    await waitForRow(page, (row) => row === 'still here', '"still here"');
   });
 
   await step('Close ends the session: the banner says it was cancelled', async () => {
