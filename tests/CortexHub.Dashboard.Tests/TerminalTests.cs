@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Xunit.Abstractions;
@@ -21,15 +20,8 @@ public sealed class TerminalTests(ITestOutputHelper output)
         var browser = await BrowserScript.PrepareAsync();
         await using var cluster = await HubFixture.StartAsync();
         using var admin = cluster.Client(HubFixture.AdminKey);
-        var screenshots = Path.Combine(RepoPaths.Root, "artifacts", "test-results");
-        foreach (var old in Directory.Exists(screenshots) ? Directory.GetFiles(screenshots, "terminal-*.png") : [])
-        {
-            File.Delete(old);
-        }
-
-        var provisioned = await admin.PostAsJsonAsync("/api/v1/nodes", new { id = NodeId });
-        Assert.Equal(HttpStatusCode.Created, provisioned.StatusCode);
-        var token = JsonNode.Parse(await provisioned.Content.ReadAsStringAsync())!["token"]!.GetValue<string>();
+        var screenshots = HubFixture.ScreenshotFolder("terminal-");
+        var token = await admin.ProvisionNodeAsync(NodeId);
         await using var agent = AgentProcess.Start(cluster[0].GrpcAddress, NodeId, token);
         await TestCluster.WaitUntilAsync(async () =>
         {
