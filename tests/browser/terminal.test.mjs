@@ -89,6 +89,8 @@ await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot:
   log(`session: ${sessionId}`);
 
   await step('typing `echo hi` + Enter shows `hi` on a row of its own', async () => {
+    // Typed before the shell's prompt, the line would be echoed twice (by the tty, then by readline).
+    await waitForRow(page, (row) => row.length > 0, 'with the prompt');
     await typeLine(page, 'echo hi');
     await waitForRow(page, (row) => row === 'hi', '"hi"');
     // The typed line is echoed by the terminal, and `hi` appears exactly once as output.

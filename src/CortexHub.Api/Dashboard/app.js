@@ -156,7 +156,7 @@ function renderTasks() {
     h('td', {}, h('button', { type: 'button', class: 'link', title: t.taskId }, shortId(t.taskId))),
     h('td', {}, stateBadge(t.state)),
     h('td', {}, t.spec?.nodeId ?? '—'),
-    h('td', { class: 'command' }, h('code', {}, t.spec?.command ?? '')),
+    h('td', { class: 'command' }, h('code', {}, t.spec?.command || (t.spec?.terminal ? 'login shell' : ''))),
     h('td', { class: 'exit' }, t.result?.exitCode ?? ''),
     timeCell(lastChange(t)))));
   el('tasks-count').textContent = tasks.length ? String(tasks.length) : '';
