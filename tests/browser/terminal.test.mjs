@@ -5,7 +5,8 @@
 // follows (`stty size` in the shell, and the session's size over the API); leaves and comes back
 // (a new attach replays the screen, nothing doubled); drops the WebSocket mid-output (it attaches again
 // with after, nothing doubled or lost); closes the session and reads the exit banner;
-// runs a command from the session form and reads its exit code in the banner.
+// runs a command from the session form and reads its exit code in the banner; an unknown session's
+// refusal (the error frame) shows in the error banner with its error id.
 // Any error in the page's console (a refused Content-Security-Policy, a failed request) fails it.
 //
 //   node terminal.test.mjs --url http://127.0.0.1:5000 --key chk.admin.… --node n1 --screenshots ../../artifacts/test-results
@@ -65,7 +66,7 @@ async function typeLine(page, text) {
   await page.keyboard.press('Enter');
 }
 
-await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot: shot('failure'), consoleErrorsFail: true }, async ({ page }) => {
+await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot: shot('failure'), consoleErrorsFail: true }, async ({ page, provokingErrors }) => {
   await step('sign in', async () => {
     await page.goto(`${hub}/dashboard/`, { timeout });
     await signIn(page, args.key, timeout);
@@ -195,4 +196,15 @@ await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot:
     await banner.waitFor({ state: 'visible', timeout });
     log(`banner: ${await banner.innerText()}`);
   });
+
+  await step('an address naming no session shows the refusal (title and error id) in the error banner', () => provokingErrors(async () => {
+    await page.evaluate(() => { location.hash = '#session=s-nobody-has-this'; });
+    const banner = page.locator(`${byTestId('error-banner')}[data-status="404"]`);
+    await banner.waitFor({ state: 'visible', timeout });
+    const title = await page.locator(byTestId('error-title')).innerText();
+    const errorId = await page.locator(byTestId('error-id')).innerText();
+    if (!title.includes('s-nobody-has-this') || !/^error id [0-9a-f]{12}$/.test(errorId)) throw new Error(`the banner shows "${title}" / "${errorId}"`);
+    await page.locator(`${byTestId('session-link')}[data-state="failed"]`).waitFor({ timeout });
+    log(`refused: ${title} (${errorId})`);
+  }));
 });
