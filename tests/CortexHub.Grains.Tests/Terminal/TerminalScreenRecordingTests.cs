@@ -157,6 +157,29 @@ public sealed class TerminalScreenRecordingTests : IDisposable
         AssertSameScreenAtEverySplit(50, 12, vim.Output);
     }
 
+    [Fact]
+    public async Task BashReadline_EditedAndWrappedCommandLine_ShowsWhatWasTypedAndItsOutput()
+    {
+        await using var bash = PtyProgram.Start(30, 8, _directory, "sh", "-c", "export PS1='$ '; exec bash --norc --noprofile -i");
+        await bash.WaitForScreenAsync(30, 8, s => s.Lines[0] == "$");
+
+        // Readline redraws with cursor motion, insert and erase: type "helo", go back one, insert "l",
+        // go to the end (Ctrl-E) and type past the right margin.
+        var tail = new string('x', 30);
+        await bash.TypeAsync("echo helo");
+        await bash.TypeAsync("\e[Dl\u0005 " + tail + "\r");
+        var screen = await bash.WaitForScreenAsync(30, 8, s => s.Lines[4] == "$");
+
+        var typed = "$ echo hello " + tail;
+        var printed = "hello " + tail;
+        Assert.Equal([typed[..30], typed[30..], printed[..30], printed[30..], "$"], screen.Lines.Take(5));
+        Assert.Equal((4, 2), screen.Cursor);
+
+        await bash.TypeAsync("exit 3\r");
+        Assert.Equal(3, await bash.WaitForExitAsync());
+        AssertSameScreenAtEverySplit(30, 8, bash.Output);
+    }
+
     private static TerminalScreen Render(int columns, int rows, byte[] output)
     {
         var screen = new TerminalScreen(columns, rows);
