@@ -31,7 +31,7 @@ public static class SessionsCommand
             foreach (var session in sessions.Value.Sessions)
             {
                 table.Add(session.Id, session.NodeId, session.State, session.ExitCode?.ToString(CultureInfo.InvariantCulture),
-                    $"{session.Columns}x{session.Rows}", Formats.Time(session.OpenedAt), Formats.Shorten(session.Command ?? "(login shell)", 48));
+                    $"{session.Columns}x{session.Rows}", Formats.Time(session.OpenedAt), Formats.Shorten(string.IsNullOrEmpty(session.Command) ? "(login shell)" : session.Command, 48));
             }
 
             table.Write(invocation.Out);

@@ -164,8 +164,12 @@ public sealed class SessionAttachment
                         return new SessionEnd(frame.State, frame.ExitCode, frame.Outcome);
                     case "error" when frame.Status is >= 500:
                         return null; // a hub fault, such as a silo shutting down: attach again
-                    case "error":
+                    case "error" when sender is null:
+                        // Before "attached": the attach itself was refused (no such session, not yours, not logged in).
                         throw new HubApiException(frame.Status ?? 500, frame.ToProblem(), $"GET /api/v1/sessions/{_sessionId}/attach");
+                    case "error":
+                        // While attached: one frame refused (a size out of range, input after the program ended); the socket stays.
+                        break;
                 }
             }
         }
