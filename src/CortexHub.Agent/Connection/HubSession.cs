@@ -187,6 +187,14 @@ internal sealed class HubSession
                 var cancel = message.Cancel;
                 await _registry.CancelAsync(cancel, () => SendCommandAckAsync(cancel.CommandId, token)).ConfigureAwait(false);
                 break;
+            case HubMessage.BodyOneofCase.Input:
+                var input = message.Input;
+                await _registry.InputAsync(input, () => SendCommandAckAsync(input.CommandId, token)).ConfigureAwait(false);
+                break;
+            case HubMessage.BodyOneofCase.Resize:
+                var resize = message.Resize;
+                await _registry.ResizeAsync(resize, () => SendCommandAckAsync(resize.CommandId, token)).ConfigureAwait(false);
+                break;
             case HubMessage.BodyOneofCase.Ack:
                 _registry.Acknowledge(message.Ack.TaskId, message.Ack.Sequence);
                 break;

@@ -143,6 +143,34 @@ internal static partial class AgentLog
         Message = "Task {TaskId}: the run ledger failed for process {Pid}: {Reason}.")]
     public static partial void RunLedgerFailed(ILogger logger, string taskId, int pid, string reason);
 
+    [LoggerMessage(EventId = AgentLogEvents.InputForUnknownTask, Level = LogLevel.Debug,
+        Message = "Input (command {CommandId}) for task {TaskId}, which the node does not hold: acknowledged, dropped.")]
+    public static partial void InputForUnknownTask(ILogger logger, string taskId, string commandId);
+
+    [LoggerMessage(EventId = AgentLogEvents.InputRefused, Level = LogLevel.Warning,
+        Message = "Task {TaskId}: input at offset {Offset} ({Bytes} bytes, command {CommandId}) not taken ({Reason}; {Taken} bytes taken so far); not acknowledged, so the hub delivers it again on the next stream.")]
+    public static partial void InputRefused(ILogger logger, string taskId, ulong offset, int bytes, string commandId, InputOffer reason, ulong taken);
+
+    [LoggerMessage(EventId = AgentLogEvents.InputIgnored, Level = LogLevel.Debug,
+        Message = "Task {TaskId}: input (command {CommandId}) dropped: the task takes no input, or its input is over.")]
+    public static partial void InputIgnored(ILogger logger, string taskId, string commandId);
+
+    [LoggerMessage(EventId = AgentLogEvents.InputEnded, Level = LogLevel.Debug,
+        Message = "Task {TaskId}: stdin closed after {Bytes} bytes of input.")]
+    public static partial void InputEnded(ILogger logger, string taskId, ulong bytes);
+
+    [LoggerMessage(EventId = AgentLogEvents.InputWriteFailed, Level = LogLevel.Warning,
+        Message = "Task {TaskId}: writing input failed: {Error}")]
+    public static partial void InputWriteFailed(ILogger logger, string taskId, string error);
+
+    [LoggerMessage(EventId = AgentLogEvents.ResizeIgnored, Level = LogLevel.Debug,
+        Message = "Task {TaskId}: resize to {Columns}x{Rows} (generation {Generation}) ignored: no such terminal, finished, or not newer than the last one.")]
+    public static partial void ResizeIgnored(ILogger logger, string taskId, uint columns, uint rows, ulong generation);
+
+    [LoggerMessage(EventId = AgentLogEvents.ResizeFailed, Level = LogLevel.Warning,
+        Message = "Task {TaskId}: resizing the terminal failed: {Error}")]
+    public static partial void ResizeFailed(ILogger logger, string taskId, string error);
+
     [LoggerMessage(EventId = AgentLogEvents.TaskCrashed, Level = LogLevel.Error,
         Message = "Error id {ErrorId}: the run of task {TaskId} failed unexpectedly.")]
     public static partial void TaskCrashed(ILogger logger, string errorId, string taskId, Exception exception);

@@ -38,6 +38,13 @@ internal static class AgentLogEvents
     public const int SurvivorNotStopped = 2121;
     public const int SurvivorSignalFailed = 2122;
     public const int RunLedgerFailed = 2123;
+    public const int InputForUnknownTask = 2124;
+    public const int InputRefused = 2125;
+    public const int InputIgnored = 2126;
+    public const int InputEnded = 2127;
+    public const int InputWriteFailed = 2128;
+    public const int ResizeIgnored = 2129;
+    public const int ResizeFailed = 2130;
 
     public const int AgentStarting = 2200;
     public const int AgentStopping = 2201;

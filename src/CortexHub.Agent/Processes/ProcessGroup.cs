@@ -21,19 +21,30 @@ internal sealed class ProcessGroup : IDisposable
     private static readonly Lazy<string?> SignalResetEnvPath = new(FindSignalResettingEnv);
 
     /// <summary>
-    /// Run by the shell before the command when the start is gated: waits for one line on stdin, then becomes the
+    /// Run by the shell first when the start is gated: waits for one line on stdin; only then does it become the
     /// command (<c>exec</c> keeps the pid). End-of-file instead of the line (the agent died first) ends it with 125
     /// without running anything.
     /// </summary>
-    private const string GateScript = "read -r _ || exit 125; exec \"$0\" -c \"$1\"";
+    private const string GateScript = "read -r _ || exit 125; ";
+
+    /// <summary>
+    /// Run by the shell (a session leader) before the command of a terminal session: the terminal ($2) becomes
+    /// stdin, stdout and stderr, and — opened without O_NOCTTY by a session leader that has none — its controlling
+    /// terminal.
+    /// </summary>
+    private const string TerminalScript = "exec 0<>\"$2\" 1>&0 2>&0 || exit 126; ";
 
     private readonly Process _process;
-    private StreamWriter? _gate;
+    private readonly bool _keepStdinOpen;
+    private StreamWriter? _stdin;
+    private int _gated;
 
-    private ProcessGroup(Process process, bool ownsGroup)
+    private ProcessGroup(Process process, bool ownsGroup, bool gated, bool keepStdinOpen)
     {
         _process = process;
         OwnsGroup = ownsGroup;
+        _gated = gated ? 1 : 0;
+        _keepStdinOpen = keepStdinOpen;
         ProcessId = process.Id;
         StandardOutput = process.StandardOutput.BaseStream;
         StandardError = process.StandardError.BaseStream;
@@ -63,15 +74,29 @@ internal sealed class ProcessGroup : IDisposable
     /// (its pid is known) but the command does not run before <see cref="OpenGate"/>; should the agent die first,
     /// it never runs. This lets the agent record the run before it can do anything (see <see cref="RunLedger"/>).
     /// </summary>
+    /// <remarks>
+    /// With a <c>terminalPath</c> (a pseudo-terminal slave, <see cref="PseudoTerminal.SlavePath"/>) the command runs
+    /// with it as stdin, stdout, stderr and controlling terminal: the shell, a session leader, opens it after the
+    /// gate (so <c>setsid</c> is required); the pipes then carry only what the shell says before it switched (such
+    /// as why it could not open the terminal). With <c>keepStdinOpen</c>, stdin stays a pipe for
+    /// <see cref="TakeStandardInput"/> instead of reaching end-of-file. The child is started by .NET's
+    /// <see cref="Process"/> (fork and exec in native code): no managed code runs between them.
+    /// </remarks>
     /// <exception cref="Win32Exception">The shell or working directory could not be used.</exception>
+    /// <exception cref="InvalidOperationException">A terminal was asked for, but <c>setsid</c> is not on PATH.</exception>
     public static ProcessGroup Start(
         string shell, string command, string? workingDirectory, IEnumerable<KeyValuePair<string, string>> environment, bool useProcessGroup,
-        bool gated = false)
+        bool gated = false, string? terminalPath = null, bool keepStdinOpen = false)
     {
-        var setsid = useProcessGroup ? SetsidPath.Value : null;
+        // A terminal needs a session of its own to be its controlling terminal.
+        var setsid = useProcessGroup || terminalPath is not null ? SetsidPath.Value : null;
         if (setsid is not null)
         {
             OrphanReaper.EnsureStarted();
+        }
+        else if (terminalPath is not null)
+        {
+            throw new InvalidOperationException("Terminal sessions need setsid (util-linux) on PATH.");
         }
 
         var env = SignalResetEnvPath.Value;
@@ -103,13 +128,22 @@ internal sealed class ProcessGroup : IDisposable
         }
 
         startInfo.ArgumentList.Add("-c");
-        if (gated)
+        if (gated || terminalPath is not null)
         {
-            startInfo.ArgumentList.Add(GateScript);
+            // $0 = the shell, $1 = the command, $2 = the terminal.
+            startInfo.ArgumentList.Add((gated ? GateScript : "") + (terminalPath is not null ? TerminalScript : "") + "exec \"$0\" -c \"$1\"");
             startInfo.ArgumentList.Add(shell);
+            startInfo.ArgumentList.Add(command);
+            if (terminalPath is not null)
+            {
+                startInfo.ArgumentList.Add(terminalPath);
+            }
+        }
+        else
+        {
+            startInfo.ArgumentList.Add(command);
         }
 
-        startInfo.ArgumentList.Add(command);
         if (!string.IsNullOrEmpty(workingDirectory))
         {
             startInfo.WorkingDirectory = workingDirectory;
@@ -133,36 +167,80 @@ internal sealed class ProcessGroup : IDisposable
             throw;
         }
 
-        var group = new ProcessGroup(process, setsid is not null);
-        if (gated)
-        {
-            group._gate = process.StandardInput;
-        }
-        else
+        var group = new ProcessGroup(process, setsid is not null, gated, keepStdinOpen);
+        if (!gated && !keepStdinOpen)
         {
             // The command gets end-of-file on stdin rather than waiting on a pipe nobody writes.
             process.StandardInput.Close();
+        }
+        else
+        {
+            group._stdin = process.StandardInput;
         }
 
         return group;
     }
 
-    /// <summary>Lets a gated start run its command (stdin then reaches end-of-file); does nothing otherwise.</summary>
+    /// <summary>
+    /// Lets a gated start run its command; then stdin reaches end-of-file unless it was kept open. Does nothing
+    /// for a start that was not gated.
+    /// </summary>
     public void OpenGate()
     {
-        if (Interlocked.Exchange(ref _gate, null) is not { } gate)
+        if (Interlocked.Exchange(ref _gated, 0) == 0)
+        {
+            return;
+        }
+
+        var stdin = _keepStdinOpen ? Volatile.Read(ref _stdin) : Interlocked.Exchange(ref _stdin, null);
+        if (stdin is null)
         {
             return;
         }
 
         try
         {
-            gate.Write('\n');
-            gate.Close();
+            // bash's `read` takes a pipe byte by byte, so nothing after this line is consumed by the gate.
+            stdin.Write('\n');
+            stdin.Flush();
+            if (!_keepStdinOpen)
+            {
+                stdin.Close();
+            }
         }
         catch (IOException)
         {
             // The shell is already gone (killed before it ran): there is nothing to let through.
+        }
+    }
+
+    /// <summary>
+    /// Takes the write end of stdin of a start with <c>keepStdinOpen</c> (after <see cref="OpenGate"/>): closing
+    /// the returned file is the command's end-of-file. Null when stdin is not open (or already taken).
+    /// </summary>
+    /// <exception cref="IOException">The descriptor could not be duplicated.</exception>
+    public InterruptibleFile? TakeStandardInput()
+    {
+        if (!_keepStdinOpen || Interlocked.Exchange(ref _stdin, null) is not { } stdin)
+        {
+            return null;
+        }
+
+        try
+        {
+            // A duplicate of our own: the StreamWriter (and its blocking writes) is done with.
+            var pipe = ((System.IO.Pipes.PipeStream)stdin.BaseStream).SafePipeHandle;
+            var duplicate = LibC.Fcntl((int)pipe.DangerousGetHandle(), LibC.F_DUPFD_CLOEXEC, 0);
+            if (duplicate < 0)
+            {
+                throw new IOException($"fcntl(F_DUPFD_CLOEXEC) failed with errno {Marshal.GetLastPInvokeError()}.");
+            }
+
+            return new InterruptibleFile(new Microsoft.Win32.SafeHandles.SafeFileHandle(duplicate, ownsHandle: true));
+        }
+        finally
+        {
+            stdin.Dispose();
         }
     }
 
@@ -232,7 +310,7 @@ internal sealed class ProcessGroup : IDisposable
     public void Dispose()
     {
         // A gate never opened closes here: a shell still waiting behind it ends without running the command.
-        Interlocked.Exchange(ref _gate, null)?.Dispose();
+        Interlocked.Exchange(ref _stdin, null)?.Dispose();
         _process.Dispose();
     }
 

@@ -14,11 +14,13 @@ namespace CortexHub.Agent.Tasks;
 /// limit, so a command that writes faster than the hub acknowledges blocks on its full pipe.
 /// </summary>
 /// <remarks>
+/// A dispatch with a terminal runs on a pseudo-terminal, and one with a terminal or <c>stdin_open</c> takes input
+/// (<c>TaskRunner.Interactive.cs</c>).
 /// A stop (cancel, timeout) kills the whole process group, reads what is left in the pipes for at most
 /// <see cref="TaskRunnerOptions.StopDrainTimeout"/>, then reports CANCELLED or TIMED_OUT. When the shell exits on
 /// its own, what it left running in its group is killed too, and the pipes are read to their end.
 /// </remarks>
-public sealed class TaskRunner
+public sealed partial class TaskRunner
 {
     private readonly DispatchTask _dispatch;
     private readonly ITaskEventSink _sink;
@@ -31,6 +33,8 @@ public sealed class TaskRunner
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly RunLedger? _ledger;
     private ProcessGroup? _process;
+    private PseudoTerminal? _terminal;
+    private InputWriter? _inputWriter;
     private RunRecord? _run;
     private int? _processId;
     private ITimer? _drainTimer;
@@ -62,6 +66,11 @@ public sealed class TaskRunner
         _logger = logger;
         _ledger = ledger;
         _output = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+        _input = TakesInput ? new TaskInputQueue(options.MaxQueuedInputBytes) : null;
+        if (dispatch.Terminal is { } terminal)
+        {
+            _size = (SizeOrDefault(terminal.Columns, DefaultColumns), SizeOrDefault(terminal.Rows, DefaultRows));
+        }
     }
 
     /// <summary>The task.</summary>
@@ -105,17 +114,25 @@ public sealed class TaskRunner
         {
             await ForgetRunIfGoneAsync().ConfigureAwait(false);
             ITimer? drainTimer;
+            InputWriter? inputWriter;
             lock (_lock)
             {
                 drainTimer = _drainTimer;
                 _drainTimer = null;
+                inputWriter = _inputWriter;
 
-                // Forgotten under the lock, so a late Stop cannot signal a process group id the system may reuse.
+                // Forgotten under the lock, so a late Stop cannot signal a process group id the system may reuse
+                // (nor a late resize reach a closed terminal).
                 _process?.Dispose();
                 _process = null;
+                _input?.Close();
+                inputWriter?.Stop();
+                _terminal?.Dispose();
+                _terminal = null;
             }
 
             drainTimer?.Dispose();
+            await (inputWriter?.Completion ?? Task.CompletedTask).ConfigureAwait(false);
             _completion.TrySetResult();
         }
     }
@@ -183,14 +200,18 @@ public sealed class TaskRunner
         }
 
         ProcessGroup process;
+        PseudoTerminal? terminal = null;
         try
         {
+            terminal = OpenTerminal();
             process = ProcessGroup.Start(
-                _options.Shell, _dispatch.Command, _dispatch.WorkingDirectory, _dispatch.Environment, _options.UseProcessGroup,
-                gated: _ledger is not null);
+                _options.Shell, CommandLine(), _dispatch.WorkingDirectory, Environment(), _options.UseProcessGroup,
+                gated: _ledger is not null, terminal?.SlavePath, keepStdinOpen: terminal is null && _dispatch.StdinOpen);
         }
         catch (Exception ex) when (ex is Win32Exception or IOException or InvalidOperationException or UnauthorizedAccessException or ArgumentException)
         {
+            terminal?.Dispose();
+            _input?.Close();
             AgentLog.TaskStartFailed(_logger, TaskId, ex.Message);
             await PublishResultAsync(TaskOutcome.Failed, exitCode: -1, $"Could not start the command: {ex.Message}", abort).ConfigureAwait(false);
             return;
@@ -199,13 +220,21 @@ public sealed class TaskRunner
         // Recorded before the command may run: an agent killed at any later moment leaves a record of it.
         var run = RecordRun(process);
         process.OpenGate();
+        var inputWriter = StartInputWriter(process, terminal);
         TaskStopReason stoppedWhileStarting;
         lock (_lock)
         {
             _process = process;
             _processId = process.ProcessId;
             _run = run;
+            _terminal = terminal;
+            _inputWriter = inputWriter;
             stoppedWhileStarting = _stopReason;
+            if (terminal is not null)
+            {
+                // A resize may have arrived while the terminal was being opened.
+                ApplySize(terminal);
+            }
         }
 
         if (stoppedWhileStarting != TaskStopReason.None)
@@ -225,12 +254,17 @@ public sealed class TaskRunner
 
         var stdout = PumpOutputAsync(process.StandardOutput, OutputStream.Stdout, _output.Token);
         var stderr = PumpOutputAsync(process.StandardError, OutputStream.Stderr, _output.Token);
+        var screen = terminal is null ? Task.CompletedTask : PumpTerminalAsync(terminal.Master, _output.Token);
 
         var exitCode = await process.WaitForExitAsync().ConfigureAwait(false);
 
         // The shell is gone; background jobs it left in the group belong to the finished task.
+        _input?.Close();
         ReportKillFailure(process, process.KillGroup());
-        await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
+
+        // Once the killed group's descriptors are closed too, the master reads what is left, then EIO.
+        terminal?.CloseSlave();
+        await Task.WhenAll(stdout, stderr, screen).ConfigureAwait(false);
 
         // The result means "nothing of this task runs any more": wait until the killed group is reaped.
         if (!await process.WaitUntilGoneAsync(_options.StopDrainTimeout, _timeProvider).ConfigureAwait(false))

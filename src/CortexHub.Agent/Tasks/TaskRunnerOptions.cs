@@ -6,6 +6,9 @@ public sealed class TaskRunnerOptions
     /// <summary>Default <see cref="ReadBufferSize"/>: 16 KiB.</summary>
     public const int DefaultReadBufferSize = 16 * 1024;
 
+    /// <summary>Default <see cref="MaxQueuedInputBytes"/>: 8 MiB.</summary>
+    public const long DefaultMaxQueuedInputBytes = 8 * 1024 * 1024;
+
     /// <summary>Default <see cref="Shell"/>: <c>/bin/bash</c>.</summary>
     public const string DefaultShell = "/bin/bash";
 
@@ -17,6 +20,14 @@ public sealed class TaskRunnerOptions
     /// read (no line buffering). Default <see cref="DefaultReadBufferSize"/>.
     /// </summary>
     public int ReadBufferSize { get; set; } = DefaultReadBufferSize;
+
+    /// <summary>
+    /// Input bytes (TaskInput) of one task queued while its program does not read them. Past this bound a TaskInput
+    /// is not confirmed, so the hub keeps it and delivers it again on the next stream; memory per task stays within
+    /// this bound plus one chunk. Default <see cref="DefaultMaxQueuedInputBytes"/> (more than the 100 commands of 64 KiB
+    /// the hub sends a stream at once).
+    /// </summary>
+    public long MaxQueuedInputBytes { get; set; } = DefaultMaxQueuedInputBytes;
 
     /// <summary>The shell that runs the command as <c>{Shell} -c {command}</c>. Default <see cref="DefaultShell"/>.</summary>
     public string Shell { get; set; } = DefaultShell;

@@ -13,6 +13,7 @@ public sealed class RegistryHub : IAsyncDisposable
     private readonly Dictionary<string, List<TaskEvent>> _events = [];
     private readonly List<string> _violations = [];
     private readonly List<(string TaskId, Func<TaskEvent, bool> Match, TaskCompletionSource<TaskEvent> Done)> _waiters = [];
+    private readonly List<(string TaskId, string Text, TaskCompletionSource<string> Done)> _outputWaiters = [];
     private readonly Task _loop;
 
     public RegistryHub(TaskRegistry registry, bool autoAck = true)
@@ -69,6 +70,32 @@ public sealed class RegistryHub : IAsyncDisposable
         }
     }
 
+    /// <summary>All stdout received for <paramref name="taskId"/>, as UTF-8 text.</summary>
+    public string OutputOf(string taskId)
+    {
+        lock (_lock)
+        {
+            return OutputOfLocked(taskId);
+        }
+    }
+
+    /// <summary>Completes with the task's whole stdout once it contains <paramref name="text"/> (chunks may split it anywhere).</summary>
+    public Task<string> WaitForOutputAsync(string taskId, string text)
+    {
+        lock (_lock)
+        {
+            var output = OutputOfLocked(taskId);
+            if (output.Contains(text, StringComparison.Ordinal))
+            {
+                return Task.FromResult(output);
+            }
+
+            var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _outputWaiters.Add((taskId, text, done));
+            return done.Task.WaitAsync(TestTimeouts.Default);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -101,6 +128,7 @@ public sealed class RegistryHub : IAsyncDisposable
     {
         var lastByTask = new Dictionary<string, ulong>();
         List<(TaskCompletionSource<TaskEvent> Done, TaskEvent Event)> matched = [];
+        List<(TaskCompletionSource<string> Done, string Output)> outputMatched = [];
         lock (_lock)
         {
             foreach (var taskEvent in batch)
@@ -128,6 +156,16 @@ public sealed class RegistryHub : IAsyncDisposable
                     }
                 }
             }
+
+            for (var i = _outputWaiters.Count - 1; i >= 0; i--)
+            {
+                var (taskId, text, done) = _outputWaiters[i];
+                if (lastByTask.ContainsKey(taskId) && OutputOfLocked(taskId) is var output && output.Contains(text, StringComparison.Ordinal))
+                {
+                    outputMatched.Add((done, output));
+                    _outputWaiters.RemoveAt(i);
+                }
+            }
         }
 
         if (AutoAck)
@@ -139,5 +177,11 @@ public sealed class RegistryHub : IAsyncDisposable
         }
 
         matched.ForEach(m => m.Done.TrySetResult(m.Event));
+        outputMatched.ForEach(m => m.Done.TrySetResult(m.Output));
     }
+
+    private string OutputOfLocked(string taskId) =>
+        _events.TryGetValue(taskId, out var list)
+            ? System.Text.Encoding.UTF8.GetString([.. list.Where(e => e.EventCase == TaskEvent.EventOneofCase.Output && e.Output.Stream == OutputStream.Stdout).SelectMany(e => e.Output.Data.ToByteArray())])
+            : "";
 }
