@@ -16,7 +16,7 @@ public sealed partial class SessionEndToEndTests(HubFixture hub)
     {
         await using var pane = await TmuxPane.StartAsync($"{TmuxPane.Cortex("exec", "-it", HubFixture.NodeId, "--", "python3")}; echo \"[exit $?]\"", Environment());
 
-        await pane.WaitForScreenAsync(s => s.Contains(">>> "), "python's prompt");
+        await pane.WaitForScreenAsync(s => s.EndsWith(">>>", StringComparison.Ordinal), "python's prompt"); // capture-pane trims the blank after it
         await pane.TypeAsync("1+1");
         await pane.PressAsync("Enter");
         await pane.WaitForScreenAsync(s => Line("2").IsMatch(s), "2 on a line of its own");
