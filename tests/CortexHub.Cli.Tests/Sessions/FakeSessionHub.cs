@@ -111,11 +111,15 @@ public sealed class FakeSessionHub : IAsyncDisposable
             await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
         }
 
+        /// <summary>A refusal: the error frame, then close 1008.</summary>
         public async Task ErrorAsync(int status, string title)
         {
-            await TextAsync(new { type = "error", status, title, detail = "nope", errorId = "e1" });
+            await ErrorFrameAsync(status, title);
             await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "", CancellationToken.None);
         }
+
+        /// <summary>An error frame alone (the socket stays open).</summary>
+        public Task ErrorFrameAsync(int status, string title) => TextAsync(new { type = "error", status, title, detail = "nope", errorId = "e1" });
 
         /// <summary>Drops the connection without a close (as a killed hub does).</summary>
         public void Drop() => socket.Abort();

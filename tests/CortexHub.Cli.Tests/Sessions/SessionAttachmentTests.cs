@@ -60,6 +60,27 @@ public sealed class SessionAttachmentTests
     }
 
     [Fact]
+    public async Task Exec_ErrorFrameWhileAttached_StaysAttached_ShowsTheRest()
+    {
+        await using var hub = await FakeSessionHub.StartAsync(async (_, _, connection) =>
+        {
+            await connection.AttachedAsync(0);
+            await connection.OutputAsync("before ");
+            await connection.ErrorFrameAsync(409, "Conflict."); // as the hub answers input after the program ended
+            await connection.OutputAsync("after");
+            await connection.ExitAsync("succeeded", 0);
+        });
+        using var terminal = new FakeTerminal();
+        var (context, stderr) = Context(hub, terminal);
+
+        var exitCode = await CortexApp.RunAsync(["exec", "-it", "n1", "--", "true"], context).WaitAsync(HubFixture.Wait);
+
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{stderr}");
+        Assert.Equal("before after", terminal.Screen);
+        Assert.Single(hub.Attaches);
+    }
+
+    [Fact]
     public async Task Attach_WindowSizeDiffersAndChanges_SendsResizeFrames_FromTheRetainedTail()
     {
         await using var hub = await FakeSessionHub.StartAsync(async (_, _, connection) =>
