@@ -56,7 +56,7 @@ public sealed class FakeSessionHub : IAsyncDisposable
             hub.Attaches.Enqueue(after);
             using var socket = await http.WebSockets.AcceptWebSocketAsync();
             var received = hub.ReceiveAllAsync(socket);
-            await connection(Interlocked.Increment(ref attaches) - 1, after, new Connection(socket, hub.Received));
+            await connection(Interlocked.Increment(ref attaches) - 1, after, new Connection(socket, hub.Received, received));
             await received;
         });
         await app.StartAsync();
@@ -96,8 +96,11 @@ public sealed class FakeSessionHub : IAsyncDisposable
     }
 
     /// <summary>One attach's socket, with the frames the hub sends.</summary>
-    public sealed class Connection(WebSocket socket, ConcurrentQueue<string> received)
+    public sealed class Connection(WebSocket socket, ConcurrentQueue<string> received, Task detached)
     {
+        /// <summary>Completes when the client has gone (closed or dropped the socket).</summary>
+        public Task Detached => detached;
+
         /// <summary>What clients sent so far (all connections).</summary>
         public ConcurrentQueue<string> Received => received;
 
