@@ -5,9 +5,9 @@ using CortexHub.Cli.Sessions;
 namespace CortexHub.Cli.Commands;
 
 /// <summary>
-/// <c>cortex exec [-i] [-t] NODE [-- cmd args…]</c>: with <c>-t</c>, opens a session (the command, or the login shell, on
-/// a terminal of the local window's size) and attaches this terminal to it in raw mode; without <c>-t</c>, runs the
-/// command as a task with stdin (<c>-i</c>) as <c>run</c> does. Exits with the program's code.
+/// <c>cortex exec [-i] [-t] NODE [-- cmd args…]</c>: with <c>-t</c> and stdin a terminal, opens a session (the command,
+/// or the login shell, on a terminal of the local window's size) and attaches this terminal to it in raw mode;
+/// otherwise runs the command as a task with stdin (<c>-i</c>) as <c>run</c> does. Exits with the program's code.
 /// </summary>
 public static class ExecCommand
 {
@@ -29,11 +29,12 @@ public static class ExecCommand
         {
             var words = invocation.Value(commandArgs) ?? [];
             var nodeId = invocation.Value(node)!;
-            if (!invocation.Value(tty))
+            // As docker exec: a terminal session needs one here; piped input goes to a plain task's stdin instead.
+            if (!invocation.Value(tty) || invocation.Context.Terminal is not { IsTerminal: true })
             {
                 if (words.Length == 0)
                 {
-                    throw CliException.Usage("a command is required without -t (with -t, none opens your login shell).");
+                    throw CliException.Usage("a command is required without a terminal (with -t and stdin a terminal, none opens your login shell).");
                 }
 
                 var request = new DispatchRequest(null, nodeId, ShellQuote.Join(words), null, invocation.Value(interactive) ? true : null);

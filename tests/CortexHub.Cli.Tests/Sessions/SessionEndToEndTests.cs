@@ -110,6 +110,24 @@ public sealed partial class SessionEndToEndTests(HubFixture hub)
     }
 
     [Fact]
+    public async Task ExecIt_StdinPiped_RunsAsAPlainTaskWithThatStdin()
+    {
+        var result = await ShellAsync($"printf 'print(6*7)\n' | {TmuxPane.Cortex("exec", "-it", HubFixture.NodeId, "--", "python3")}");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("42\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task ExecI_WithoutTerminal_StdinPipedToAPlainTask()
+    {
+        var result = await ShellAsync($"printf 'abc' | {TmuxPane.Cortex("exec", "-i", HubFixture.NodeId, "--", "tr", "a-z", "A-Z")}");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("ABC", result.Stdout);
+    }
+
+    [Fact]
     public async Task Run_WithoutStdin_CatReadsEndOfFileAtOnce()
     {
         var result = await hub.RunAsync("run", "-q", "--node", HubFixture.NodeId, "--", "cat");
@@ -133,7 +151,17 @@ public sealed partial class SessionEndToEndTests(HubFixture hub)
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(HubFixture.Wait);
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(HubFixture.Wait);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true); // the failure shows what it printed so far
+            await process.WaitForExitAsync();
+            return new CliResult(-1, await stdout, await stderr);
+        }
+
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
