@@ -48,6 +48,26 @@ public sealed class SurvivingRunsTests : IDisposable
     }
 
     [Fact]
+    public async Task StopAll_SessionWithAJobInAGroupOfItsOwn_StopsTheJobToo()
+    {
+        // An interactive shell (job control on) runs each job in its own group within the task's session.
+        var ledger = OpenLedger();
+        var jobFile = Path.Combine(_state, "job");
+        var leader = StartGroup($"set -m; sleep 60 & echo $! > {jobFile}.tmp; mv {jobFile}.tmp {jobFile}; wait");
+        ledger.Add("interactive", leader.Id, ownsGroup: true);
+        await WaitUntilAsync(() => File.Exists(jobFile), "the job started");
+        var job = int.Parse(File.ReadAllText(jobFile).Trim());
+        Assert.NotEqual(leader.Id, ProcessStat.TryRead(job)!.Value.Group);
+
+        var found = await new SurvivingRuns(ledger, TimeSpan.FromSeconds(10), TimeProvider.System, NullLogger.Instance)
+            .StopAllAsync(CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(1, found);
+        Assert.True(ProcessStat.TryRead(job) is null or { IsZombie: true }, $"the job {job} survived its session");
+        Assert.Empty(ledger.List());
+    }
+
+    [Fact]
     public async Task StopAll_GroupIgnoringSigterm_IsKilledAfterTheGrace()
     {
         var ledger = OpenLedger();
