@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using CortexHub.Agent.Logging;
 using Microsoft.Extensions.Logging;
