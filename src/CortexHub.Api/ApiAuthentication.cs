@@ -15,6 +15,12 @@ internal sealed class ApiAuthentication(Orleans.IGrainFactory grains)
 {
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
+        if (AuthenticatesByFirstFrame(http))
+        {
+            await next(http);
+            return;
+        }
+
         var key = BearerKey(http);
         if (await AuthenticateAsync(key) is not { } user)
         {
@@ -46,6 +52,20 @@ internal sealed class ApiAuthentication(Orleans.IGrainFactory grains)
         http.Items[typeof(ApiCaller)] = new ApiCaller(user.UserId, user.Role);
         await next(http);
     }
+
+    /// <summary>The caller an API key names, or null when it is not valid (for a WebSocket's first-frame authentication).</summary>
+    public async Task<ApiCaller?> AuthenticateCallerAsync(string? key) =>
+        await AuthenticateAsync(key) is { } user ? new ApiCaller(user.UserId, user.Role) : null;
+
+    /// <summary>
+    /// A WebSocket upgrade without an Authorization header to a route that authenticates by its first
+    /// frame (browsers cannot set headers on a WebSocket): the route itself refuses it if no valid key comes.
+    /// </summary>
+    public static bool AuthenticatesByFirstFrame(HttpContext http) =>
+        http.WebSockets.IsWebSocketRequest
+        && !http.Request.Headers.ContainsKey("Authorization")
+        && http.Request.Path.Value?.EndsWith("/attach", StringComparison.Ordinal) == true
+        && http.Request.Path.StartsWithSegments("/api/v1/sessions");
 
     private async Task<UserSnapshot?> AuthenticateAsync(string? key) =>
         ApiKeys.TryParse(key, out var userId, out var keyId, out var secret)

@@ -45,11 +45,14 @@ public static class ApiServiceCollectionExtensions
     /// The middleware for requests under /api, before the endpoints: what routing turns away
     /// (unknown path, wrong method, wrong content type) answers a problem rather than a bare
     /// status, and every /api/v1 and /mcp request is authenticated (401 answered here), so nothing of
-    /// an unauthenticated request is read or bound.
+    /// an unauthenticated request is read or bound; except a session attach WebSocket without the
+    /// header, which authenticates by its first frame.
     /// </summary>
     public static IApplicationBuilder UseCortexHubApi(this IApplicationBuilder app)
     {
         var authentication = app.ApplicationServices.GetRequiredService<ApiAuthentication>();
+        // Session attach; pings keep proxies and NATs from closing a quiet terminal.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         return app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api
             .UseStatusCodePages()
             .UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), v1 => v1.Use(next => context => authentication.InvokeAsync(context, next))))
@@ -78,6 +81,8 @@ public static class ApiServiceCollectionExtensions
         UsersApi.Map(api);
         NodesApi.Map(api);
         TasksApi.Map(api);
+        TaskInputApi.Map(api);
+        SessionsApi.Map(api);
         PoolApi.Map(api);
         StreamsApi.Map(api);
         McpEndpoint.Map(endpoints);

@@ -11,20 +11,43 @@ namespace CortexHub.Api;
 /// </summary>
 internal static class TaskLauncher
 {
-    /// <summary>Exactly one of <see cref="Task"/>, <see cref="Errors"/> (by request field) or <see cref="Conflict"/> is set.</summary>
-    public sealed record Outcome(TaskSnapshot? Task, IReadOnlyDictionary<string, string[]>? Errors, string? Conflict);
+    /// <summary>
+    /// Exactly one of <see cref="Task"/>, <see cref="Errors"/> (by request field), <see cref="Conflict"/> or
+    /// <see cref="NodeNotFound"/> (a session on a node that is not the caller's) is set.
+    /// </summary>
+    public sealed record Outcome(TaskSnapshot? Task, IReadOnlyDictionary<string, string[]>? Errors, string? Conflict, bool NodeNotFound = false);
 
-    public static async Task<Outcome> LaunchAsync(Orleans.IGrainFactory grains, ApiCaller caller, TasksApi.DispatchRequest request, InputLimits limits)
+    /// <summary>A session's terminal: its size and TERM.</summary>
+    public sealed record Terminal(TerminalSize Size, string? Term);
+
+    public static Task<Outcome> LaunchAsync(Orleans.IGrainFactory grains, ApiCaller caller, TasksApi.DispatchRequest request, InputLimits limits) =>
+        LaunchAsync(grains, caller, request, limits, terminal: null);
+
+    /// <summary>
+    /// Opens a session: a task on a pseudo-terminal (the login shell when the command is empty),
+    /// on a node the caller owns (admins too: a session is its opener's alone); its output is kept
+    /// as one window of the latest <see cref="SessionsApi.RetainedOutputBytes"/>.
+    /// </summary>
+    public static Task<Outcome> LaunchSessionAsync(Orleans.IGrainFactory grains, ApiCaller caller, TasksApi.DispatchRequest request, Terminal terminal, InputLimits limits) =>
+        LaunchAsync(grains, caller, request with { Command = request.Command ?? "", HeadBytes = 0, TailBytes = SessionsApi.RetainedOutputBytes, Stdin = null }, limits, terminal);
+
+    private static async Task<Outcome> LaunchAsync(Orleans.IGrainFactory grains, ApiCaller caller, TasksApi.DispatchRequest request, InputLimits limits, Terminal? terminal)
     {
-        var id = string.IsNullOrWhiteSpace(request.Id) ? "t-" + Guid.CreateVersion7().ToString("N") : request.Id;
-        var errors = Check(request, id, limits);
+        var id = string.IsNullOrWhiteSpace(request.Id) ? (terminal is null ? "t-" : "s-") + Guid.CreateVersion7().ToString("N") : request.Id;
+        var errors = Check(request, id, limits, terminal);
         if (errors.Count > 0)
         {
             return new Outcome(null, errors, null);
         }
 
         // Dispatching to someone else's node looks the same as to a missing one.
-        if (await NodesApi.FindAsync(grains, caller, request.NodeId!) is not { } node)
+        var node = await NodesApi.FindAsync(grains, caller, request.NodeId!);
+        if (terminal is not null && node?.Owner != caller.UserId)
+        {
+            return new Outcome(null, null, null, NodeNotFound: true);
+        }
+
+        if (node is null)
         {
             return new Outcome(null, new Dictionary<string, string[]> { ["nodeId"] = [$"No node '{request.NodeId}' you can dispatch to."] }, null);
         }
@@ -33,7 +56,8 @@ internal static class TaskLauncher
         BesideNodePlacement.Hint(node.SiloId);
 
         var spec = new TaskSpec(request.NodeId!, request.Command!, caller.UserId, request.WorkingDirectory, request.Environment,
-            request.TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null, request.HeadBytes, request.TailBytes);
+            request.TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null, request.HeadBytes, request.TailBytes,
+            Terminal: terminal?.Size, Term: terminal?.Term, StdinOpen: request.Stdin == true);
         try
         {
             return new Outcome(await grains.GetGrain<ITaskGrain>(id).DispatchAsync(spec), null, null);
@@ -44,7 +68,7 @@ internal static class TaskLauncher
         }
     }
 
-    private static Dictionary<string, string[]> Check(TasksApi.DispatchRequest request, string id, InputLimits limits)
+    private static Dictionary<string, string[]> Check(TasksApi.DispatchRequest request, string id, InputLimits limits, Terminal? terminal)
     {
         var errors = new Dictionary<string, string[]>();
         if (id.Length > InputLimits.MaxTaskIdLength || id.Any(char.IsWhiteSpace))
@@ -57,7 +81,7 @@ internal static class TaskLauncher
             errors["nodeId"] = ["Required."];
         }
 
-        if (string.IsNullOrWhiteSpace(request.Command))
+        if (string.IsNullOrWhiteSpace(request.Command) && terminal is null)
         {
             errors["command"] = ["Required."];
         }
@@ -81,6 +105,13 @@ internal static class TaskLauncher
         var timeout = request.TimeoutSeconds is { } seconds && !errors.ContainsKey("timeoutSeconds") ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
         var bounds = new InvalidRequestException.Builder()
             .CheckWork(limits, errors.ContainsKey("id") ? null : id, request.Command, request.WorkingDirectory, request.Environment, timeout);
+        if (terminal is not null)
+        {
+            TerminalSize.Check(bounds, terminal.Size.Columns, terminal.Size.Rows)
+                .CheckLength(terminal.Term, TaskSpec.MaxTermLength, "term")
+                .Check(terminal.Term is null || !terminal.Term.Any(char.IsControl), "term", "No control characters.");
+        }
+
         foreach (var (field, messages) in bounds.Errors)
         {
             errors[field] = [.. errors.GetValueOrDefault(field, []), .. messages];

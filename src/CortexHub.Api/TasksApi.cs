@@ -13,9 +13,10 @@ namespace CortexHub.Api;
 /// <summary>/api/v1/tasks: dispatch to a node, get with journal, wait, cancel, full or plain logs (one stream or both).</summary>
 internal static class TasksApi
 {
+    /// <param name="Stdin">True keeps the task's stdin open for <c>POST /tasks/{id}/input</c> until an input with <c>end=true</c>.</param>
     public sealed record DispatchRequest(
         string? Id, string? NodeId, string? Command, string? WorkingDirectory, Dictionary<string, string>? Environment,
-        double? TimeoutSeconds, int? HeadBytes, int? TailBytes);
+        double? TimeoutSeconds, int? HeadBytes, int? TailBytes, bool? Stdin = null);
 
     public sealed record StreamView(string Head, long OmittedBytes, string Tail, string Display);
 
@@ -50,10 +51,11 @@ internal static class TasksApi
             return ApiProblem.Field("idPrefix", $"Must be 1 to {InputLimits.MaxTaskIdLength} characters.");
         }
 
-        var owner = ApiCaller.From(http).OwnerFilter;
-        return TypedResults.Ok(idPrefix is null
-            ? await directory.ListAsync(owner, limit ?? 50, cancellationToken)
-            : await directory.ListByIdPrefixAsync(owner, idPrefix, limit ?? 50, cancellationToken));
+        var caller = ApiCaller.From(http);
+        var listed = idPrefix is null
+            ? await directory.ListAsync(caller.OwnerFilter, limit ?? 50, cancellationToken)
+            : await directory.ListByIdPrefixAsync(caller.OwnerFilter, idPrefix, limit ?? 50, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<TaskSnapshot>>([.. listed.Where(t => t.Spec is null || Sees(caller, t))]);
     }
 
     private static async Task<Results<Created<TaskSnapshot>, ValidationProblem, ProblemHttpResult>> DispatchAsync(
@@ -142,6 +144,10 @@ internal static class TasksApi
         return TypedResults.Text(text, "text/plain; charset=utf-8");
     }
 
+    /// <summary>A caller sees their own tasks (admins everyone's), but a session only its opener sees.</summary>
+    private static bool Sees(ApiCaller caller, TaskSnapshot task) =>
+        task.Spec!.IsSession ? task.Spec.CreatedBy == caller.UserId : caller.Owns(task.Spec.CreatedBy);
+
     /// <summary>The task if it exists and the caller may see it.</summary>
     internal static Task<TaskSnapshot?> FindAsync(Orleans.IGrainFactory grains, HttpContext http, string id) => FindAsync(grains, ApiCaller.From(http), id);
 
@@ -154,7 +160,7 @@ internal static class TasksApi
         }
 
         var task = await grains.GetGrain<ITaskGrain>(id).GetAsync();
-        return task.Exists && caller.Owns(task.Spec!.CreatedBy) ? task : null;
+        return task.Exists && Sees(caller, task) ? task : null;
     }
 
     private static StreamView View(TruncatedText text) =>

@@ -72,7 +72,9 @@ public static class ApiFixture
         "POST /api/v1/nodes/{id}/token", "DELETE /api/v1/nodes/{id}/token", "GET /api/v1/nodes/{id}/terminal",
         "GET /api/v1/tasks", "POST /api/v1/tasks", "GET /api/v1/tasks/{id}", "GET /api/v1/tasks/{id}/wait",
         "POST /api/v1/tasks/{id}/cancel", "GET /api/v1/tasks/{id}/logs", "GET /api/v1/tasks/{id}/events",
-        "GET /api/v1/events",
+        "GET /api/v1/events", "POST /api/v1/tasks/{id}/input",
+        "POST /api/v1/sessions", "GET /api/v1/sessions", "GET /api/v1/sessions/{id}", "GET /api/v1/sessions/{id}/output", "GET /api/v1/sessions/{id}/screen",
+        "POST /api/v1/sessions/{id}/input", "POST /api/v1/sessions/{id}/resize", "DELETE /api/v1/sessions/{id}", "GET /api/v1/sessions/{id}/attach",
         "POST /api/v1/pool/items", "GET /api/v1/pool/items", "GET /api/v1/pool/items/{id}", "POST /api/v1/pool/items/{id}/cancel",
         "POST /api/v1/pool/items/{id}/requeue", "DELETE /api/v1/pool/items/{id}", "GET /api/v1/pool/stats",
     ];

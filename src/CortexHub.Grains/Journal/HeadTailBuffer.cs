@@ -130,6 +130,24 @@ public sealed class HeadTailBuffer
         _ring.AsSpan(0, _tailLength - firstPart).CopyTo(destination[firstPart..]);
     }
 
+    /// <summary>Copies <c>destination.Length</c> tail bytes starting <paramref name="start"/> bytes after the oldest kept one.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range reaches past the kept tail.</exception>
+    public void CopyTailTo(int start, Span<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + destination.Length, _tailLength, nameof(destination));
+        if (destination.IsEmpty)
+        {
+            return;
+        }
+
+        int capacity = _ring.Length;
+        int from = (_ringWrite - _tailLength + start + capacity) % capacity;
+        int firstPart = Math.Min(destination.Length, capacity - from);
+        _ring.AsSpan(from, firstPart).CopyTo(destination);
+        _ring.AsSpan(0, destination.Length - firstPart).CopyTo(destination[firstPart..]);
+    }
+
     public TruncatedText Snapshot() => new(Head(), OmittedBytes, Tail());
 
     public HeadTailState ToState() => new(Head(), Tail(), TotalBytes, HeadCapacity, TailCapacity);

@@ -14,6 +14,9 @@ public sealed class InputLimits
     /// <summary>Longest task id (a grain key; the API's generated ids are far shorter). Not configurable: ids already stored must stay valid.</summary>
     public const int MaxTaskIdLength = 128;
 
+    /// <summary>Input bytes for a task's stdin or terminal in one call (the contract's limit, not tunable: clients split larger input).</summary>
+    public const int MaxInputBytes = 64 * 1024;
+
     public const int DefaultMaxCommandLength = 64 * 1024;
     public const int DefaultMaxWorkingDirectoryLength = 4096;
     public const int DefaultMaxEnvironmentEntries = 256;

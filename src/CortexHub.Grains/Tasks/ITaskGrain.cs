@@ -32,7 +32,28 @@ public interface ITaskGrain : IGrainWithStringKey
     [Alias("Cancel"), Idempotent]
     Task<TaskSnapshot> CancelAsync(string reason);
 
-    /// <summary>Where a reconnecting node should resume: the acked sequence, or null when the task is not this node's.</summary>
+    /// <summary>
+    /// Queues <paramref name="data"/> for the task's terminal or stdin in its node's durable outbox, after
+    /// the input taken before; <paramref name="end"/> closes a plain task's stdin after it (ignored for a terminal).
+    /// </summary>
+    /// <exception cref="InvalidRequestException">More than <see cref="Limits.InputLimits.MaxInputBytes"/> bytes.</exception>
+    /// <exception cref="InvalidOperationException">The task does not exist, takes no input (no terminal, stdin not open), its input ended, or it is over.</exception>
+    [Alias("SendInput")]
+    Task<InputAccepted> SendInputAsync(byte[] data, bool end);
+
+    /// <summary>Resizes a session's terminal (1..1000 columns, 1..500 rows); the node applies the newest resize.</summary>
+    /// <exception cref="InvalidRequestException">A size out of range.</exception>
+    /// <exception cref="InvalidOperationException">The task does not exist, has no terminal, or is over.</exception>
+    [Alias("Resize")]
+    Task ResizeAsync(int columns, int rows);
+
+    /// <summary>
+    /// At most <paramref name="maxBytes"/> retained stdout bytes from byte offset <paramref name="after"/>
+    /// (from the oldest retained byte when <paramref name="after"/> is older).
+    /// </summary>
+    [Alias("ReadOutput"), Idempotent]
+    Task<OutputSlice> ReadOutputAsync(long after, int maxBytes);
+
     /// <summary>
     /// Adds a caller's thought (say, an agent's note on why it ran the task) to the thought log, after
     /// the events stored so far. Not a journal event: node sequence numbers stay the node's own.
@@ -42,6 +63,7 @@ public interface ITaskGrain : IGrainWithStringKey
     [Alias("AddThought")]
     Task<TaskSnapshot> AddThoughtAsync(string text);
 
+    /// <summary>Where a reconnecting node should resume: the acked sequence, or null when the task is not this node's.</summary>
     [Alias("GetResumePoint"), Idempotent]
     Task<long?> GetResumePointAsync(string nodeId);
 

@@ -40,19 +40,61 @@ public sealed class TaskFollower(Orleans.IGrainFactory grains, TaskOutputSignals
                     yield break;
                 }
 
-                try
-                {
-                    await pulse.WaitAsync(PollInterval, time, cancellationToken);
-                }
-                catch (TimeoutException)
-                {
-                    // Poll again.
-                }
+                await WaitForPulseAsync(pulse, cancellationToken);
             }
         }
         finally
         {
             signals.Release(taskId, pulse);
+        }
+    }
+
+    /// <summary>
+    /// Live stdout bytes of a task (a session's terminal output) from byte offset <paramref name="after"/>,
+    /// as retained slices of at most <paramref name="maxBytes"/>; ends after the last byte once the task
+    /// finished. A slice that starts past the offset asked for means the bytes between are no longer
+    /// retained (the reader fell behind the retained window).
+    /// </summary>
+    public async IAsyncEnumerable<OutputSlice> FollowOutputAsync(string taskId, long after, int maxBytes, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var grain = grains.GetGrain<ITaskGrain>(taskId);
+        var pulse = Task.CompletedTask;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                pulse = signals.NextAsync(taskId);
+                var slice = await grain.ReadOutputAsync(after, maxBytes);
+                if (slice.Data.Length > 0 || slice.Offset != after)
+                {
+                    yield return slice;
+                    after = slice.Offset + slice.Data.Length;
+                    continue;
+                }
+
+                if (slice.Finished)
+                {
+                    yield break;
+                }
+
+                await WaitForPulseAsync(pulse, cancellationToken);
+            }
+        }
+        finally
+        {
+            signals.Release(taskId, pulse);
+        }
+    }
+
+    private async Task WaitForPulseAsync(Task pulse, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pulse.WaitAsync(PollInterval, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Poll again.
         }
     }
 }

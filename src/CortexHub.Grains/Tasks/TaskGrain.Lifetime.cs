@@ -191,6 +191,7 @@ public sealed partial class TaskGrain
         await events.TaskEventsDeleteAsync(TaskId);
         await directory.DeleteAsync(TaskId);
         await task.ClearStateAsync();
+        await input.ClearStateAsync();
         await UnregisterReminderAsync(PurgeReminder);
         _stdout = new(0, 0);
         _stderr = new(0, 0);

@@ -25,6 +25,7 @@ namespace CortexHub.Grains.Tasks;
 [BesideNodePlacement]
 public sealed partial class TaskGrain(
     [PersistentState("task", GrainStorage.Name)] IPersistentState<TaskGrainState> task,
+    [PersistentState("taskInput", GrainStorage.Name)] IPersistentState<TaskInputState> input,
     ITaskEventStore events,
     TaskDirectory directory,
     LegacyGrainState legacy,
@@ -203,7 +204,8 @@ public sealed partial class TaskGrain(
 
     private void Validate(TaskSpec spec)
     {
-        if (string.IsNullOrWhiteSpace(spec.NodeId) || string.IsNullOrWhiteSpace(spec.Command))
+        // A session without a command runs the user's login shell.
+        if (string.IsNullOrWhiteSpace(spec.NodeId) || (string.IsNullOrWhiteSpace(spec.Command) && !spec.IsSession) || spec.Command is null)
         {
             throw new ArgumentException($"Task {TaskId}: a node id and a command are required.", nameof(spec));
         }
@@ -219,9 +221,16 @@ public sealed partial class TaskGrain(
         }
 
         // The API checks these too; here nothing reaches the outbox that its node could not receive.
-        new InvalidRequestException.Builder()
+        var errors = new InvalidRequestException.Builder()
             .CheckWork(limits.Value, TaskId, spec.Command, spec.WorkingDirectory, spec.Environment, spec.Timeout)
-            .ThrowIfAny();
+            .CheckLength(spec.Term, TaskSpec.MaxTermLength, "term")
+            .Check(spec.Term is null || !spec.Term.Any(char.IsControl), "term", "No control characters.");
+        if (spec.Terminal is { } terminal)
+        {
+            TerminalSize.Check(errors, terminal.Columns, terminal.Rows);
+        }
+
+        errors.ThrowIfAny();
     }
 
     private Task PublishStateAsync() =>
@@ -232,5 +241,6 @@ public sealed partial class TaskGrain(
         new Dictionary<TaskState, DateTimeOffset>(state.Transitions) { [to] = at };
 
     private TaskSnapshot Snapshot() =>
-        new(TaskId, State.Spec is not null, State.Spec, State.State, State.Transitions, State.AckedSequence, State.Result);
+        new(TaskId, State.Spec is not null, State.Spec, State.State, State.Transitions, State.AckedSequence, State.Result,
+            input.State.Terminal ?? State.Spec?.Terminal, State.Spec?.StdinOpen == true, input.State.InputBytes, _stdout.TotalBytes);
 }
