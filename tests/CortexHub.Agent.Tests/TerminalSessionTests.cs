@@ -187,6 +187,21 @@ public sealed class TerminalSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Terminal_TimeoutPasses_SessionIsKilledAndTimedOut()
+    {
+        var dispatch = Dispatches.Terminal("echo ready; sleep 1000");
+        dispatch.TimeoutSeconds = 1;
+        var session = await StartAsync(dispatch);
+        await _hub.WaitForOutputAsync(session.TaskId, "ready");
+        var pgid = (int)_hub.EventsOf(session.TaskId).Single(e => e.EventCase == TaskEvent.EventOneofCase.Started).Started.Pid;
+
+        var result = await _hub.WaitForResultAsync(session.TaskId);
+
+        Assert.Equal(TaskOutcome.TimedOut, result.Outcome);
+        Assert.Empty(ProcessTable.AllGroupMembers(pgid));
+    }
+
+    [Fact]
     public async Task Terminal_InputForUnknownOrFinishedTaskAndResizeOfPlainTask_AreAcknowledgedAndIgnored()
     {
         var plain = await StartAsync(Dispatches.Of("true"));
