@@ -29,6 +29,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 /usr/bin/python3 -c 'import grpc_tools' >/dev/null 2>&1 || missing+=(python3-grpc-tools)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -x /usr/bin/vim ] && [ -x /usr/bin/less ] && [ -x /usr/bin/top ] && [ -x /usr/bin/tput ] || missing+=(vim less procps ncurses-bin) # VT screen tests
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing missing packages: ${missing[*]}"
   as_root apt-get update -qq
