@@ -33,8 +33,12 @@ public sealed class SurvivingRunsTests : IDisposable
     {
         var ledger = OpenLedger();
         var marker = Path.Combine(_state, "terminated");
-        var leader = StartGroup($"trap 'echo term > {marker}; exit 143' TERM; sleep 60 & sleep 60 & wait");
+        var ready = Path.Combine(_state, "ready");
+        var leader = StartGroup($"trap 'echo term > {marker}; exit 143' TERM; sleep 60 & sleep 60 & touch {ready}; wait");
         var record = ledger.Add("task-1", leader.Id, ownsGroup: true);
+
+        // A SIGTERM that came before the trap was set would end the shell without the marker.
+        await WaitUntilAsync(() => File.Exists(ready), "the run set its trap");
         Assert.NotNull(record);
         Assert.Single(ledger.List());
 

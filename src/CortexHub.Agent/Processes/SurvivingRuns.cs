@@ -87,7 +87,8 @@ internal sealed class SurvivingRuns(RunLedger ledger, TimeSpan stopGrace, TimePr
         if (run.OwnsGroup)
         {
             // Members of the session in groups of their own (the jobs of an interactive shell).
-            foreach (var member in LiveMembers(run).Where(pid => ProcessStat.TryRead(pid)?.Group != run.ProcessId))
+            // The leader is reached by the group kill: signalled directly it could die before it set up its handlers.
+            foreach (var member in LiveMembers(run).Where(pid => pid != run.ProcessId && ProcessStat.TryRead(pid) is { } stat && stat.Group != run.ProcessId))
             {
                 Signal(run, member, signal);
             }
