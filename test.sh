@@ -2,7 +2,7 @@
 # Runs every CortexHub test on this machine.
 #  - installs what the tests need when it is missing (Debian packages: PostgreSQL server,
 #    python3-grpcio + grpc tools for the interop tests, Chromium for the dashboard test, nginx
-#    for the scale-out tests), using apt-get as root or via sudo, and the npm packages of the
+#    for the scale-out tests, tmux for the CLI's terminal tests), using apt-get as root or via sudo, and the npm packages of the
 #    browser test (playwright-core) and of the foreign MCP client test (@modelcontextprotocol/sdk);
 #  - starts a throwaway PostgreSQL on a free loopback port unless CORTEXHUB_TEST_PG names one;
 #  - builds the solution, runs every test project, stops PostgreSQL again;
@@ -29,6 +29,11 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 /usr/bin/python3 -c 'import grpc_tools' >/dev/null 2>&1 || missing+=(python3-grpc-tools)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -x /usr/bin/tmux ] || missing+=(tmux)                # cortex exec -it in a real terminal
+[ -x /usr/bin/vim ] || missing+=(vim)                  # VT screen recordings of real programs
+[ -x /usr/bin/less ] || missing+=(less)
+[ -x /usr/bin/top ] || missing+=(procps)
+[ -x /usr/bin/tput ] || missing+=(ncurses-bin)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing missing packages: ${missing[*]}"
   as_root apt-get update -qq

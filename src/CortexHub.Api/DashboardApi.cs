@@ -18,11 +18,13 @@ internal static class DashboardApi
     private const string ResourcePrefix = "Dashboard/";
 
     /// <summary>
-    /// The page only loads its own files and calls its own origin; output from nodes is
-    /// untrusted text rendered as HTML, so scripts from anywhere else never run.
+    /// The page only loads its own files and calls its own origin (connect-src 'self' covers the
+    /// terminal's ws:/wss: to it); output from nodes is untrusted text rendered as HTML, so scripts
+    /// from anywhere else never run. Inline styles are allowed because xterm.js sizes and colours
+    /// the terminal with &lt;style&gt; elements it writes at run time (it takes no nonce); scripts stay 'self' only.
     /// </summary>
     private const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     private static readonly FrozenDictionary<string, string> ContentTypes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {

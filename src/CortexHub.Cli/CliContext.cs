@@ -30,6 +30,15 @@ public sealed class CliContext
     /// </summary>
     public CancellationToken Interrupt { get; init; }
 
+    /// <summary>What the user pipes in or types (<c>run --stdin</c>; <c>exec</c> without a terminal). Empty by default.</summary>
+    public Stream Input { get; init; } = Stream.Null;
+
+    /// <summary>
+    /// The terminal of <c>exec -t</c> and <c>attach</c> (the process's own in <see cref="CortexApp.MainAsync"/>); when null,
+    /// a <see cref="Sessions.StreamTerminal"/> over <see cref="Input"/> and <see cref="Out"/>.
+    /// </summary>
+    public Sessions.ILocalTerminal? Terminal { get; init; }
+
     /// <summary>Test hook: the handler under every <see cref="Api.HubClient"/> (default: a plain <see cref="SocketsHttpHandler"/>).</summary>
     public Func<HttpMessageHandler>? HttpHandlerFactory { get; init; }
 

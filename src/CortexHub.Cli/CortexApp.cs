@@ -118,6 +118,8 @@ public static class CortexApp
             ErrorIsTerminal = !Console.IsErrorRedirected,
             TerminalWidth = ErrorTerminalWidth(),
             Interrupt = interrupt.Token,
+            Input = Console.OpenStandardInput(),
+            Terminal = OperatingSystem.IsWindows() ? null : new Sessions.PosixTerminal(),
         }).ConfigureAwait(false);
     }
 

@@ -33,8 +33,12 @@ public sealed class SurvivingRunsTests : IDisposable
     {
         var ledger = OpenLedger();
         var marker = Path.Combine(_state, "terminated");
-        var leader = StartGroup($"trap 'echo term > {marker}; exit 143' TERM; sleep 60 & sleep 60 & wait");
+        var ready = Path.Combine(_state, "ready");
+        var leader = StartGroup($"trap 'echo term > {marker}; exit 143' TERM; sleep 60 & sleep 60 & touch {ready}; wait");
         var record = ledger.Add("task-1", leader.Id, ownsGroup: true);
+
+        // A SIGTERM that came before the trap was set would end the shell without the marker.
+        await WaitUntilAsync(() => File.Exists(ready), "the run set its trap");
         Assert.NotNull(record);
         Assert.Single(ledger.List());
 
@@ -44,6 +48,26 @@ public sealed class SurvivingRunsTests : IDisposable
         Assert.Equal(1, found);
         Assert.True(File.Exists(marker), "the run got SIGTERM first, so it could stop cleanly");
         Assert.Empty(LiveGroupMembers(leader.Id));
+        Assert.Empty(ledger.List());
+    }
+
+    [Fact]
+    public async Task StopAll_SessionWithAJobInAGroupOfItsOwn_StopsTheJobToo()
+    {
+        // An interactive shell (job control on) runs each job in its own group within the task's session.
+        var ledger = OpenLedger();
+        var jobFile = Path.Combine(_state, "job");
+        var leader = StartGroup($"set -m; sleep 60 & echo $! > {jobFile}.tmp; mv {jobFile}.tmp {jobFile}; wait");
+        ledger.Add("interactive", leader.Id, ownsGroup: true);
+        await WaitUntilAsync(() => File.Exists(jobFile), "the job started");
+        var job = int.Parse(File.ReadAllText(jobFile).Trim());
+        Assert.NotEqual(leader.Id, ProcessStat.TryRead(job)!.Value.Group);
+
+        var found = await new SurvivingRuns(ledger, TimeSpan.FromSeconds(10), TimeProvider.System, NullLogger.Instance)
+            .StopAllAsync(CancellationToken.None).WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(1, found);
+        Assert.True(ProcessStat.TryRead(job) is null or { IsZombie: true }, $"the job {job} survived its session");
         Assert.Empty(ledger.List());
     }
 

@@ -146,6 +146,62 @@ public sealed class TerminalSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Terminal_LoginShellExitsLeavingABackgroundJob_JobIsKilledAndTheSessionEnds()
+    {
+        // With job control on, the job runs in a process group of its own, which a kill of the shell's group misses.
+        var dispatch = Dispatches.Terminal("");
+        dispatch.Environment["SHELL"] = "/bin/bash";
+        var session = await StartAsync(dispatch);
+        const string StartJob = "sleep 1000 & echo \"job=$!=$(ps -o pgid= $!)=$$=end\"\r";
+        await SendAsync(session.TaskId, 0, StartJob);
+        var output = await _hub.WaitForOutputAsync(session.TaskId, "=end\r\n");
+        var fields = output[(output.LastIndexOf("job=", StringComparison.Ordinal) + 4)..].Split('=');
+        var (job, jobGroup, shell) = (int.Parse(fields[0]), int.Parse(fields[1].Trim()), int.Parse(fields[2]));
+        Assert.NotEqual(shell, jobGroup);
+
+        await SendAsync(session.TaskId, (ulong)StartJob.Length, "exit 4\r");
+        var result = await _hub.WaitForResultAsync(session.TaskId);
+
+        Assert.Equal((TaskOutcome.Exited, 4), (result.Outcome, result.ExitCode));
+        Assert.True(ProcessTable.IsGone(job), $"the job {job} outlived its session");
+    }
+
+    [Fact]
+    public async Task Terminal_ProcessThatLeftTheSessionHoldsTheTerminal_SessionStillEndsWithItsExitCode()
+    {
+        // The escapee says so once it leads a session of its own; only then does the shell go on and exit.
+        var session = await StartAsync(Dispatches.Terminal("setsid bash -c 'echo \"escaped=$$=\"; exec sleep 1000' & read -r _; exit 5"));
+        var output = await _hub.WaitForOutputAsync(session.TaskId, "=\r\n");
+        var escaped = int.Parse(output[(output.IndexOf("escaped=", StringComparison.Ordinal) + 8)..].Split('=')[0]);
+        try
+        {
+            await SendAsync(session.TaskId, 0, "\r");
+            var result = await _hub.WaitForResultAsync(session.TaskId);
+
+            Assert.Equal((TaskOutcome.Exited, 5), (result.Outcome, result.ExitCode));
+        }
+        finally
+        {
+            LibC.Kill(escaped, LibC.SIGKILL);
+        }
+    }
+
+    [Fact]
+    public async Task Terminal_TimeoutPasses_SessionIsKilledAndTimedOut()
+    {
+        var dispatch = Dispatches.Terminal("echo ready; sleep 1000");
+        dispatch.TimeoutSeconds = 1;
+        var session = await StartAsync(dispatch);
+        await _hub.WaitForOutputAsync(session.TaskId, "ready");
+        var pgid = (int)_hub.EventsOf(session.TaskId).Single(e => e.EventCase == TaskEvent.EventOneofCase.Started).Started.Pid;
+
+        var result = await _hub.WaitForResultAsync(session.TaskId);
+
+        Assert.Equal(TaskOutcome.TimedOut, result.Outcome);
+        Assert.Empty(ProcessTable.AllGroupMembers(pgid));
+    }
+
+    [Fact]
     public async Task Terminal_InputForUnknownOrFinishedTaskAndResizeOfPlainTask_AreAcknowledgedAndIgnored()
     {
         var plain = await StartAsync(Dispatches.Of("true"));

@@ -25,13 +25,19 @@ public sealed class DashboardFilesTests
             ("/dashboard/pool.js", "text/javascript"), ("/dashboard/logmodel.js", "text/javascript"), ("/dashboard/logwindow.js", "text/javascript"),
             ("/dashboard/logsearch.js", "text/javascript"), ("/dashboard/logview.js", "text/javascript"), ("/dashboard/taskpanel.js", "text/javascript"),
             ("/dashboard/rerun.js", "text/javascript"), ("/dashboard/app.css", "text/css"), ("/dashboard/favicon.svg", "image/svg+xml"),
+            ("/dashboard/sessions.js", "text/javascript"), ("/dashboard/sessionlink.js", "text/javascript"), ("/dashboard/terminalpanel.js", "text/javascript"),
+            ("/dashboard/vendor/xterm/xterm.js", "text/javascript"), ("/dashboard/vendor/xterm/xterm.css", "text/css"),
+            ("/dashboard/vendor/addon-fit/addon-fit.js", "text/javascript"),
         })
         {
             var response = await http.GetAsync(path);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {response.StatusCode}");
             Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
             Assert.True(response.Headers.CacheControl?.NoCache, $"GET {path}: Cache-Control {response.Headers.CacheControl}");
-            Assert.Contains("default-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
+            var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+            Assert.Contains("default-src 'self'", policy);
+            Assert.Contains("script-src 'self';", policy); // inline styles are allowed for xterm.js, inline scripts never
+
             Assert.NotEmpty(await response.Content.ReadAsByteArrayAsync());
         }
 
@@ -43,7 +49,11 @@ public sealed class DashboardFilesTests
         revalidate.Headers.IfNoneMatch.Add(etag);
         Assert.Equal(HttpStatusCode.NotModified, (await http.SendAsync(revalidate)).StatusCode);
 
-        foreach (var path in new[] { "/dashboard/README.md", "/dashboard/nope.js", "/dashboard/../CortexHub.Api.dll", "/dashboard/%2e%2e/app.js" })
+        foreach (var path in new[]
+        {
+            "/dashboard/README.md", "/dashboard/nope.js", "/dashboard/../CortexHub.Api.dll", "/dashboard/%2e%2e/app.js",
+            "/dashboard/vendor/update.sh", "/dashboard/vendor/xterm/LICENSE",
+        })
         {
             Assert.True((await http.GetAsync(path)).StatusCode == HttpStatusCode.NotFound, $"GET {path} should be 404");
         }

@@ -3,7 +3,8 @@ namespace CortexHub.Dashboard.Tests;
 /// <summary>
 /// The dashboard's own modules under node's test runner: ansi.js (colours, escaping, stripping,
 /// sequences split across chunks), api.js (SSE parsing, resuming with Last-Event-ID, problems), the output
-/// view's line model, window math and search (log.test.mjs) and re-running a task (rerun.test.mjs).
+/// view's line model, window math and search (log.test.mjs), re-running a task (rerun.test.mjs) and a
+/// session's attach WebSocket client (session.test.mjs).
 /// </summary>
 public sealed class DashboardModuleTests
 {
@@ -12,6 +13,7 @@ public sealed class DashboardModuleTests
     [InlineData("api.test.mjs")]
     [InlineData("log.test.mjs")]
     [InlineData("rerun.test.mjs")]
+    [InlineData("session.test.mjs")]
     public async Task Module_PassesItsNodeTests(string script)
     {
         var result = await NodeJs.RunAsync(NodeJs.Node, ["--test", "--test-reporter=tap", script], TimeSpan.FromMinutes(1));

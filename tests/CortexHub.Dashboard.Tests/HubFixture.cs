@@ -1,4 +1,7 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 
 namespace CortexHub.Dashboard.Tests;
 
@@ -13,6 +16,26 @@ public static class HubFixture
         options.Configuration["CortexHub:Api:AdminKey"] = AdminKey;
         options.Configuration["CortexHub:Gateway:OutboxPollInterval"] = "00:00:00.200";
         return await TestCluster.StartAsync(options);
+    }
+
+    /// <summary>Provisions a node (POST /api/v1/nodes) and returns its token, for an agent to connect with.</summary>
+    public static async Task<string> ProvisionNodeAsync(this HttpClient admin, string nodeId)
+    {
+        var provisioned = await admin.PostAsJsonAsync("/api/v1/nodes", new { id = nodeId });
+        Assert.Equal(HttpStatusCode.Created, provisioned.StatusCode);
+        return JsonNode.Parse(await provisioned.Content.ReadAsStringAsync())!["token"]!.GetValue<string>();
+    }
+
+    /// <summary>artifacts/test-results, without the screenshots a previous run left there (<paramref name="prefix"/>*.png).</summary>
+    public static string ScreenshotFolder(string prefix)
+    {
+        var folder = Path.Combine(RepoPaths.Root, "artifacts", "test-results");
+        foreach (var old in Directory.Exists(folder) ? Directory.GetFiles(folder, $"{prefix}*.png") : [])
+        {
+            File.Delete(old);
+        }
+
+        return folder;
     }
 
     public static HttpClient Client(this TestCluster cluster, string? apiKey, bool followRedirects = true)

@@ -24,11 +24,7 @@ public sealed class TaskOutputTests(ITestOutputHelper output)
         var browser = await BrowserScript.PrepareAsync();
         await using var cluster = await HubFixture.StartAsync();
         using var admin = cluster.Client(HubFixture.AdminKey);
-        var screenshots = Path.Combine(RepoPaths.Root, "artifacts", "test-results");
-        foreach (var old in Directory.Exists(screenshots) ? Directory.GetFiles(screenshots, "task-output-*.png") : [])
-        {
-            File.Delete(old);
-        }
+        var screenshots = HubFixture.ScreenshotFolder("task-output-");
 
         await using var script = browser.Start(
             "task-output.test.mjs", "--url", cluster[0].HttpAddress.ToString().TrimEnd('/'), "--key", HubFixture.AdminKey, "--node", NodeId,
@@ -37,9 +33,7 @@ public sealed class TaskOutputTests(ITestOutputHelper output)
         // The hints are checked on an empty hub; only then does anything exist.
         await BrowserScript.WaitForLineAsync(script, "empty state shown", TimeSpan.FromMinutes(2));
 
-        var provisioned = await admin.PostAsJsonAsync("/api/v1/nodes", new { id = NodeId });
-        Assert.Equal(HttpStatusCode.Created, provisioned.StatusCode);
-        var token = JsonNode.Parse(await provisioned.Content.ReadAsStringAsync())!["token"]!.GetValue<string>();
+        var token = await admin.ProvisionNodeAsync(NodeId);
         await using var agent = AgentProcess.Start(cluster[0].GrpcAddress, NodeId, token);
         await DispatchAndWaitAsync(admin, BigTask, $"seq -f 'line %.0f' 1 {Lines}", "succeeded", agent);
         await DispatchAndWaitAsync(admin, SmallTask, "echo small one; echo small two >&2; exit 3", "failed", agent);

@@ -12,6 +12,7 @@ public sealed partial class McpToolTests(McpHub hub, Xunit.Abstractions.ITestOut
     [
         "list_nodes", "run_command", "start_command", "get_task", "read_output", "wait_task", "cancel_task",
         "add_thought", "terminal_history", "submit_work", "pool_status",
+        "open_session", "send_input", "read_screen", "close_session",
     ];
 
     [Fact]

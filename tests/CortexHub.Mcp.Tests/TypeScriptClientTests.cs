@@ -5,7 +5,7 @@ namespace CortexHub.Mcp.Tests;
 
 /// <summary>
 /// A foreign client: the official TypeScript SDK (@modelcontextprotocol/sdk, tests/mcp-client) runs a
-/// command through /mcp. Node.js and the package are required: missing, the test fails (CI=true or not).
+/// command through /mcp, and drives a python3 session with the session tools. Node.js and the package are required: missing, the test fails (CI=true or not).
 /// </summary>
 [Collection(McpHubCollection.Name)]
 public sealed class TypeScriptClientTests(McpHub hub)
@@ -16,10 +16,7 @@ public sealed class TypeScriptClientTests(McpHub hub)
     public async Task TypeScriptSdk_RunCommand_AnswersTheOutput()
     {
         var node = OnPath("node");
-        if (!File.Exists(Path.Combine(ClientDirectory, "node_modules", "@modelcontextprotocol", "sdk", "package.json")))
-        {
-            await RunAsync(OnPath("npm"), ["ci", "--no-audit", "--no-fund", "--loglevel=error"], TimeSpan.FromMinutes(5));
-        }
+        await EnsurePackageAsync();
 
         var output = await RunAsync(node, ["run-command.mjs", hub.McpAddress.ToString(), hub.AliceKey, McpHub.AliceNode, "echo from-typescript; exit 4"], TimeSpan.FromMinutes(3));
 
@@ -29,6 +26,28 @@ public sealed class TypeScriptClientTests(McpHub hub)
         var text = answer["text"]!.GetValue<string>();
         Assert.Contains("failed, exit code 4", text);
         Assert.Contains("from-typescript", text);
+    }
+
+    [Fact]
+    public async Task TypeScriptSdk_PythonSession_ScreenShowsTwo()
+    {
+        var node = OnPath("node");
+        await EnsurePackageAsync();
+
+        var output = await RunAsync(node, ["python-session.mjs", hub.McpAddress.ToString(), hub.AliceKey, McpHub.AliceNode], TimeSpan.FromMinutes(4));
+
+        var answer = JsonNode.Parse(output.Split('\n').Last(l => l.StartsWith('{')))!;
+        Assert.EndsWith("\n>>> 1+1\n2\n>>>", answer["screen"]!.GetValue<string>());
+        Assert.Contains("screen 60x12", answer["screen"]!.GetValue<string>());
+        Assert.StartsWith("Closing session", answer["closed"]!.GetValue<string>());
+    }
+
+    private static async Task EnsurePackageAsync()
+    {
+        if (!File.Exists(Path.Combine(ClientDirectory, "node_modules", "@modelcontextprotocol", "sdk", "package.json")))
+        {
+            await RunAsync(OnPath("npm"), ["ci", "--no-audit", "--no-fund", "--loglevel=error"], TimeSpan.FromMinutes(5));
+        }
     }
 
     private static string OnPath(string tool) =>

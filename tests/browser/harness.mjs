@@ -42,10 +42,22 @@ export async function step(name, action) {
 
 /**
  * Launches Chromium, runs `script(session)` and exits: 0 when it passed, 1 with "FAIL: <step>: <reason>"
- * on stderr and a full-page screenshot at `failureScreenshot` otherwise.
+ * on stderr and a full-page screenshot at `failureScreenshot` otherwise. With `consoleErrorsFail`, an
+ * error in the page's console (a refused Content-Security-Policy, a failed request) fails it too,
+ * except inside `provokingErrors(action)`, which the script gets for steps that cause errors on purpose.
  */
-export async function runInChromium({ executablePath, timeout, failureScreenshot }, script) {
+export async function runInChromium({ executablePath, timeout, failureScreenshot, consoleErrorsFail = false }, script) {
   const pageErrors = [];
+  /** While above 0, a step provokes errors on purpose: the console's are not failures then. */
+  let provoking = 0;
+  const provokingErrors = async (action) => {
+    provoking++;
+    try {
+      return await action();
+    } finally {
+      provoking--;
+    }
+  };
   let browser;
   let page;
   let exitCode = 0;
@@ -64,13 +76,14 @@ export async function runInChromium({ executablePath, timeout, failureScreenshot
       });
       p.on('console', (message) => {
         if (message.type() === 'error' || message.type() === 'warning') console.error(`console.${message.type()}: ${message.text()}`);
+        if (consoleErrorsFail && message.type() === 'error' && provoking === 0) pageErrors.push(`console: ${message.text()}`);
       });
     };
     context.on('page', watch);
     page = await context.newPage();
-    await script({ context, page });
+    await script({ context, page, provokingErrors });
     if (pageErrors.length > 0) {
-      const error = new Error(`uncaught errors in the page: ${pageErrors.join(' | ')}`);
+      const error = new Error(`errors in the page: ${pageErrors.join(' | ')}`);
       error.step = 'page without errors';
       throw error;
     }

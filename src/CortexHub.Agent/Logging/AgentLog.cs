@@ -171,6 +171,10 @@ internal static partial class AgentLog
         Message = "Task {TaskId}: resizing the terminal failed: {Error}")]
     public static partial void ResizeFailed(ILogger logger, string taskId, string error);
 
+    [LoggerMessage(EventId = AgentLogEvents.TerminalHeldOpen, Level = LogLevel.Warning,
+        Message = "Task {TaskId}: the session is over, but a process that left it (setsid) still holds its terminal open; stopped reading it.")]
+    public static partial void TerminalHeldOpen(ILogger logger, string taskId);
+
     [LoggerMessage(EventId = AgentLogEvents.TaskCrashed, Level = LogLevel.Error,
         Message = "Error id {ErrorId}: the run of task {TaskId} failed unexpectedly.")]
     public static partial void TaskCrashed(ILogger logger, string errorId, string taskId, Exception exception);

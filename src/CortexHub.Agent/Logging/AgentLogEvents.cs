@@ -45,6 +45,7 @@ internal static class AgentLogEvents
     public const int InputWriteFailed = 2128;
     public const int ResizeIgnored = 2129;
     public const int ResizeFailed = 2130;
+    public const int TerminalHeldOpen = 2131;
 
     public const int AgentStarting = 2200;
     public const int AgentStopping = 2201;

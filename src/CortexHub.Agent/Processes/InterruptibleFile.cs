@@ -11,6 +11,12 @@ namespace CortexHub.Agent.Processes;
 /// <remarks>Thread-safe: one reader and one writer may use it at once; either may be interrupted from any thread.</remarks>
 internal sealed unsafe class InterruptibleFile : IDisposable
 {
+    /// <summary>What <see cref="Read"/> returns when interrupted.</summary>
+    public const int Interrupted = -1;
+
+    /// <summary>What <see cref="Read"/> returns when nothing came within its timeout.</summary>
+    public const int TimedOut = -2;
+
     private readonly SafeFileHandle _file;
     private readonly SafeFileHandle _wake;
     private int _disposed;
@@ -67,10 +73,13 @@ internal sealed unsafe class InterruptibleFile : IDisposable
         }
     }
 
-    /// <summary>Waits for bytes and reads them.</summary>
-    /// <returns>The count read; 0 at the end (end-of-file, or EIO: a terminal nobody holds open any more); -1 when interrupted.</returns>
+    /// <summary>Waits for bytes (at most <paramref name="timeoutMilliseconds"/>; -1: no limit) and reads them.</summary>
+    /// <returns>
+    /// The count read; 0 at the end (end-of-file, or EIO: a terminal nobody holds open any more);
+    /// <see cref="Interrupted"/> or <see cref="TimedOut"/>.
+    /// </returns>
     /// <exception cref="IOException">The read failed otherwise.</exception>
-    public int Read(Span<byte> buffer)
+    public int Read(Span<byte> buffer, int timeoutMilliseconds = -1)
     {
         var added = false;
         _file.DangerousAddRef(ref added);
@@ -79,9 +88,10 @@ internal sealed unsafe class InterruptibleFile : IDisposable
             var fd = (int)_file.DangerousGetHandle();
             while (true)
             {
-                if (!WaitFor(fd, LibC.POLLIN))
+                var ready = WaitFor(fd, LibC.POLLIN, timeoutMilliseconds);
+                if (ready != 1)
                 {
-                    return -1;
+                    return ready == 0 ? TimedOut : Interrupted;
                 }
 
                 nint read;
@@ -125,7 +135,7 @@ internal sealed unsafe class InterruptibleFile : IDisposable
             var fd = (int)_file.DangerousGetHandle();
             while (!data.IsEmpty)
             {
-                if (!WaitFor(fd, LibC.POLLOUT))
+                if (WaitFor(fd, LibC.POLLOUT, -1) != 1)
                 {
                     return false;
                 }
@@ -175,8 +185,9 @@ internal sealed unsafe class InterruptibleFile : IDisposable
         _wake.Dispose();
     }
 
-    /// <summary>Polls until <paramref name="fd"/> is ready for <paramref name="events"/> (or hung up); false when interrupted.</summary>
-    private bool WaitFor(int fd, short events)
+    /// <summary>Polls until <paramref name="fd"/> is ready for <paramref name="events"/> (or hung up).</summary>
+    /// <returns>1 when ready, 0 when the timeout passed, -1 when interrupted.</returns>
+    private int WaitFor(int fd, short events, int timeoutMilliseconds)
     {
         var wakeAdded = false;
         _wake.DangerousAddRef(ref wakeAdded);
@@ -187,7 +198,13 @@ internal sealed unsafe class InterruptibleFile : IDisposable
             fds[1] = new LibC.PollFd { Fd = (int)_wake.DangerousGetHandle(), Events = LibC.POLLIN };
             while (true)
             {
-                if (LibC.Poll(fds, 2, -1) < 0)
+                var polled = LibC.Poll(fds, 2, timeoutMilliseconds);
+                if (polled == 0)
+                {
+                    return 0;
+                }
+
+                if (polled < 0)
                 {
                     var errno = Marshal.GetLastPInvokeError();
                     if (errno == LibC.EINTR)
@@ -200,7 +217,7 @@ internal sealed unsafe class InterruptibleFile : IDisposable
 
                 if (fds[1].Revents != 0)
                 {
-                    return false;
+                    return -1;
                 }
 
                 if ((fds[0].Revents & LibC.POLLNVAL) != 0)
@@ -211,7 +228,7 @@ internal sealed unsafe class InterruptibleFile : IDisposable
                 // Ready, or hung up / in error: the read or write that follows tells which.
                 if (fds[0].Revents != 0)
                 {
-                    return true;
+                    return 1;
                 }
             }
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace CortexHub.Agent.Processes;
@@ -15,9 +14,10 @@ namespace CortexHub.Agent.Processes;
 /// </para>
 /// <para>
 /// It must never reap a child the .NET <c>Process</c> class waits for (its exit status would be stolen), so it
-/// reaps only zombies that are members of some other process's group: a task's shell leads its own group and is
-/// left alone; the .NET children of the agent stay in the agent's group and are left alone too. A process that
-/// made itself a group leader (setsid) is not reaped; it is rare, and its zombie is harmless.
+/// reaps only zombies that are members of some other process's session: a task's shell leads its own session and
+/// is left alone; the .NET children of the agent stay in the agent's group and are left alone too. Leaders of other
+/// groups within a task's session (the jobs of an interactive shell) are reaped. A process that made itself a
+/// session leader (setsid) is not reaped; it is rare, and its zombie is harmless.
 /// </para>
 /// </remarks>
 internal static class OrphanReaper
@@ -32,11 +32,11 @@ internal static class OrphanReaper
     public static bool EnsureStarted() => Started.Value;
 
     /// <summary>
-    /// Reaps the orphans of process group <paramref name="pgid"/> until the group is gone (every member dead and
-    /// reaped), or <paramref name="timeout"/> passes.
+    /// Reaps the orphans of session <paramref name="sid"/> (a task's shell started with setsid) until the session is
+    /// gone (every member dead and reaped), or <paramref name="timeout"/> passes.
     /// </summary>
-    /// <returns>True when the group is gone.</returns>
-    public static async Task<bool> WaitUntilGroupGoneAsync(int pgid, TimeSpan timeout, TimeProvider timeProvider)
+    /// <returns>True when the session is gone.</returns>
+    public static async Task<bool> WaitUntilSessionGoneAsync(int sid, TimeSpan timeout, TimeProvider timeProvider)
     {
         var start = timeProvider.GetTimestamp();
         while (true)
@@ -48,8 +48,7 @@ internal static class OrphanReaper
                 childExited = _childExited.Task;
             }
 
-            ReapZombies(pgid);
-            if (LibC.Kill(-pgid, 0) != 0 && Marshal.GetLastPInvokeError() == LibC.ESRCH)
+            if (!ReapZombies(sid))
             {
                 return true;
             }
@@ -83,7 +82,7 @@ internal static class OrphanReaper
 
     private static void OnChildExited()
     {
-        ReapZombies(targetGroup: null);
+        ReapZombies(targetSession: null);
         TaskCompletionSource exited;
         lock (Gate)
         {
@@ -94,23 +93,31 @@ internal static class OrphanReaper
         exited.TrySetResult();
     }
 
-    /// <summary>Reaps this process's zombie children that belong to a task's group (<paramref name="targetGroup"/>, or any).</summary>
-    private static void ReapZombies(int? targetGroup)
+    /// <summary>
+    /// Reaps this process's zombie children that belong to a task's session (<paramref name="targetSession"/>, or any).
+    /// </summary>
+    /// <returns>True when a member of <paramref name="targetSession"/> is still there (alive, or a zombie not reaped).</returns>
+    private static bool ReapZombies(int? targetSession)
     {
         var self = Environment.ProcessId;
-        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        var remaining = false;
+        foreach (var (pid, stat) in ProcessStat.All())
         {
-            if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                || ProcessStat.TryRead(entry) is not { } stat
-                || !stat.IsZombie || stat.Parent != self
-                || stat.Group == pid || stat.Group == _ownGroup
-                || (targetGroup is { } group && stat.Group != group))
+            if (targetSession is { } session && stat.Session != session)
             {
                 continue;
             }
 
-            LibC.WaitPid(pid, 0, LibC.WNOHANG);
+            var reapable = stat.IsZombie && stat.Parent == self && stat.Session != pid && stat.Group != _ownGroup;
+            if (reapable && LibC.WaitPid(pid, 0, LibC.WNOHANG) == pid)
+            {
+                continue;
+            }
+
+            remaining |= targetSession is not null;
         }
+
+        return remaining;
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -7,8 +7,10 @@ namespace CortexHub.Agent.Processes;
 /// <summary>
 /// One task's command: <c>setsid --wait env --default-signal=PIPE {shell} -c {command}</c>. setsid makes the
 /// shell lead a new session and process group whose id is its pid (each program execs the next, so the pid
-/// stays the same). Everything the command starts stays in that group unless it calls setsid itself, so one
-/// <c>kill(-pgid, SIGKILL)</c> reaches all of it, even children whose parent already died.
+/// stays the same). Everything the command starts stays in that session unless it calls setsid itself, and in
+/// that group unless it makes a group of its own (as an interactive shell does for each job), so one
+/// <c>kill(-pgid, SIGKILL)</c>, plus one per other group of the session, reaches all of it, even children whose
+/// parent already died.
 /// </summary>
 /// <remarks>
 /// The .NET runtime ignores SIGPIPE, and an ignored signal stays ignored across fork and exec. Commands would
@@ -279,18 +281,19 @@ internal sealed class ProcessGroup : IDisposable
     }
 
     /// <summary>
-    /// Kills what is left of the group after the shell exited (background jobs of a finished task would
-    /// otherwise outlive it and hold its pipes open).
-    /// </summary>
-    /// <returns>Null, or a description of why the kill failed.</returns>
-    /// <summary>
-    /// Waits until every process of the group is dead and reaped (orphans are reaped by <see cref="OrphanReaper"/>),
+    /// Waits until every process of the session is dead and reaped (orphans are reaped by <see cref="OrphanReaper"/>),
     /// at most <paramref name="timeout"/>.
     /// </summary>
-    /// <returns>True when the group is gone (or the shell had no group of its own).</returns>
+    /// <returns>True when the session is gone (or the shell had no group of its own).</returns>
     public Task<bool> WaitUntilGoneAsync(TimeSpan timeout, TimeProvider timeProvider) =>
-        OwnsGroup ? OrphanReaper.WaitUntilGroupGoneAsync(ProcessId, timeout, timeProvider) : Task.FromResult(true);
+        OwnsGroup ? OrphanReaper.WaitUntilSessionGoneAsync(ProcessId, timeout, timeProvider) : Task.FromResult(true);
 
+    /// <summary>
+    /// Kills what is left of the task after the shell exited (background jobs of a finished task would otherwise
+    /// outlive it and hold its pipes or terminal open): the shell's group, and every other group of its session
+    /// (an interactive shell runs each job in a group of its own).
+    /// </summary>
+    /// <returns>Null, or a description of why the kill failed.</returns>
     public string? KillGroup()
     {
         if (!OwnsGroup)
@@ -298,13 +301,28 @@ internal sealed class ProcessGroup : IDisposable
             return null;
         }
 
-        if (LibC.Kill(-ProcessId, LibC.SIGKILL) == 0)
+        var failure = KillProcessGroup(ProcessId);
+        foreach (var (pid, stat) in ProcessStat.All())
+        {
+            if (stat.Session == ProcessId && stat.Group != ProcessId && !stat.IsZombie)
+            {
+                failure ??= KillProcessGroup(stat.Group);
+                LibC.Kill(pid, LibC.SIGKILL); // in case it left its group for one outside the session's reach
+            }
+        }
+
+        return failure;
+    }
+
+    private static string? KillProcessGroup(int pgid)
+    {
+        if (LibC.Kill(-pgid, LibC.SIGKILL) == 0)
         {
             return null;
         }
 
         var errno = Marshal.GetLastPInvokeError();
-        return errno == LibC.ESRCH ? null : $"kill(-{ProcessId}, SIGKILL) failed with errno {errno}";
+        return errno == LibC.ESRCH ? null : $"kill(-{pgid}, SIGKILL) failed with errno {errno}";
     }
 
     public void Dispose()

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using CortexHub.Agent.Logging;
 using Microsoft.Extensions.Logging;
@@ -12,7 +11,7 @@ namespace CortexHub.Agent.Processes;
 /// those processes may still be running by then.
 /// </summary>
 /// <remarks>
-/// Each survivor's process group gets SIGTERM (a command may stop cleanly), then SIGKILL after the grace, and is
+/// Each survivor's process group (and each other member of its session) gets SIGTERM (a command may stop cleanly), then SIGKILL after the grace, and is
 /// waited for until no live member is left. A record whose pid now names another process (a different start time)
 /// is stale: the run ended and the pid was reused; it is dropped without touching that process. The kernel keeps a
 /// process group's id in use while any member lives, so members whose shell already exited are still found by
@@ -84,7 +83,20 @@ internal sealed class SurvivingRuns(RunLedger ledger, TimeSpan stopGrace, TimePr
     private void Signal(RunRecord run, int signal)
     {
         // A group kill reaches members whose shell already exited; without a group only the shell can be reached.
-        var target = run.OwnsGroup ? -run.ProcessId : run.ProcessId;
+        Signal(run, run.OwnsGroup ? -run.ProcessId : run.ProcessId, signal);
+        if (run.OwnsGroup)
+        {
+            // Members of the session in groups of their own (the jobs of an interactive shell).
+            // The leader is reached by the group kill: signalled directly it could die before it set up its handlers.
+            foreach (var member in LiveMembers(run).Where(pid => pid != run.ProcessId && ProcessStat.TryRead(pid) is { } stat && stat.Group != run.ProcessId))
+            {
+                Signal(run, member, signal);
+            }
+        }
+    }
+
+    private void Signal(RunRecord run, int target, int signal)
+    {
         if (LibC.Kill(target, signal) != 0 && Marshal.GetLastPInvokeError() is var errno && errno != LibC.ESRCH)
         {
             AgentLog.SurvivorSignalFailed(logger, run.TaskId, target, signal, errno);
@@ -93,7 +105,8 @@ internal sealed class SurvivingRuns(RunLedger ledger, TimeSpan stopGrace, TimePr
 
     /// <summary>
     /// The live (not zombie) processes of the run: its shell if it is still the same process, and, when it led a
-    /// group, every member of that group. Empty when the shell's pid now names an unrelated process.
+    /// group (and, through setsid, a session), every member of that group or session. Empty when the shell's pid
+    /// now names an unrelated process.
     /// </summary>
     private static List<int> LiveMembers(RunRecord run)
     {
@@ -114,12 +127,9 @@ internal sealed class SurvivingRuns(RunLedger ledger, TimeSpan stopGrace, TimePr
             return members;
         }
 
-        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        foreach (var (pid, member) in ProcessStat.All())
         {
-            if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                && pid != run.ProcessId
-                && ProcessStat.TryRead(entry) is { IsZombie: false } member
-                && member.Group == run.ProcessId)
+            if (pid != run.ProcessId && !member.IsZombie && (member.Group == run.ProcessId || member.Session == run.ProcessId))
             {
                 members.Add(pid);
             }

@@ -27,6 +27,7 @@ public sealed partial class TaskRunner
     private readonly TaskInputQueue? _input;
     private (int Columns, int Rows) _size;
     private ulong _sizeGeneration;
+    private volatile bool _exited;
 
     /// <summary>True for a terminal session, or a plain task dispatched with stdin kept open.</summary>
     public bool TakesInput => _dispatch.Terminal is not null || _dispatch.StdinOpen;
@@ -164,11 +165,25 @@ public sealed partial class TaskRunner
     {
         using var interrupt = cancellationToken.Register(static state => ((InterruptibleFile)state!).Interrupt(), master);
         var buffer = new byte[_options.ReadBufferSize];
+        var drainMilliseconds = (int)Math.Clamp(_options.StopDrainTimeout.TotalMilliseconds, 1, int.MaxValue);
         try
         {
             while (true)
             {
-                var read = master.Read(buffer);
+                var read = master.Read(buffer, drainMilliseconds);
+                if (read == InterruptibleFile.TimedOut)
+                {
+                    // Once the session's processes are killed, what they wrote is already readable: a terminal still
+                    // silent and open is held by a process that escaped the session (setsid), which may never close it.
+                    if (_exited)
+                    {
+                        AgentLog.TerminalHeldOpen(_logger, TaskId);
+                        return;
+                    }
+
+                    continue;
+                }
+
                 if (read == 0)
                 {
                     return;

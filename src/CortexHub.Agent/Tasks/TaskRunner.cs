@@ -261,6 +261,7 @@ public sealed partial class TaskRunner
         // The shell is gone; background jobs it left in the group belong to the finished task.
         _input?.Close();
         ReportKillFailure(process, process.KillGroup());
+        _exited = true;
 
         // Once the killed group's descriptors are closed too, the master reads what is left, then EIO.
         terminal?.CloseSlave();

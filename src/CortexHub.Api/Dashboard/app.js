@@ -1,14 +1,17 @@
 // The CortexHub dashboard: nodes with live status, tasks (dispatch, the selected task's output),
-// and the work pool. Everything goes through /api/v1 with the API key the user entered; live
-// changes come from /api/v1/events and the selected task's /api/v1/tasks/{id}/events.
-// The selected task is in the address (#task=<id>): each selection is a history entry, so Back,
-// Forward and a pasted address open the task they name.
+// terminal sessions (open one on a node, attach to one) and the work pool. Everything goes through
+// /api/v1 with the API key the user entered; live changes come from /api/v1/events, the selected
+// task's /api/v1/tasks/{id}/events and the selected session's attach WebSocket.
+// The selected task or session is in the address (#task=<id>, #session=<id>): each selection is a
+// history entry, so Back, Forward and a pasted address open what they name.
 
 import { Api, ApiError } from './api.js';
 import { installPalette } from './ansi.js';
-import { debounce, el, h, keepTimesCurrent, timeCell } from './dom.js';
+import { debounce, el, h, keepTimesCurrent, shortId, timeCell } from './dom.js';
 import { loadPool } from './pool.js';
+import { loadSessions, renderSessions } from './sessions.js';
 import { TaskPanel, stateBadge, taskState } from './taskpanel.js';
+import { TerminalPanel } from './terminalpanel.js';
 
 const KEY_STORAGE = 'cortexhub.apiKey';
 const TASK_LIST_LIMIT = 100;
@@ -20,12 +23,16 @@ const state = {
   nodes: new Map(),
   /** @type {Map<string, any>} task id → TaskSnapshot, newest first */
   tasks: new Map(),
+  /** @type {Map<string, any>} session id → SessionView, newest first */
+  sessions: new Map(),
   /** Aborts everything of the signed-in session (streams, requests). */
   session: null,
 };
 
 /** @type {TaskPanel} */
 let panel;
+/** @type {TerminalPanel} */
+let terminal;
 
 // ---- Errors -------------------------------------------------------------------------------------
 
@@ -68,7 +75,14 @@ function renderNodes() {
       h('td', {}, statusDot(n.status), ' ', h('span', { 'data-testid': `node-${n.nodeId}-status` }, n.status)),
       h('td', {}, Object.entries(n.labels ?? {}).map(([k, v]) => h('span', { class: 'chip' }, v ? `${k}=${v}` : k))),
       h('td', {}, n.agentVersion || '—'),
-      timeCell(n.lastSeenAt))));
+      timeCell(n.lastSeenAt),
+      h('td', {}, h('button', {
+        type: 'button',
+        class: 'secondary small',
+        'data-testid': `node-${n.nodeId}-terminal`,
+        title: `Open a terminal on ${n.nodeId} (a login shell)`,
+        onclick: (event) => { event.stopPropagation(); guarded(() => openTerminal(n.nodeId))(); },
+      }, 'Terminal')))));
   el('nodes-count').textContent = nodes.length ? `${nodes.filter((n) => n.status === 'online').length}/${nodes.length} online` : '';
   el('nodes-empty').hidden = nodes.length > 0;
   el('tasks-empty').textContent = emptyTasksHint();
@@ -79,9 +93,13 @@ function statusDot(status) {
   return h('span', { class: `dot status-${status}`, title: status, 'aria-hidden': 'true' });
 }
 
-/** The dispatch form's node list: online nodes first; keeps the user's choice. */
+/** The node lists of the dispatch and session forms: online nodes first; each keeps the user's choice. */
 function renderNodeChoices() {
-  const select = el('dispatch-node');
+  renderNodeChoice(el('dispatch-node'));
+  renderNodeChoice(el('session-node'));
+}
+
+function renderNodeChoice(select) {
   const chosen = select.value;
   const nodes = [...state.nodes.values()].sort((a, b) =>
     (a.status === 'online' ? 0 : 1) - (b.status === 'online' ? 0 : 1) || a.nodeId.localeCompare(b.nodeId));
@@ -138,7 +156,7 @@ function renderTasks() {
     h('td', {}, h('button', { type: 'button', class: 'link', title: t.taskId }, shortId(t.taskId))),
     h('td', {}, stateBadge(t.state)),
     h('td', {}, t.spec?.nodeId ?? '—'),
-    h('td', { class: 'command' }, h('code', {}, t.spec?.command ?? '')),
+    h('td', { class: 'command' }, h('code', {}, t.spec?.command || (t.spec?.terminal ? 'login shell' : ''))),
     h('td', { class: 'exit' }, t.result?.exitCode ?? ''),
     timeCell(lastChange(t)))));
   el('tasks-count').textContent = tasks.length ? String(tasks.length) : '';
@@ -155,11 +173,8 @@ function emptyTasksHint() {
   return `No tasks yet. Choose a node and dispatch a command above, or from a terminal: cortex run --node ${online.nodeId} -- <command>`;
 }
 
-function shortId(id) {
-  return /^t-[0-9a-f]{32}$/.test(id) ? `${id.slice(0, 10)}…` : id;
-}
-
 function onTaskState(e) {
+  onSessionState(e);
   const task = state.tasks.get(e.taskId);
   if (!task) {
     refreshTasksSoon(); // dispatched elsewhere since the list was read
@@ -195,12 +210,79 @@ function addTask(task) {
   openTask(task.taskId);
 }
 
-// ---- The selected task (taskpanel.js) and the address -----------------------------------------
+// ---- Sessions (sessions.js lists them, terminalpanel.js shows the selected one) ------------------
+
+async function loadSessionList() {
+  const sessions = await loadSessions(api, state.session?.signal);
+  state.sessions = new Map(sessions.map((s) => [s.id, s]));
+  renderSessionList();
+}
+
+const refreshSessionsSoon = debounce(guarded(loadSessionList), 300);
+
+function renderSessionList() {
+  renderSessions([...state.sessions.values()], { selected: terminal.selected, open: openSession });
+}
+
+/** A session is a task: its state changes come as task.state events. */
+function onSessionState(e) {
+  const session = state.sessions.get(e.taskId);
+  if (!session) {
+    if (!state.tasks.has(e.taskId)) refreshSessionsSoon(); // maybe a session opened elsewhere (the CLI)
+    return;
+  }
+  session.state = taskState(e.payload.state);
+  if (e.payload.exitCode !== null && e.payload.exitCode !== undefined) session.exitCode = e.payload.exitCode;
+  onSessionChanged(e.taskId);
+}
+
+function onSessionChanged(sessionId) {
+  renderSessionList();
+  if (sessionId === terminal.selected) terminal.renderHeader();
+}
+
+/** "Terminal" on a node, or the session form: the command (a login shell without one) in a terminal sized to the panel. */
+async function openTerminal(nodeId, command = null) {
+  panel.close();
+  renderTasks();
+  const { columns, rows } = terminal.prepare();
+  let view;
+  try {
+    view = await api.post('/api/v1/sessions', { nodeId, command: command || null, columns, rows }, state.session?.signal);
+  } catch (error) {
+    terminal.setLink('failed');
+    throw error;
+  }
+  clearError();
+  state.sessions = new Map([[view.id, view], ...[...state.sessions].filter(([id]) => id !== view.id)]);
+  openSession(view.id);
+}
+
+// ---- The selected task (taskpanel.js) or session, and the address -------------------------------
 
 /** The task the address names (#task=<id>, optionally &line=<n>), or null. */
 function taskInAddress() {
   const wanted = /^#task=([^&]+)(?:&line=(\d+))?$/.exec(location.hash);
   return wanted ? { taskId: decodeURIComponent(wanted[1]), line: wanted[2] ? Number(wanted[2]) : null } : null;
+}
+
+/** The session the address names (#session=<id>), or null. */
+function sessionInAddress() {
+  const wanted = /^#session=([^&]+)$/.exec(location.hash);
+  return wanted ? decodeURIComponent(wanted[1]) : null;
+}
+
+/** Shows a session as the user asked: a new history entry, like a task. */
+function openSession(sessionId) {
+  if (sessionInAddress() !== sessionId) history.pushState(null, '', `#session=${encodeURIComponent(sessionId)}`);
+  showSession(sessionId);
+}
+
+function showSession(sessionId) {
+  panel.close();
+  terminal.select(sessionId);
+  renderTasks();
+  renderSessionList();
 }
 
 /** Selects a task as the user asked: a new history entry, so Back returns to the one before. */
@@ -214,16 +296,22 @@ function openTask(taskId) {
 function followAddress() {
   if (!state.session) return;
   const wanted = taskInAddress();
+  const session = sessionInAddress();
   if (wanted) showTask(wanted.taskId, wanted.line);
+  else if (session) showSession(session);
   else {
     panel.close();
+    terminal.close();
     renderTasks();
+    renderSessionList();
   }
 }
 
 function showTask(taskId, line = null) {
+  terminal.close();
   panel.select(taskId, line);
   renderTasks();
+  renderSessionList();
 }
 
 /** The panel learned something about a task; one the list lacks (older than its page) is read again. */
@@ -246,7 +334,7 @@ function setLive(liveState) {
 }
 
 async function refreshAll() {
-  await Promise.all([loadNodes(), loadTasks(), loadPool(api, state.session?.signal)].map((p) => p.catch(showError)));
+  await Promise.all([loadNodes(), loadTasks(), loadSessionList(), loadPool(api, state.session?.signal)].map((p) => p.catch(showError)));
   if (panel.selected) guarded(() => panel.load())();
 }
 
@@ -319,7 +407,8 @@ function showSignIn() {
 function signOut({ keepError = false } = {}) {
   state.session?.abort();
   panel.close();
-  Object.assign(state, { session: null, nodes: new Map(), tasks: new Map() });
+  terminal.close();
+  Object.assign(state, { session: null, nodes: new Map(), tasks: new Map(), sessions: new Map() });
   localStorage.removeItem(KEY_STORAGE);
   el('whoami').textContent = '';
   history.replaceState(null, '', location.pathname);
@@ -340,6 +429,16 @@ function main() {
     onTaskChanged,
     added: addTask,
   });
+  terminal = new TerminalPanel({
+    api,
+    key: () => localStorage.getItem(KEY_STORAGE),
+    sessions: () => state.sessions,
+    session: () => state.session?.signal,
+    guarded,
+    showError,
+    problem: (frame) => new ApiError({ status: frame.status ?? 0, title: frame.title ?? 'The terminal connection failed.', detail: frame.detail ?? null, errorId: frame.errorId ?? null }),
+    onSessionChanged,
+  });
   // Back and Forward between tasks (popstate); an address edited by hand (hashchange). Both may
   // fire for one step: showing the task already shown does nothing.
   window.addEventListener('popstate', followAddress);
@@ -356,6 +455,11 @@ function main() {
   el('sign-out').addEventListener('click', () => signOut());
   el('error-dismiss').addEventListener('click', clearError);
   el('dispatch-form').addEventListener('submit', (event) => guarded(dispatch)(event));
+  el('session-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    guarded(() => openTerminal(form.node.value, form.command.value.trim()))();
+  });
   guarded(start)();
 }
 

@@ -25,6 +25,11 @@ export function debounce(fn, ms) {
   };
 }
 
+/** A generated id (a task's t-<32 hex>, a session's s-<32 hex>) shortened for a list; the full id is the element's title. */
+export function shortId(id) {
+  return /^[ts]-[0-9a-f]{32}$/.test(id) ? `${id.slice(0, 10)}…` : id;
+}
+
 // ---- Time ---------------------------------------------------------------------------------------
 
 export function ago(iso) {

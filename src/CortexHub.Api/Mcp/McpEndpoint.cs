@@ -21,7 +21,8 @@ internal static class McpEndpoint
         "CortexHub runs shell commands on a mesh of machines (nodes) and keeps their output durably. "
         + "list_nodes shows your nodes; run_command runs a command and answers its exit code with the head and tail of its output; "
         + "read_output fetches any part the answer left out. Long jobs: start_command, then wait_task or get_task. "
-        + "Queued work spread over nodes: submit_work and pool_status.";
+        + "Queued work spread over nodes: submit_work and pool_status. "
+        + "Interactive programs (REPLs, debuggers, prompts, full-screen tools): open_session, send_input, read_screen, close_session.";
 
     public static IServiceCollection AddCortexHubMcp(this IServiceCollection services, IConfiguration configuration)
     {
@@ -44,6 +45,7 @@ internal static class McpEndpoint
             .WithTools<NodeTools>()
             .WithTools<TaskTools>()
             .WithTools<PoolTools>()
+            .WithTools<SessionTools>()
             .WithRequestFilters(filters => filters.AddCallToolFilter(next => async (request, cancellationToken) =>
             {
                 try

@@ -14,9 +14,6 @@ namespace CortexHub.Api.Mcp;
 [McpServerToolType]
 internal sealed class TaskTools(ToolContext tools, TaskWaiter waiter, NodePicker picker)
 {
-    /// <summary>The longest a call waits: as the HTTP API's wait.</summary>
-    private const double MaxWaitSeconds = 300;
-
     private const double DefaultWaitSeconds = 60;
 
     [McpServerTool(Name = "run_command", Destructive = true, OpenWorld = true)]
@@ -39,7 +36,7 @@ internal sealed class TaskTools(ToolContext tools, TaskWaiter waiter, NodePicker
     {
         var caller = ToolContext.Caller(request);
         var budget = tools.Budget(maxBytes);
-        var wait = WaitTime(waitSeconds);
+        var wait = ToolContext.WaitTime(waitSeconds, DefaultWaitSeconds);
         var task = await StartAsync(caller, command, nodeId, labels, workingDirectory, environment, timeoutSeconds, queueIfOffline: false);
         return await AnswerAsync(await waiter.WaitAsync(task.TaskId, wait, cancellationToken), wait, budget, cancellationToken);
     }
@@ -132,7 +129,7 @@ internal sealed class TaskTools(ToolContext tools, TaskWaiter waiter, NodePicker
     {
         var caller = ToolContext.Caller(request);
         var budget = tools.Budget(maxBytes);
-        var wait = WaitTime(waitSeconds);
+        var wait = ToolContext.WaitTime(waitSeconds, DefaultWaitSeconds);
         await tools.TaskAsync(caller, taskId);
         return await AnswerAsync(await waiter.WaitAsync(taskId, wait, cancellationToken), wait, budget, cancellationToken);
     }
@@ -191,11 +188,6 @@ internal sealed class TaskTools(ToolContext tools, TaskWaiter waiter, NodePicker
             new TasksApi.DispatchRequest(null, node, command, workingDirectory, environment, timeoutSeconds, null, null), tools.Limits);
         return outcome.Task ?? throw (outcome.Errors is { } errors ? ToolContext.Invalid(errors) : new McpException(outcome.Conflict!));
     }
-
-    private static TimeSpan WaitTime(double? seconds) =>
-        seconds is null or (>= 0 and <= MaxWaitSeconds) // NaN fails both bounds
-            ? TimeSpan.FromSeconds(seconds ?? DefaultWaitSeconds)
-            : throw new McpException($"waitSeconds must be between 0 and {MaxWaitSeconds} (got {seconds}).");
 
     /// <summary>The task as run_command and wait_task answer it: an error, led by what happened, when it is still running.</summary>
     private async Task<CallToolResult> AnswerAsync(TaskSnapshot task, TimeSpan waited, int budget, CancellationToken cancellationToken)

@@ -36,13 +36,24 @@ internal sealed class ToolContext(Orleans.IGrainFactory grains, NodeRegistry reg
         return maxBytes ?? Options.AnswerBytes;
     }
 
+    /// <summary>The longest a tool call waits: as the HTTP API's wait.</summary>
+    public const double MaxWaitSeconds = 300;
+
+    /// <summary>A waitSeconds argument (0 to <see cref="MaxWaitSeconds"/>, <paramref name="defaultSeconds"/> when absent); outside that it is a tool error.</summary>
+    public static TimeSpan WaitTime(double? seconds, double defaultSeconds) =>
+        seconds is null or (>= 0 and <= MaxWaitSeconds) // NaN fails both bounds
+            ? TimeSpan.FromSeconds(seconds ?? defaultSeconds)
+            : throw new McpException($"waitSeconds must be between 0 and {MaxWaitSeconds} (got {seconds}).");
+
     public async Task<TaskSnapshot> TaskAsync(ApiCaller caller, string taskId) =>
         await TasksApi.FindAsync(grains, caller, taskId)
             ?? throw new McpException($"Unknown task '{taskId}': no task with that id is yours. start_command and run_command return task ids.");
 
     public async Task<NodeSnapshot> NodeAsync(ApiCaller caller, string nodeId) =>
-        await NodesApi.FindAsync(grains, caller, nodeId)
-            ?? throw new McpException($"Unknown node '{nodeId}': no node with that id is yours. list_nodes lists yours.");
+        await NodesApi.FindAsync(grains, caller, nodeId) ?? throw UnknownNode(nodeId);
+
+    public static McpException UnknownNode(string nodeId) =>
+        new($"Unknown node '{nodeId}': no node with that id is yours. list_nodes lists yours.");
 
     /// <summary>Field errors of a request, as one line a model can act on.</summary>
     public static McpException Invalid(IReadOnlyDictionary<string, string[]> errors) =>

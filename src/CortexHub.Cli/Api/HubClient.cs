@@ -18,12 +18,16 @@ public sealed partial class HubClient : IDisposable
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
     private readonly HttpClient _http;
+    private readonly HttpMessageHandler _handler;
+    private readonly string? _apiKey;
 
     public HubClient(Uri hub, string? apiKey, HttpMessageHandler? handler = null)
     {
         // A trailing slash makes "api/v1/…" resolve under a hub served below a path prefix.
         Hub = hub.AbsolutePath.EndsWith('/') ? hub : new Uri(hub + "/");
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { ConnectTimeout = ConnectTimeout })
+        _apiKey = apiKey;
+        _handler = handler ?? new SocketsHttpHandler { ConnectTimeout = ConnectTimeout };
+        _http = new HttpClient(_handler)
         {
             BaseAddress = Hub,
             Timeout = Timeout.InfiniteTimeSpan, // per request instead, so event streams can stay open
@@ -97,17 +101,16 @@ public sealed partial class HubClient : IDisposable
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 
-    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    private Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
+        SendAsync<T>(method, path, body is null ? null : JsonContent.Create(body, body.GetType(), options: CliJson.Options), cancellationToken);
+
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(RequestTimeout);
         try
         {
-            using var request = new HttpRequestMessage(method, path);
-            if (body is not null)
-            {
-                request.Content = JsonContent.Create(body, body.GetType(), options: CliJson.Options);
-            }
+            using var request = new HttpRequestMessage(method, path) { Content = content };
 
             using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
             await ThrowIfFailedAsync(response, method, path, timeout.Token).ConfigureAwait(false);

@@ -4,7 +4,10 @@ using CortexHub.Cli.Api.Models;
 
 namespace CortexHub.Cli.Commands;
 
-/// <summary><c>cortex run --node X [--timeout S] [--id ID] -- cmd args…</c>: dispatches a command, streams its output live, exits with its code.</summary>
+/// <summary>
+/// <c>cortex run --node X [--timeout S] [--id ID] [--stdin] -- cmd args…</c>: dispatches a command, streams its output
+/// live (and with <c>--stdin</c> the CLI's stdin to it), exits with its code.
+/// </summary>
 public static class RunCommand
 {
     public static Command Create(GlobalOptions global, CliContext context)
@@ -14,6 +17,7 @@ public static class RunCommand
         var id = new Option<string>("--id") { Description = "The task's id (default: one the hub makes up); an existing id is a conflict.", HelpName = "id" };
         var plain = new Option<bool>("--plain") { Description = "Print the output as plain text: no colours or escape sequences, each line as a terminal would leave it." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print the task's id on stderr (stderr then carries only the task's stderr and cortex's errors)." };
+        var stdin = new Option<bool>("--stdin", "-i") { Description = "Send cortex's stdin to the command's stdin (without it the command reads end-of-file at once)." };
         var commandArgs = new Argument<string[]>("command")
         {
             Description = "The command and its arguments, each passed through as one word (put -- before them).",
@@ -21,7 +25,7 @@ public static class RunCommand
         };
         var command = new Command("run", "Run a command on a node and stream its output; exits with the command's exit code.")
         {
-            node, timeout, id, plain, quiet, commandArgs,
+            node, timeout, id, plain, quiet, stdin, commandArgs,
         };
         return command.WithAction(global, context, async (invocation, cancellationToken) =>
         {
@@ -30,23 +34,41 @@ public static class RunCommand
                 throw CliException.Usage($"--timeout must be a positive number of seconds; {seconds} is not.");
             }
 
-            using var client = invocation.Connect();
-            var nodeId = invocation.Value(node)!;
-            var request = new DispatchRequest(invocation.Value(id), nodeId, ShellQuote.Join(invocation.Value(commandArgs)!), invocation.Value(timeout));
-            var dispatched = await client.DispatchTaskAsync(request, cancellationToken).ConfigureAwait(false);
-            var taskId = dispatched.Value.TaskId;
-            var printer = new TaskEventPrinter(invocation, invocation.Value(plain));
-            printer.WriteJsonLine("dispatched", dispatched.Json);
-            if (!invocation.Json && !invocation.Value(quiet))
-            {
-                // On stderr, so stdout stays the command's own output for pipes.
-                invocation.Error.WriteLine($"cortex: task {taskId} on node {nodeId}");
-                invocation.Error.Flush();
-            }
-
-            printer.ShowStatus($"waiting for node {nodeId}…");
-            return await FollowAsync(invocation, client, printer, taskId, cancellationToken).ConfigureAwait(false);
+            var request = new DispatchRequest(invocation.Value(id), invocation.Value(node)!, ShellQuote.Join(invocation.Value(commandArgs)!), invocation.Value(timeout),
+                invocation.Value(stdin) ? true : null);
+            return await DispatchAndFollowAsync(invocation, request, invocation.Value(plain), invocation.Value(quiet), cancellationToken).ConfigureAwait(false);
         });
+    }
+
+    /// <summary>
+    /// Dispatches <paramref name="request"/>, streams stdin to it when it asks for stdin, and follows it to its end;
+    /// returns its exit code (also what <c>exec</c> without a terminal does).
+    /// </summary>
+    internal static async Task<int> DispatchAndFollowAsync(CommandInvocation invocation, DispatchRequest request, bool plain, bool quiet, CancellationToken cancellationToken)
+    {
+        using var client = invocation.Connect();
+        var dispatched = await client.DispatchTaskAsync(request, cancellationToken).ConfigureAwait(false);
+        var taskId = dispatched.Value.TaskId;
+        var printer = new TaskEventPrinter(invocation, plain);
+        printer.WriteJsonLine("dispatched", dispatched.Json);
+        if (!invocation.Json && !quiet)
+        {
+            // On stderr, so stdout stays the command's own output for pipes.
+            invocation.Error.WriteLine($"cortex: task {taskId} on node {request.NodeId}");
+            invocation.Error.Flush();
+        }
+
+        using var stopUpload = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (request.Stdin is true)
+        {
+            // Not awaited: a read of a terminal cannot be cancelled, and the task's end is what ends the command.
+            _ = new StdinUploader(client, taskId, invocation.Context.Input, invocation.Error).UploadAsync(stopUpload.Token);
+        }
+
+        printer.ShowStatus($"waiting for node {request.NodeId}…");
+        var exitCode = await FollowAsync(invocation, client, printer, taskId, cancellationToken).ConfigureAwait(false);
+        await stopUpload.CancelAsync().ConfigureAwait(false);
+        return exitCode;
     }
 
     /// <summary>

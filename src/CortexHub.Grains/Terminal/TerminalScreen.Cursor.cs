@@ -60,7 +60,11 @@ public sealed partial class TerminalScreen
         }
         if (width == 2 && Columns < 2)
             return; // it cannot be shown at all
+        Place(codePoint, width);
+    }
 
+    private void Place(int codePoint, int width)
+    {
         if (_wrapPending && _autoWrap)
             WrapToNextLine();
         if (width == 2 && _column == Columns - 1)

@@ -132,6 +132,12 @@ public sealed partial class TerminalScreen
     {
         foreach (var c in chars)
         {
+            // Most output is plain ASCII text: place it without the parser and the width lookup.
+            if (c is >= ' ' and < '\x7F' && _parser.InGround && _highSurrogate == '\0' && !_charsets.LineDrawing)
+            {
+                Place(c, 1);
+                continue;
+            }
             if (_highSurrogate != '\0')
             {
                 var high = _highSurrogate;

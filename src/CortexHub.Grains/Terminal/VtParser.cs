@@ -45,6 +45,9 @@ internal sealed class VtParser(IVtActions actions)
         StringEscape,
     }
 
+    /// <summary>No sequence is in progress: the next printable character is text.</summary>
+    public bool InGround => _state == State.Ground;
+
     public void Advance(int codePoint)
     {
         if (codePoint is Can or Sub)

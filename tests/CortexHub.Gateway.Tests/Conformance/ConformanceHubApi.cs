@@ -24,6 +24,13 @@ public sealed class ConformanceHubApi(Uri httpAddress) : IDisposable
 
     public Task<JsonObject> DispatchAsync(object request) => SendAsync(HttpMethod.Post, "/api/v1/tasks", request);
 
+    /// <summary>POST /api/v1/tasks/{id}/input with the raw bytes; <paramref name="end"/> closes the task's stdin after them.</summary>
+    public Task<JsonObject> InputAsync(string taskId, byte[] data, bool end = false) =>
+        SendAsync(HttpMethod.Post, $"/api/v1/tasks/{taskId}/input?end={(end ? "true" : "false")}", new ByteArrayContent(data) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } });
+
+    /// <summary>POST /api/v1/sessions: a terminal session on a node (its SessionView).</summary>
+    public Task<JsonObject> OpenSessionAsync(object request) => SendAsync(HttpMethod.Post, "/api/v1/sessions", request);
+
     public Task<JsonObject> CancelAsync(string taskId, string reason) => SendAsync(HttpMethod.Post, $"/api/v1/tasks/{taskId}/cancel", new { reason });
 
     /// <summary>The task once it has finished (GET …/wait, retried until it has).</summary>
@@ -60,7 +67,7 @@ public sealed class ConformanceHubApi(Uri httpAddress) : IDisposable
 
     private async Task<JsonObject> SendAsync(HttpMethod method, string path, object? body = null, CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(method, path) { Content = body as HttpContent ?? (body is null ? null : JsonContent.Create(body)) };
         using var response = await _http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");

@@ -120,6 +120,33 @@ public sealed class ConformanceTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stdin_InputReachesTheCommandAndEndClosesIt_WithoutStdinEndOfFile_TerminalFailedByANodeWithoutSessions()
+    {
+        await using var node = await StartNodeAsync("conf-stdin", "dispatch");
+
+        // §15: input in order, each byte once; `end` closes stdin.
+        await _api.DispatchAsync(new { id = "conf-wc", nodeId = "conf-stdin", command = "wc -c", stdin = true });
+        await _api.InputAsync("conf-wc", "hello "u8.ToArray());
+        await _api.InputAsync("conf-wc", "world\n"u8.ToArray(), end: true);
+        var wc = await _api.WaitFinishedAsync("conf-wc");
+        Assert.Equal(("succeeded", 0), (wc["state"]!.GetValue<string>(), wc["result"]!["exitCode"]!.GetValue<int>()));
+        Assert.Equal("12\n", await _api.LogsAsync("conf-wc"));
+        Assert.Equal(2, node.Lines.Count(l => l.What == "input"));
+
+        // Without stdin the command reads end-of-file at once.
+        await _api.DispatchAsync(new { id = "conf-eof", nodeId = "conf-stdin", command = "cat; echo eof" });
+        Assert.Equal("succeeded", (await _api.WaitFinishedAsync("conf-eof"))["state"]!.GetValue<string>());
+        Assert.Equal("eof\n", await _api.LogsAsync("conf-eof"));
+
+        // §13: a node that runs no terminal sessions fails them with its reason.
+        var session = await _api.OpenSessionAsync(new { nodeId = "conf-stdin", command = "python3" });
+        var refused = await _api.WaitFinishedAsync(session["id"]!.GetValue<string>());
+        Assert.Equal("failed", refused["state"]!.GetValue<string>());
+        Assert.Contains("does not run terminal sessions", refused["result"]!["error"]!.GetValue<string>());
+        await StopAsync(node);
+    }
+
+    [Fact]
     public async Task DropAndResend_NodeKillsItsConnectionBeforeTheAcks_JournalHoldsEachEventOnce()
     {
         await using var node = await StartNodeAsync("conf-drop", "drop");

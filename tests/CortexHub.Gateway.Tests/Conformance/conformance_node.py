@@ -5,8 +5,10 @@ Usage: conformance_node.py ADDRESS NODE_ID TOKEN SCENARIO
 The node does what docs/protocol.md asks of every node (section 13): Hello with every held task,
 Welcome's resume positions, heartbeats at Welcome's interval, task events with sequence numbers
 kept until acknowledged and resent on the next stream, CommandAck, dispatches run for real with
-`bash -c` in their own process group, cancels, timeouts, reconnects on a new connection. A
-scenario changes one thing:
+`bash -c` in their own process group, cancels, timeouts, reconnects on a new connection. Of
+section 15 it takes stdin (`stdin_open` dispatches and TaskInput, offset-deduplicated, `end`
+closes stdin) but runs no terminal sessions: it fails those, and confirms ResizeTerminal without
+applying it, as section 13 allows. A scenario changes one thing:
 
   hello      connect and stay connected
   dispatch   run dispatches
@@ -96,6 +98,9 @@ class HeldTask:
         self.timed_out = False
         self.result_sent = False
         self.events_sent = 0  # on the current stream
+        self.input_taken = 0  # section 15: offset just past the last input byte taken
+        self.input_ended = False
+        self.input = queue.Queue()  # bytes for stdin, then None for the end
 
 
 class Node:
@@ -151,6 +156,10 @@ class Node:
                     self._cancel(message.cancel)
                 elif kind == "ack":
                     self._ack(message.ack)
+                elif kind == "input":
+                    self._input(message.input)
+                elif kind == "resize":
+                    self._confirm(message.resize.command_id)  # no terminals here: confirmed, not applied (section 15)
                 elif kind == "drain":
                     say("drain", detail=message.drain.reason)
                 # Ping needs no answer (section 5).
@@ -244,7 +253,31 @@ class Node:
         self._confirm(dispatch.command_id)
         if not duplicate:
             self._emit(task, accepted=pb.TaskAccepted())
+            if dispatch.HasField("terminal"):
+                # Section 13: a node without terminal sessions fails them rather than running them without one.
+                error = "This node does not run terminal sessions."
+                say("result", task=dispatch.task_id, outcome="FAILED", detail=error)
+                self._emit(task, result=pb.TaskResult(outcome=pb.TASK_OUTCOME_FAILED, exit_code=-1, error=error))
+                return
             threading.Thread(target=self._execute, args=(task, dispatch), daemon=True).start()
+
+    def _input(self, message):
+        """Section 15: only the bytes past those already taken go to stdin; a chunk beyond a gap is not confirmed."""
+        with self.lock:
+            task = self.tasks.get(message.task_id)
+            if task is not None and not task.input_ended and message.offset > task.input_taken:
+                say("input", task=message.task_id, offset=message.offset, taken=task.input_taken, gap="true")
+                return  # the hub delivers it again on the next stream, after the missing bytes
+            if task is not None and not task.input_ended:
+                fresh = message.data[task.input_taken - message.offset:]
+                if fresh:
+                    task.input.put(fresh)
+                    task.input_taken += len(fresh)
+                if message.end:
+                    task.input_ended = True
+                    task.input.put(None)
+                say("input", task=message.task_id, offset=message.offset, new=len(fresh), end=str(message.end).lower())
+        self._confirm(message.command_id)
 
     def _cancel(self, cancel):
         self._confirm(cancel.command_id)
@@ -320,7 +353,8 @@ class Node:
                 try:
                     task.process = subprocess.Popen(
                         ["bash", "-c", dispatch.command], cwd=dispatch.working_directory or None, env=environment,
-                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                        stdin=subprocess.PIPE if dispatch.stdin_open else subprocess.DEVNULL,
+                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
                 except OSError as error:
                     start_error = "Could not start the command: %s" % error
                 else:
@@ -340,6 +374,8 @@ class Node:
             timer = threading.Timer(dispatch.timeout_seconds, self._time_out, args=(task,))
             timer.daemon = True
             timer.start()
+        if process.stdin is not None:
+            threading.Thread(target=self._write_input, args=(task, process.stdin), daemon=True).start()
         readers = [threading.Thread(target=self._read, args=(task, process.stdout, pb.OUTPUT_STREAM_STDOUT)),
                    threading.Thread(target=self._read, args=(task, process.stderr, pb.OUTPUT_STREAM_STDERR))]
         for reader in readers:
@@ -363,6 +399,23 @@ class Node:
         with self.lock:
             task.timed_out = True
             self._stop(task)
+
+    def _write_input(self, task, pipe):
+        """Section 15: stdin in order, on a thread of its own (a program that does not read blocks only this)."""
+        try:
+            while True:
+                data = task.input.get()
+                if data is None:
+                    break
+                pipe.write(data)
+                pipe.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # the program exited or closed its stdin
+        finally:
+            try:
+                pipe.close()
+            except BrokenPipeError:
+                pass
 
     def _read(self, task, pipe, kind):
         """Output events as produced; in the line scenarios one event per line."""

@@ -252,4 +252,23 @@ public sealed class TerminalScreenTextTests
         Assert.Equal(["a", "", "b", "", ""], screen.Lines);
         Assert.Equal("a\n\nb", screen.Text);
     }
+
+    [Fact]
+    public void Feed_MixedOutputOneByteAtATime_SameAsOneFeed()
+    {
+        var output = Encoding.UTF8.GetBytes(
+            "\e[?1049h\e[2;5r\e]0;title\a中文 e\u0301 😀\e[1;31mred\e[m\r\n\e[3;7Habc\eM\e[2@x\e[P" +
+            "\ePq#0~~\e\\\e7\e[5;1Hbottom line that wraps past the margin\e8\e[K\e(0lqk\e(B\e[?1049l" +
+            "after\tTAB\b\bX\e[10;10H\e[1K");
+        var whole = new TerminalScreen(20, 6);
+        whole.Feed(output);
+
+        var bytewise = new TerminalScreen(20, 6);
+        foreach (var b in output)
+            bytewise.Feed([b]);
+
+        Assert.Equal(whole.Lines, bytewise.Lines);
+        Assert.Equal(whole.Cursor, bytewise.Cursor);
+        Assert.Contains("after", whole.Text);
+    }
 }
