@@ -116,12 +116,12 @@ internal static class SessionsApi
             return ApiProblem.Field("format", "Must be json or text.");
         }
 
-        if (await FindAsync(grains, ApiCaller.From(http), id) is null)
+        if (await FindAsync(grains, ApiCaller.From(http), id) is not { } session)
         {
             return NotFound(id);
         }
 
-        var screen = await SessionScreen.RenderAsync(grains.GetGrain<ITaskGrain>(id));
+        var (screen, _) = await SessionScreen.RenderAsync(grains.GetGrain<ITaskGrain>(id), session);
         return format == "text"
             ? TypedResults.Text(screen.Text, "text/plain; charset=utf-8")
             : TypedResults.Ok(new ScreenView(screen.Columns, screen.Rows, new CursorView(screen.Cursor.Row, screen.Cursor.Column), screen.Lines, screen.Text));

@@ -141,10 +141,7 @@ internal sealed class SessionTools(ToolContext tools, NodePicker picker, TaskFol
     /// </summary>
     private async Task<(TerminalScreen Screen, bool Found)> RenderAsync(TaskSnapshot session, string? waitFor, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var size = session.Terminal ?? new TerminalSize(TerminalSize.DefaultColumns, TerminalSize.DefaultRows);
-        var screen = new TerminalScreen(size.Columns, size.Rows);
-        var slice = await tools.Grains.GetGrain<ITaskGrain>(session.TaskId).ReadOutputAsync(0, SessionsApi.RetainedOutputBytes);
-        screen.Feed(slice.Data);
+        var (screen, nextOffset) = await SessionScreen.RenderAsync(tools.Grains.GetGrain<ITaskGrain>(session.TaskId), session);
         if (string.IsNullOrEmpty(waitFor) || screen.Text.Contains(waitFor, StringComparison.Ordinal))
         {
             return (screen, true);
@@ -154,7 +151,7 @@ internal sealed class SessionTools(ToolContext tools, NodePicker picker, TaskFol
         deadline.CancelAfter(wait);
         try
         {
-            await foreach (var more in follower.FollowOutputAsync(session.TaskId, slice.Offset + slice.Data.Length, SessionsApi.RetainedOutputBytes, deadline.Token))
+            await foreach (var more in follower.FollowOutputAsync(session.TaskId, nextOffset, SessionsApi.RetainedOutputBytes, deadline.Token))
             {
                 screen.Feed(more.Data);
                 if (screen.Text.Contains(waitFor, StringComparison.Ordinal))
