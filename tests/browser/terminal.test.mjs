@@ -92,6 +92,10 @@ await runInChromium({ executablePath: args.chromium, timeout, failureScreenshot:
   await step('typing `echo hi` + Enter shows `hi` on a row of its own', async () => {
     // Typed before the shell's prompt, the line would be echoed twice (by the tty, then by readline).
     await waitForRow(page, (row) => row.length > 0, 'with the prompt');
+    // A short prompt: with the default one (user, host, the checkout's path) `echo hi` can wrap at the
+    // narrower width below and leave its `hi` alone on a row, depending on where the checkout is.
+    await typeLine(page, "PS1='$ '");
+    await waitForRow(page, (row) => row === '$', 'with the short prompt');
     await typeLine(page, 'echo hi');
     await waitForRow(page, (row) => row === 'hi', '"hi"');
     // The typed line is echoed by the terminal, and `hi` appears exactly once as output.
