@@ -1,6 +1,7 @@
 using CortexHub.Grains;
 using CortexHub.Grains.Limits;
 using CortexHub.Grains.Nodes;
+using CortexHub.Grains.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace CortexHub.Api;
 
-/// <summary>/api/v1/nodes: list with live status, get, provision (token shown once + install script), rotate or revoke the token, terminal.</summary>
+/// <summary>/api/v1/nodes: list with live status, get, provision (token shown once + install script), rotate or revoke the token, terminal (the screen of the caller's latest session there).</summary>
 internal static class NodesApi
 {
     /// <param name="PoolSlots">Pool items the node's agent runs at once; default <see cref="ProvisioningScript.DefaultPoolSlots"/>, 0 for none.</param>
@@ -19,9 +20,9 @@ internal static class NodesApi
 
     public sealed record NodeToken(string NodeId, string Token);
 
-    public sealed record TerminalView(string NodeId, IReadOnlyList<TerminalChunkView> Chunks, string Text);
-
-    public sealed record TerminalChunkView(long Sequence, DateTimeOffset At, int Bytes);
+    /// <summary>A node's terminal: the screen of the caller's most recent session on it.</summary>
+    public sealed record TerminalView(
+        string NodeId, string SessionId, string State, int Columns, int Rows, SessionsApi.CursorView Cursor, IReadOnlyList<string> Lines, string Text);
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -105,21 +106,31 @@ internal static class NodesApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<TerminalView>, ContentHttpResult, ProblemHttpResult>> TerminalAsync(
-        string id, string? format, HttpContext http, Orleans.IGrainFactory grains)
+    /// <summary>The screen of the caller's most recent session on the node (<c>?format=plain|text</c> for its text alone).</summary>
+    private static async Task<Results<Ok<TerminalView>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> TerminalAsync(
+        string id, string? format, HttpContext http, Orleans.IGrainFactory grains, TaskDirectory directory, CancellationToken cancellationToken)
     {
-        if (await FindAsync(grains, http, id) is null)
+        if (format is not (null or "json" or "plain" or "text"))
+        {
+            return ApiProblem.Field("format", "Must be json, plain or text.");
+        }
+
+        var caller = ApiCaller.From(http);
+        if (await FindAsync(grains, caller, id) is null)
         {
             return ApiProblem.NotFound($"Node '{id}'");
         }
 
-        var chunks = await grains.GetGrain<INodeGrain>(id).GetTerminalAsync();
-        return format switch
+        if (await SessionsApi.LatestOnNodeAsync(grains, directory, caller, id, cancellationToken) is not { } session)
         {
-            "raw" => TypedResults.Text(TerminalText.Render(chunks, plain: false), "text/plain; charset=utf-8"),
-            "plain" => TypedResults.Text(TerminalText.Render(chunks, plain: true), "text/plain; charset=utf-8"),
-            _ => TypedResults.Ok(new TerminalView(id, [.. chunks.Select(c => new TerminalChunkView(c.Sequence, c.At, c.Data.Length))], TerminalText.Render(chunks, plain: false))),
-        };
+            return ApiProblem.Create(StatusCodes.Status404NotFound, "Not found.", $"no session on node {id}; open one with POST /api/v1/sessions");
+        }
+
+        var (screen, _) = await SessionScreen.RenderAsync(grains.GetGrain<ITaskGrain>(session.TaskId), session);
+        return format is "plain" or "text"
+            ? TypedResults.Text(screen.Text, "text/plain; charset=utf-8")
+            : TypedResults.Ok(new TerminalView(id, session.TaskId, SessionsApi.StateName(session.State), screen.Columns, screen.Rows,
+                new SessionsApi.CursorView(screen.Cursor.Row, screen.Cursor.Column), screen.Lines, screen.Text));
     }
 
     /// <summary>The node if it exists and the caller may see it (another user's node is "not found", not "forbidden").</summary>

@@ -179,6 +179,15 @@ internal static class SessionsApi
         return task is { Exists: true, Spec.IsSession: true } && task.Spec.CreatedBy == caller.UserId ? task : null;
     }
 
+    /// <summary>The newest session <paramref name="caller"/> opened on <paramref name="nodeId"/> (among their latest 1000 tasks): the node's terminal for them.</summary>
+    internal static async Task<TaskSnapshot?> LatestOnNodeAsync(
+        Orleans.IGrainFactory grains, TaskDirectory directory, ApiCaller caller, string nodeId, CancellationToken cancellationToken)
+    {
+        var latest = (await directory.ListAsync(caller.UserId, 1000, cancellationToken))
+            .FirstOrDefault(t => t.Spec is { IsSession: true } spec && spec.CreatedBy == caller.UserId && spec.NodeId == nodeId);
+        return latest is null ? null : await FindAsync(grains, caller, latest.TaskId);
+    }
+
     internal static ProblemHttpResult NotFound(string id) => ApiProblem.NotFound($"Session '{id}'");
 
     internal static string StateName(TaskState state) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(state.ToString());

@@ -246,7 +246,7 @@ internal sealed partial class NodeSession : IDisposable
 
                 break;
             case NodeMessage.BodyOneofCase.Terminal:
-                await Node.AppendTerminalAsync(ConnectionId, message.Terminal.Data.ToByteArray());
+                // Deprecated and ignored: a node's terminal is its sessions (protocol §10). Accepted so older nodes keep working.
                 break;
             case NodeMessage.BodyOneofCase.CommandAck:
                 await _outbox.NodeCommandDeleteAsync(NodeId, message.CommandAck.CommandId, token);

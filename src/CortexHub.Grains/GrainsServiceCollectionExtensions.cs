@@ -20,10 +20,8 @@ public static class GrainsServiceCollectionExtensions
     {
         services.AddMetrics();
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.SectionName))
-            .Validate(o => o.TerminalChunks is > 0 and <= 100_000, $"{NodeOptions.SectionName}:TerminalChunks must be between 1 and 100000.")
             .Validate(o => o.HeartbeatTtl > TimeSpan.Zero && o.HeartbeatFlushInterval > TimeSpan.Zero && o.HeartbeatFlushInterval < o.HeartbeatTtl,
                 $"{NodeOptions.SectionName}:HeartbeatFlushInterval must be positive and shorter than HeartbeatTtl.")
-            .Validate(o => o.TerminalBytes > 0, $"{NodeOptions.SectionName}:TerminalBytes must be positive.")
             .ValidateOnStart();
         services.AddValidatedOptions<JournalOptions, JournalOptionsValidator>(configuration, JournalOptions.SectionName);
         services.AddValidatedOptions<InputLimits, InputLimitsValidator>(configuration, InputLimits.SectionName);
@@ -47,7 +45,6 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<NodeHeartbeats>();
         services.TryAddSingleton<NodeRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeHeartbeats>());
-        services.TryAddSingleton<ITerminalStore, RelationalTerminalStore>();
         services.TryAddSingleton<ITaskEventStore, RelationalTaskEventStore>();
         services.AddValidatedOptions<PoolOptions, PoolOptionsValidator>(configuration, PoolOptions.SectionName);
         services.TryAddSingleton<IPoolStore, RelationalPoolStore>();

@@ -69,12 +69,10 @@ public sealed class ApiTests
         Assert.Single((await alice.GetFromJsonAsync<JsonArray>("/api/v1/nodes"))!);
         Assert.Single((await admin.GetFromJsonAsync<JsonArray>("/api/v1/nodes"))!);
 
-        // The token connects; its terminal output is kept and readable.
+        // The token connects; without a session the node has no terminal to show (SessionTests covers one with a session).
         var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "a-node", token);
-        await node.SendAsync(new NodeMessage { Terminal = new TerminalOutput { Data = Google.Protobuf.ByteString.CopyFromUtf8("$ \u001b[32mls\u001b[0m\n") } });
-        await TestCluster.WaitUntilAsync(async () => await alice.GetStringAsync("/api/v1/nodes/a-node/terminal?format=plain") == "$ ls\n",
-            TimeSpan.FromSeconds(10), "the terminal output is stored");
-        Assert.Contains("\u001b[32m", (await alice.GetFromJsonAsync<JsonObject>("/api/v1/nodes/a-node/terminal"))!["text"]!.GetValue<string>());
+        Assert.Equal("no session on node a-node; open one with POST /api/v1/sessions",
+            (await (await alice.GetAsync("/api/v1/nodes/a-node/terminal")).AssertProblemAsync(404))["detail"]!.GetValue<string>());
 
         // Rotating replaces the token at once and closes the stream that used the old one.
         var rotated = (await (await alice.PostAsync("/api/v1/nodes/a-node/token", null)).JsonAsync())["token"]!.GetValue<string>();

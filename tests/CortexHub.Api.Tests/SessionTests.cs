@@ -148,6 +148,37 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public async Task NodeTerminal_IsTheScreenOfTheCallersLatestSession_OthersGetNotFound()
+    {
+        await using var cluster = await ApiFixture.StartAsync();
+        using var alice = await cluster.UserAsync("alice");
+        using var bob = await cluster.UserAsync("bob");
+        var (node, _) = await ConnectNodeAsync(cluster, alice, "n1");
+        await using var __ = node;
+        Assert.Contains("no session on node n1", Str(await (await alice.GetAsync("/api/v1/nodes/n1/terminal")).AssertProblemAsync(404), "detail"));
+
+        var older = Str(await (await alice.PostAsJsonAsync("/api/v1/sessions", new { nodeId = "n1", command = "sh" })).JsonAsync(), "id");
+        var id = Str(await (await alice.PostAsJsonAsync("/api/v1/sessions", new { nodeId = "n1", command = "python3", columns = 30, rows = 5 })).JsonAsync(), "id");
+        await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Dispatch && m.Dispatch.TaskId == older, Wait);
+        await node.ReadUntilAsync(m => m.BodyCase == HubMessage.BodyOneofCase.Dispatch && m.Dispatch.TaskId == id, Wait);
+        await node.SendEventAsync(older, 1, e => e.Started = new TaskStarted { Pid = 6 });
+        await node.SendOutputAsync(older, 2, "$ not this one\r\n");
+        await node.SendEventAsync(id, 1, e => e.Started = new TaskStarted { Pid = 7 });
+        await node.SendOutputAsync(id, 2, ">>> \u001b[32m1+1\u001b[0m\r\n2\r\n>>> ");
+        await TestCluster.WaitUntilAsync(async () => (await alice.GetFromJsonAsync<JsonObject>($"/api/v1/sessions/{id}"))!["outputBytes"]!.GetValue<long>() > 0, Wait, "output counted");
+
+        var terminal = await alice.GetFromJsonAsync<JsonObject>("/api/v1/nodes/n1/terminal");
+        Assert.Equal(("n1", id, "running", 30, 5, ">>> 1+1\n2\n>>>", 2, 4), (Str(terminal!, "nodeId"), Str(terminal!, "sessionId"), Str(terminal!, "state"),
+            terminal!["columns"]!.GetValue<int>(), terminal["rows"]!.GetValue<int>(), Str(terminal, "text"),
+            terminal["cursor"]!["row"]!.GetValue<int>(), terminal["cursor"]!["column"]!.GetValue<int>()));
+        Assert.Equal(5, terminal["lines"]!.AsArray().Count);
+        Assert.Equal(">>> 1+1\n2\n>>>", await alice.GetStringAsync("/api/v1/nodes/n1/terminal?format=plain"));
+        Assert.Equal(">>> 1+1\n2\n>>>", await alice.GetStringAsync("/api/v1/nodes/n1/terminal?format=text"));
+        await (await alice.GetAsync("/api/v1/nodes/n1/terminal?format=raw")).AssertProblemAsync(400, "format");
+        await (await bob.GetAsync("/api/v1/nodes/n1/terminal")).AssertProblemAsync(404);
+    }
+
+    [Fact]
     public async Task Session_AnotherUser_GetsNotFoundEverywhere_AdminsToo_AndNothingChanges()
     {
         await using var cluster = await ApiFixture.StartAsync();

@@ -346,24 +346,28 @@ public sealed class NodeLinkTests
     }
 
     [Fact]
-    public async Task Terminal_OutputAppended_PersistedAcrossSiloRestart()
+    public async Task Terminal_DeprecatedOutput_AcceptedAndIgnored_StreamGoesOn()
     {
+        // A node's terminal is its sessions (protocol §10): older nodes still send TerminalOutput, which is dropped without ending the stream.
         await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);
         var token = await cluster.ProvisionAsync("n1");
         var (node, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
-        foreach (var line in new[] { "$ ls\n", "a b c\n" })
-        {
-            await node.SendAsync(new NodeMessage { Terminal = new TerminalOutput { Data = Google.Protobuf.ByteString.CopyFromUtf8(line) } });
-        }
+        await using var _ = node;
+#pragma warning disable CS0612 // deprecated in the proto: sending it is the point
+        await node.SendAsync(new NodeMessage { Terminal = new TerminalOutput { Data = Google.Protobuf.ByteString.CopyFromUtf8("$ ls\n") } });
+        await node.SendAsync(new NodeMessage { Terminal = new TerminalOutput() });
+#pragma warning restore CS0612
 
-        await node.SendAsync(new NodeMessage { Heartbeat = new Heartbeat() });
-        await TestCluster.WaitUntilAsync(async () => (await cluster.GetGrain<INodeGrain>("n1").GetTerminalAsync()).Count == 2, Wait, "terminal output stored");
-        await node.DisposeAsync();
-        await cluster.StopSiloAsync(0);
-        await cluster.RestartSiloAsync(0);
-
-        var history = await cluster.GetGrain<INodeGrain>("n1").GetTerminalAsync();
-        Assert.Equal("$ ls\na b c\n", string.Concat(history.Select(c => Encoding.UTF8.GetString(c.Data))));
+        await cluster.DispatchAsync("t-after", "n1", "echo still");
+        var dispatch = (await node.ReadDispatchAsync("t-after")).Dispatch;
+        await node.SendAsync(new NodeMessage { CommandAck = new CommandAck { CommandId = dispatch.CommandId } });
+        await node.SendEventAsync("t-after", 1, e => e.Accepted = new TaskAccepted());
+        await node.SendEventAsync("t-after", 2, e => e.Started = new TaskStarted { Pid = 7 });
+        await node.SendOutputAsync("t-after", 3, "still\n");
+        await node.SendResultAsync("t-after", 4, exitCode: 0);
+        Assert.Equal(4, await node.ReadAckAsync("t-after", 4));
+        Assert.Equal(TaskState.Succeeded, (await cluster.GetGrain<ITaskGrain>("t-after").GetAsync()).State);
+        Assert.Equal(NodeStatus.Online, (await cluster.GetGrain<INodeGrain>("n1").GetAsync()).Status);
     }
 
     [Fact]

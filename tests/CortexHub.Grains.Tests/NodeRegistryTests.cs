@@ -13,44 +13,6 @@ public sealed class NodeRegistryTests
     [Theory]
     [InlineData(StorageKind.Sqlite)]
     [InlineData(StorageKind.Postgres)]
-    public async Task Terminal_Rotation_KeepsExactlyTheLastNAcrossRestart(StorageKind kind)
-    {
-        await using var cluster = await StartAsync(kind, o => o.Configuration["CortexHub:Nodes:TerminalChunks"] = "5");
-        var node = cluster.GetGrain<INodeGrain>("n1");
-        await node.ProvisionAsync(new NodeProvisionRequest("n1", "alice"));
-        await node.ConnectAsync(cluster[0].NodeConnection("c1"));
-        for (var i = 1; i <= 12; i++)
-        {
-            await node.AppendTerminalAsync("c1", Encoding.UTF8.GetBytes($"\u001b[33m{i}\u001b[0m;"));
-        }
-
-        await cluster.StopSiloAsync(0);
-        await cluster.RestartSiloAsync(0);
-
-        var history = await cluster.GetGrain<INodeGrain>("n1").GetTerminalAsync();
-        Assert.Equal([8L, 9, 10, 11, 12], history.Select(c => c.Sequence));
-        Assert.Equal("8;9;10;11;12;", TerminalText.Render(history, plain: true));
-        Assert.StartsWith("\u001b[33m8", TerminalText.Render(history, plain: false));
-    }
-
-    [Fact]
-    public async Task Terminal_BytesLimit_ReturnsTheNewestThatFit()
-    {
-        await using var cluster = await StartAsync(StorageKind.Sqlite, o => o.Configuration["CortexHub:Nodes:TerminalBytes"] = "10");
-        var node = cluster.GetGrain<INodeGrain>("n1");
-        await node.ProvisionAsync(new NodeProvisionRequest("n1", "alice"));
-        await node.ConnectAsync(cluster[0].NodeConnection("c1"));
-        foreach (var chunk in new[] { "aaaa", "bbbb", "cccc", "dddd" })
-        {
-            await node.AppendTerminalAsync("c1", Encoding.UTF8.GetBytes(chunk));
-        }
-
-        Assert.Equal("bbccccdddd", TerminalText.Render(await node.GetTerminalAsync(), plain: false));
-    }
-
-    [Theory]
-    [InlineData(StorageKind.Sqlite)]
-    [InlineData(StorageKind.Postgres)]
     public async Task List_50NodesWithLiveStatus_OneStorageRoundTrip(StorageKind kind)
     {
         await using var cluster = await StartAsync(kind, o => o.Configuration["CortexHub:Nodes:HeartbeatFlushInterval"] = "00:00:00.200");

@@ -109,6 +109,21 @@ public sealed partial class McpSessionToolTests(McpHub hub)
         Assert.StartsWith($"Unknown session '{task}'", await client.ErrorAsync("read_screen", new { sessionId = task }));
     }
 
+    [Fact]
+    public async Task TerminalHistory_IsTheScreenOfTheLatestSession_UnderAHeaderNamingIt()
+    {
+        await using var client = await hub.ClientAsync(hub.AliceKey);
+        var marker = $"history-{Guid.NewGuid():N}";
+        var session = SessionId(await client.OkAsync("open_session", new { nodeId = McpHub.AliceNode, command = $"echo {marker}; exec cat", columns = 50, rows = 6 }));
+        await client.OkAsync("read_screen", new { sessionId = session, waitFor = marker, waitSeconds = WaitSeconds });
+
+        var history = await client.OkAsync("terminal_history", new { nodeId = McpHub.AliceNode });
+        await client.OkAsync("close_session", new { sessionId = session });
+
+        Assert.StartsWith($"terminal of node {McpHub.AliceNode}: session {session} (running), screen 50x6, cursor at row 2, column 1 (from 1):\n", history);
+        Assert.EndsWith("\n" + marker, history);
+    }
+
     internal static string SessionId(string opened) => OpenedPattern().Match(opened) is { Success: true } m ? m.Groups[1].Value : throw new Xunit.Sdk.XunitException(opened);
 
     [GeneratedRegex(@"^Opened session (\S+) ")]

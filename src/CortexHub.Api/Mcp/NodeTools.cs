@@ -55,23 +55,25 @@ internal sealed class NodeTools(ToolContext tools, TaskDirectory directory)
     }
 
     [McpServerTool(Name = "terminal_history", ReadOnly = true, Idempotent = true, OpenWorld = false)]
-    [Description("Shows a node's recent terminal output (what its tasks printed, newest last) as plain text, cut from the start to fit maxBytes.")]
+    [Description("Shows a node's terminal: the screen of your most recent session on it (as read_screen shows it), under a header naming the session, "
+        + "its size and cursor; cut from the top to fit maxBytes. open_session opens a session.")]
     public async Task<string> TerminalHistoryAsync(
         RequestContext<CallToolRequestParams> request,
         [Description("The node's id, as list_nodes shows it.")] string nodeId,
-        [Description("Most bytes of text in the answer (default 16384).")] int? maxBytes = null)
+        [Description("Most bytes of text in the answer (default 16384).")] int? maxBytes = null,
+        CancellationToken cancellationToken = default)
     {
         var caller = ToolContext.Caller(request);
         var budget = tools.Budget(maxBytes);
         await tools.NodeAsync(caller, nodeId);
-        var chunks = await tools.Grains.GetGrain<INodeGrain>(nodeId).GetTerminalAsync();
-        var text = TerminalText.Render(chunks, plain: true);
-        if (text.Length == 0)
+        if (await SessionsApi.LatestOnNodeAsync(tools.Grains, directory, caller, nodeId, cancellationToken) is not { } session)
         {
-            return $"Node {nodeId} has no terminal history yet.";
+            return $"No session on node {nodeId}: a node's terminal is your sessions on it; open_session opens one.";
         }
 
-        var header = $"terminal of node {nodeId}, plain text, newest last:\n";
-        return header + Utf8.Fit(text, budget - Encoding.UTF8.GetByteCount(header), fromEnd: true);
+        var (screen, _) = await SessionScreen.RenderAsync(tools.Grains.GetGrain<ITaskGrain>(session.TaskId), session);
+        var header = $"terminal of node {nodeId}: session {session.TaskId} ({SessionsApi.StateName(session.State)}), "
+            + $"screen {screen.Columns}x{screen.Rows}, cursor at row {screen.Cursor.Row + 1}, column {screen.Cursor.Column + 1} (from 1):\n";
+        return header + Utf8.Fit(screen.Text, budget - Encoding.UTF8.GetByteCount(header), fromEnd: true);
     }
 }

@@ -58,11 +58,11 @@ public sealed partial class HubClient : IDisposable
     public Task RevokeNodeTokenAsync(string nodeId, CancellationToken cancellationToken) =>
         SendAsync<object?>(HttpMethod.Delete, $"api/v1/nodes/{Escape(nodeId)}/token", null, cancellationToken);
 
-    /// <summary>A node's terminal history as text, raw (escape sequences kept) or plain.</summary>
-    public Task<string> GetTerminalTextAsync(string nodeId, bool plain, CancellationToken cancellationToken) =>
-        GetTextAsync($"api/v1/nodes/{Escape(nodeId)}/terminal?format={(plain ? "plain" : "raw")}", cancellationToken);
+    /// <summary>A node's terminal as text: the screen of the caller's most recent session on it.</summary>
+    public Task<string> GetTerminalTextAsync(string nodeId, CancellationToken cancellationToken) =>
+        GetTextAsync($"api/v1/nodes/{Escape(nodeId)}/terminal?format=text", cancellationToken);
 
-    /// <summary>A node's terminal history as JSON (chunks and text).</summary>
+    /// <summary>A node's terminal as JSON: the session, its screen's size, cursor, lines and text.</summary>
     public Task<ApiResult<JsonElement>> GetTerminalAsync(string nodeId, CancellationToken cancellationToken) =>
         SendAsync<JsonElement>(HttpMethod.Get, $"api/v1/nodes/{Escape(nodeId)}/terminal", null, cancellationToken);
 

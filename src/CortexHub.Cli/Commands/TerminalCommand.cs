@@ -3,14 +3,13 @@ using CortexHub.Cli.Output;
 
 namespace CortexHub.Cli.Commands;
 
-/// <summary><c>cortex terminal NODE [--plain]</c>: the recent terminal history of a node's tasks, as a terminal would show it.</summary>
+/// <summary><c>cortex terminal NODE</c>: a node's terminal, the screen of your most recent session on it, as text.</summary>
 public static class TerminalCommand
 {
     public static Command Create(GlobalOptions global, CliContext context)
     {
         var node = new Argument<string>("node") { Description = "The node's id." };
-        var plain = new Option<bool>("--plain") { Description = "Strip colours and other terminal escape sequences." };
-        var command = new Command("terminal", "Print a node's recent terminal output.") { node, plain };
+        var command = new Command("terminal", "Print a node's terminal: the screen of your most recent session on it.") { node };
         return command.WithAction(global, context, async (invocation, cancellationToken) =>
         {
             using var client = invocation.Connect();
@@ -20,7 +19,8 @@ public static class TerminalCommand
                 return ExitCodes.Ok;
             }
 
-            invocation.Out.Write(await client.GetTerminalTextAsync(invocation.Value(node)!, invocation.Value(plain), cancellationToken).ConfigureAwait(false));
+            var text = await client.GetTerminalTextAsync(invocation.Value(node)!, cancellationToken).ConfigureAwait(false);
+            invocation.Out.Write(text.EndsWith('\n') || text.Length == 0 ? text : text + "\n");
             return ExitCodes.Ok;
         });
     }

@@ -42,14 +42,6 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("Disconnect"), Idempotent]
     Task DisconnectAsync(string connectionId, bool draining);
 
-    /// <summary>Appends terminal output to the node's persisted history (the newest chunks are kept).</summary>
-    [Alias("AppendTerminal")]
-    Task AppendTerminalAsync(string connectionId, byte[] data);
-
-    /// <summary>The newest terminal chunks, oldest first.</summary>
-    [Alias("GetTerminal"), Idempotent]
-    Task<IReadOnlyList<TerminalChunk>> GetTerminalAsync();
-
     [Alias("Get"), Idempotent]
     Task<NodeSnapshot> GetAsync();
 

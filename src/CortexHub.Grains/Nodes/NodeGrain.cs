@@ -18,7 +18,6 @@ namespace CortexHub.Grains.Nodes;
 [BesideNodePlacement] // activated where the node's stream is (its first call comes from there), and moves there on connect
 public sealed class NodeGrain(
     [PersistentState("node", GrainStorage.Name)] IPersistentState<NodeState> node,
-    ITerminalStore terminal,
     INodeDirectoryStore directory,
     NodeHeartbeats heartbeats,
     ClusterSilos silos,
@@ -229,39 +228,6 @@ public sealed class NodeGrain(
         await node.WriteStateAsync();
         await directory.PresenceClearAsync(NodeId, connectionId, State.Status, time.GetUtcNow());
         await PublishStatusAsync();
-    }
-
-    public async Task AppendTerminalAsync(string connectionId, byte[] data)
-    {
-        if (State.ConnectionId != connectionId || data.Length == 0)
-        {
-            return;
-        }
-
-        var sequence = State.TerminalSequence + 1;
-        var now = time.GetUtcNow();
-        await terminal.TerminalPutAsync(NodeId, (int)(sequence % options.Value.TerminalChunks), sequence, data, now);
-        State = State with { TerminalSequence = sequence, LastSeenAt = now };
-        await node.WriteStateAsync();
-        await events.PublishBestEffortAsync(logger, HubEventKinds.NodeTerminal, "node:" + NodeId, NodeId, State.Owner, null, new { sequence, bytes = data.Length });
-    }
-
-    public async Task<IReadOnlyList<TerminalChunk>> GetTerminalAsync()
-    {
-        var chunks = await terminal.TerminalListAsync(NodeId, Math.Max(0, State.TerminalSequence - options.Value.TerminalChunks));
-
-        // The newest chunks that fit in TerminalBytes (a huge chunk alone is cut to its end).
-        var kept = new List<TerminalChunk>();
-        var budget = options.Value.TerminalBytes;
-        for (var i = chunks.Count - 1; i >= 0 && budget > 0; i--)
-        {
-            var chunk = chunks[i];
-            kept.Add(chunk.Data.Length <= budget ? chunk : chunk with { Data = chunk.Data[^budget..] });
-            budget -= chunk.Data.Length;
-        }
-
-        kept.Reverse();
-        return kept;
     }
 
     public Task CommandsQueuedAsync()

@@ -4,17 +4,10 @@ namespace CortexHub.Grains.Nodes;
 public sealed class NodeOptions
 {
     public const string SectionName = "CortexHub:Nodes";
-    public const int DefaultTerminalChunks = 150;
 
     /// <summary>A node whose last heartbeat is older than this shows offline even if its stream looks open. Default 15 seconds.</summary>
     public TimeSpan HeartbeatTtl { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How often each silo writes the heartbeats it received (one statement for all its nodes). Default 3 seconds.</summary>
     public TimeSpan HeartbeatFlushInterval { get; set; } = TimeSpan.FromSeconds(3);
-
-    /// <summary>Most bytes of terminal history returned per node (the newest chunks that fit). Default 256 KiB.</summary>
-    public int TerminalBytes { get; set; } = 256 * 1024;
-
-    /// <summary>Terminal chunks kept per node (a ring: the oldest is overwritten). Default 150.</summary>
-    public int TerminalChunks { get; set; } = DefaultTerminalChunks;
 }

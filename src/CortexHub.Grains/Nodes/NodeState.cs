@@ -52,9 +52,7 @@ public sealed record NodeState
     [Id(13)]
     public DateTimeOffset? LastSeenAt { get; init; }
 
-    /// <summary>Sequence number of the last terminal chunk appended (the ring keeps the newest ones).</summary>
-    [Id(14)]
-    public long TerminalSequence { get; init; }
+    // [Id(14)] was TerminalSequence (the retired terminal ring): left unused, never to be reused.
 
     /// <summary>
     /// True once the node's directory row (what node lists read) is known to match this

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -29,7 +30,7 @@ public sealed class JsonOutputTests(HubFixture hub)
     }
 
     [Fact]
-    public async Task TasksJson_LogsJson_PoolStatsJson_TerminalJson_AllParse()
+    public async Task TasksJson_LogsJson_PoolStatsJson_AllParse()
     {
         var taskId = HubFixture.NewTaskId("json");
         Assert.Equal(0, (await hub.RunAsync("run", "--node", HubFixture.NodeId, "--id", taskId, "--", "echo", "json")).ExitCode);
@@ -37,31 +38,42 @@ public sealed class JsonOutputTests(HubFixture hub)
         var tasks = await hub.RunAsync("tasks", "--json", "--limit", "1000");
         var logs = await hub.RunAsync("--json", "logs", taskId);
         var stats = await hub.RunAsync("pool", "stats", "--json");
-        var terminal = await hub.RunAsync("terminal", HubFixture.NodeId, "--json");
 
-        Assert.All(new[] { tasks, logs, stats, terminal }, r => Assert.True(r.ExitCode == 0, r.ToString()));
+        Assert.All(new[] { tasks, logs, stats }, r => Assert.True(r.ExitCode == 0, r.ToString()));
         var task = JsonNode.Parse(tasks.Stdout)!.AsArray().Single(t => t!["taskId"]!.GetValue<string>() == taskId)!;
         Assert.Equal("succeeded", task["state"]!.GetValue<string>());
         Assert.Equal("json\n", JsonNode.Parse(logs.Stdout)!["text"]!.GetValue<string>());
         Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(stats.Stdout).RootElement.ValueKind);
-        Assert.Equal(HubFixture.NodeId, JsonNode.Parse(terminal.Stdout)!["nodeId"]!.GetValue<string>());
     }
 
     [Fact]
-    public async Task Terminal_RawKeepsEscapes_PlainStripsThem_UnknownNodeExit4()
+    public async Task Terminal_PrintsTheScreenOfTheLatestSession_JsonNamesIt_UnknownNodeExit4()
     {
         var marker = $"terminal-{Guid.NewGuid():N}";
-        var node = hub.Cluster.GetGrain<Grains.Nodes.INodeGrain>(HubFixture.NodeId);
-        await node.AppendTerminalAsync((await node.GetAsync()).ConnectionId!, System.Text.Encoding.UTF8.GetBytes($"\u001b[1m{marker}\u001b[0m\n"));
+        using var admin = new HttpClient { BaseAddress = hub.Hub };
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", HubFixture.AdminKey);
+        var opened = await admin.PostAsJsonAsync("/api/v1/sessions", new { nodeId = HubFixture.NodeId, command = $"printf '\\033[1m%s\\033[0m\\n' {marker}; sleep 300" });
+        opened.EnsureSuccessStatusCode();
+        var sessionId = (await opened.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        try
+        {
+            CliResult text = null!;
+            await TestCluster.WaitUntilAsync(async () => (text = await hub.RunAsync("terminal", HubFixture.NodeId)).Stdout.Contains(marker, StringComparison.Ordinal),
+                HubFixture.Wait, "the session's screen shows the marker");
+            var json = await hub.RunAsync("terminal", HubFixture.NodeId, "--json");
+            var missing = await hub.RunAsync("terminal", "no-such-node");
 
-        var raw = await hub.RunAsync("terminal", HubFixture.NodeId);
-        var plain = await hub.RunAsync("terminal", HubFixture.NodeId, "--plain");
-        var missing = await hub.RunAsync("terminal", "no-such-node");
-
-        Assert.True(raw.ExitCode == 0, raw.ToString());
-        Assert.Contains($"\u001b[1m{marker}\u001b[0m\n", raw.Stdout);
-        Assert.Contains($"{marker}\n", plain.Stdout);
-        Assert.DoesNotContain("\u001b", plain.Stdout);
-        Assert.True(missing.ExitCode == ExitCodes.NotFound, missing.ToString());
+            Assert.True(text.ExitCode == 0, text.ToString());
+            Assert.StartsWith(marker + "\n", text.Stdout); // the screen's text: the escapes applied, not printed
+            Assert.True(json.ExitCode == 0, json.ToString());
+            var screen = JsonNode.Parse(json.Stdout)!;
+            Assert.Equal((HubFixture.NodeId, sessionId, 80, 24), (screen["nodeId"]!.GetValue<string>(), screen["sessionId"]!.GetValue<string>(),
+                screen["columns"]!.GetValue<int>(), screen["rows"]!.GetValue<int>()));
+            Assert.True(missing.ExitCode == ExitCodes.NotFound, missing.ToString());
+        }
+        finally
+        {
+            await admin.DeleteAsync($"/api/v1/sessions/{Uri.EscapeDataString(sessionId)}");
+        }
     }
 }

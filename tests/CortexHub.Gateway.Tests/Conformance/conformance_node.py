@@ -207,7 +207,7 @@ class Node:
             if stream is None or self.silent or interval <= 0:
                 continue
             if not self.beating:
-                interval /= 2  # liveness: no heartbeat, but terminal output often enough that the stream is not silent
+                interval /= 2  # liveness: no heartbeat, but (deprecated, ignored) terminal output often enough that the stream is not silent
             if time.monotonic() - last < interval:
                 continue
             last = time.monotonic()
