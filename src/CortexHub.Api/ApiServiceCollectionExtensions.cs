@@ -24,6 +24,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ProvisioningScript>();
         services.AddSingleton<AgentArchive>();
         services.AddSingleton<ApiAuthentication>();
+        services.AddSingleton<RefusedRequestProblems>();
         // Kestrel turns away a header that is not UTF-8 with an empty 400 before the app runs; an
         // Authorization header is read leniently instead (bad bytes become U+FFFD), so it reaches the
         // authentication and gets its 401 problem with an error id.

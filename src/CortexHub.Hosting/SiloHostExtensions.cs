@@ -150,6 +150,8 @@ public static class SiloHostExtensions
                 endpoints.HttpTls = true;
             }
 
+            // After TLS, where the bytes are HTTP: Kestrel's own refusals get a problem body too.
+            listen.Use(next => listen.ApplicationServices.GetRequiredService<RefusedRequestProblems>().Wrap(next));
             endpoints.Http = listen;
         });
         kestrel.Listen(address, options.GrpcPort, listen =>

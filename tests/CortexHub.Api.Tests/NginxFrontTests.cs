@@ -4,9 +4,9 @@ using CortexHub.Protocol.V1;
 namespace CortexHub.Api.Tests;
 
 /// <summary>
-/// Requests that Kestrel (or nginx itself) refuses while parsing the request line never reach the
-/// application, so no middleware can answer them; the shipped nginx front (deploy/nginx/cortexhub.conf)
-/// answers them as problems with an error id. Real nginx in front of a real silo.
+/// Requests that nginx refuses while parsing the request line never reach a silo; the shipped nginx
+/// front (deploy/nginx/cortexhub.conf) answers them as problems with an error id, as a silo answers
+/// what its own Kestrel refuses (<see cref="RefusedRequestTests"/>). Real nginx in front of a real silo.
 /// </summary>
 public sealed class NginxFrontTests : IAsyncLifetime
 {
