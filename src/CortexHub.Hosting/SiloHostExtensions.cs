@@ -143,9 +143,11 @@ public static class SiloHostExtensions
         kestrel.Limits.Http2.KeepAlivePingTimeout = options.GrpcKeepAlivePingTimeout;
         kestrel.Listen(address, options.HttpPort, listen =>
         {
-            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            // HTTP/2 only where ALPN can offer it (TLS); cleartext, browsers and proxies speak HTTP/1.1.
+            listen.Protocols = HttpProtocols.Http1;
             if (!string.IsNullOrEmpty(options.HttpCertificatePath))
             {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.UseHttps(options.HttpCertificatePath, options.HttpCertificatePassword);
                 endpoints.HttpTls = true;
             }

@@ -42,6 +42,12 @@ public static class SiloProgram
             Console.Error.WriteLine("cortexhub-silo: warning: did not finish stopping within the shutdown time; exiting anyway");
             return ExitCodes.Ok;
         }
+        catch (Orleans.Runtime.OrleansLifecycleCanceledException)
+        {
+            // SIGTERM/SIGINT while the silo was still starting: a stop asked for, not a failure.
+            Console.Error.WriteLine("cortexhub-silo: stopped while starting");
+            return ExitCodes.Ok;
+        }
         catch (StorageUnavailableException ex)
         {
             return Fail(app, ExitCodes.StorageUnavailable, ex, $"cortexhub-silo: storage is unavailable: {ex.Message}");

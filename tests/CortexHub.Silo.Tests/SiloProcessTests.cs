@@ -31,6 +31,17 @@ public sealed class SiloProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Silo_SigtermWhileStarting_ExitsWithCode0WithoutAStackTrace()
+    {
+        await using var silo = SiloProcess.Start(_workDir, new Dictionary<string, string?>(), Ports(FreePorts.Next()));
+        await silo.WaitForOutputAsync("joined the cluster", StartTimeout); // Orleans is still starting; the ports are not open yet
+        silo.Terminate();
+
+        Assert.Equal(0, await silo.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.DoesNotContain("Unhandled exception", silo.Output);
+    }
+
+    [Fact]
     public async Task Silo_PostgresUnreachable_ExitsWithCode2AndSaysWhyWithoutThePassword()
     {
         await using var silo = SiloProcess.Start(_workDir, new Dictionary<string, string?>
