@@ -67,6 +67,12 @@ public sealed class SimulatedNode : IAsyncDisposable
     /// <summary>When the latest stream received its Welcome (the node is attached again).</summary>
     public DateTimeOffset LastWelcomeAt { get; private set; }
 
+    /// <summary>When the node opened the stream that got the latest Welcome (its Hello went out then).</summary>
+    public DateTimeOffset LastWelcomedHelloAt { get; private set; }
+
+    /// <summary>When the node last saw a stream fail (the client's side of a silo's death).</summary>
+    public DateTimeOffset LastFailureAt { get; private set; }
+
     /// <summary>Highest acknowledged sequence per task: what the hub promised to keep.</summary>
     public ConcurrentDictionary<string, long> Acknowledged { get; } = new(StringComparer.Ordinal);
 
@@ -111,7 +117,8 @@ public sealed class SimulatedNode : IAsyncDisposable
             catch (Exception ex)
             {
                 // Stream failed (silo died, crash, drain) or the node is stopping: try the next silo, or end.
-                LastError = $"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {ex.GetType().Name}: {ex.Message}";
+                LastFailureAt = DateTimeOffset.UtcNow;
+                LastError = $"{LastFailureAt:HH:mm:ss.fff} {ex.GetType().Name}: {ex.Message}";
                 FirstError ??= LastError;
             }
 
@@ -141,6 +148,7 @@ public sealed class SimulatedNode : IAsyncDisposable
             hello.RunningTasks.Add(new RunningTask { TaskId = work.TaskId, LastSequenceSent = (ulong)work.Sent });
         }
 
+        var helloAt = DateTimeOffset.UtcNow;
         var node = _node = await TestNode.OpenAsync(silo, hello);
         Interlocked.Increment(ref Connections);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(life, _stop.Token);
@@ -152,6 +160,7 @@ public sealed class SimulatedNode : IAsyncDisposable
 
         var welcome = first.Welcome;
         LastWelcomeAt = DateTimeOffset.UtcNow;
+        LastWelcomedHelloAt = helloAt;
         SiloId = welcome.SiloId;
         foreach (var resume in welcome.Resume)
         {

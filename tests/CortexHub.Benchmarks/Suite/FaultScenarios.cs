@@ -32,7 +32,9 @@ public static class FaultScenarios
         using var storage = await TestStorage.CreateAsync(StorageKind.Postgres);
         await using var cluster = await ProcessCluster.StartAsync(new ProcessClusterOptions
         {
-            ConnectionString = storage.ConnectionString!, Schema = storage.Schema!, Nginx = false, Environment = ProcessClusterOptions.FastFailover(),
+            ConnectionString = storage.ConnectionString!, Schema = storage.Schema!, Nginx = false,
+            // Membership at Information: the log then shows when the killed silo was declared dead ("Evicting").
+            Environment = new(ProcessClusterOptions.FastFailover()) { ["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information" },
         });
         await using var load = new ClusterWorkload(cluster, outputChunks: 10);
         // Every node starts on silo 1 and moves to silo 0, then 2, if its stream dies.
@@ -74,6 +76,7 @@ public static class FaultScenarios
                 + $"; nodes welcomed by the silo: {victims.Count}" + Environment.NewLine
                 + $"killed at {killedAt:HH:mm:ss.fff}; re-attached at (s after): "
                 + string.Join(" ", victims.Select(n => (n.LastWelcomeAt - killedAt).TotalSeconds).Order().Where((_, i) => i % 25 == 0).Select(s => s.ToString("F2", CultureInfo.InvariantCulture)))
+                + Environment.NewLine + ReattachSplit(victims, killedAt, cluster.Output, figures)
                 + Environment.NewLine + "re-attached to: " + string.Join(", ", victims.GroupBy(n => n.SiloId).Select(g =>
                     $"{g.Key}: {g.Count()} nodes, median {(g.Select(n => n.LastWelcomeAt).Order().ElementAt(g.Count() / 2) - killedAt).TotalSeconds:F2} s, last {(g.Max(n => n.LastWelcomeAt) - killedAt).TotalSeconds:F2} s"))
                 + Environment.NewLine + string.Join(Environment.NewLine, victims.OrderBy(n => n.LastWelcomeAt).Where((_, i) => i % 40 == 0).Select(n => $"{n.NodeId}: welcomed {n.LastWelcomeAt:HH:mm:ss.fff} after {n.Connections} streams, last error {n.LastError}"))
@@ -85,6 +88,36 @@ public static class FaultScenarios
             await load.VerifyTasksCompleteAsync(TimeSpan.FromMinutes(3));
             return $"{nodes} tasks complete with exact journals";
         });
+    }
+
+    /// <summary>
+    /// Where the re-attach time went: when the silo was declared dead (the first survivor's
+    /// "Evicting" line), when the nodes saw their streams fail (the client's side, on the same
+    /// cores), and how long the hub took from each node's Hello to its Welcome.
+    /// </summary>
+    private static string ReattachSplit(List<SimulatedNode> victims, DateTimeOffset killedAt, string siloOutput, Dictionary<string, double> figures)
+    {
+        var lines = new StringBuilder();
+        var eviction = siloOutput.Split('\n').FirstOrDefault(l => l.Contains("Evicting '", StringComparison.Ordinal));
+        if (eviction is not null && TimeSpan.TryParseExact(eviction[..Math.Min(12, eviction.Length)], @"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture, out var at))
+        {
+            var declared = (killedAt.UtcDateTime.Date + at - killedAt.UtcDateTime).TotalSeconds;
+            figures["seconds until the silo was declared dead"] = declared;
+            lines.Append(CultureInfo.InvariantCulture, $"declared dead {declared:F2} s after the kill; ");
+        }
+
+        static string Spread(IEnumerable<double> seconds)
+        {
+            var sorted = seconds.Order().ToList();
+            return string.Create(CultureInfo.InvariantCulture, $"median {sorted[sorted.Count / 2]:F2} s, p90 {sorted[sorted.Count * 9 / 10]:F2} s, max {sorted[^1]:F2} s");
+        }
+
+        var hub = victims.Select(n => (n.LastWelcomeAt - n.LastWelcomedHelloAt).TotalSeconds).ToList();
+        figures["hub seconds from Hello to Welcome (max)"] = hub.Max();
+        lines.Append("nodes saw their streams fail ").Append(Spread(victims.Select(n => (n.LastFailureAt - killedAt).TotalSeconds))).Append(" after the kill; ");
+        lines.Append("the welcomed Hello went out ").Append(Spread(victims.Select(n => (n.LastWelcomedHelloAt - killedAt).TotalSeconds))).Append(" after the kill; ");
+        lines.Append("Hello to Welcome ").Append(Spread(hub));
+        return lines.ToString();
     }
 
     /// <summary>PostgreSQL stopped (fast: connections cut) and started again while 100 nodes stream and the pool is busy.</summary>
