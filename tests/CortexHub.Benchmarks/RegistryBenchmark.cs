@@ -99,8 +99,17 @@ public static class RegistryBenchmark
         var client = new NodeLink.NodeLinkClient(channel);
         var streams = new List<AsyncDuplexStreamingCall<NodeMessage, HubMessage>>(count);
         var connectClock = Stopwatch.StartNew();
+        var rssHalf = 0L;
         for (var batch = 0; batch < count; batch += 200)
         {
+            if (batch == count / 2 / 200 * 200)
+            {
+                // Half the nodes in: the second half's cost is the marginal cost of a node, without what
+                // the silo grows once whatever the count (GC budgets, pools, caches warming up).
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                rssHalf = ResidentBytes(silo.ProcessId);
+            }
+
             var opened = await Task.WhenAll(Enumerable.Range(batch, Math.Min(200, count - batch)).Select(async i =>
             {
                 var call = client.Connect();
@@ -139,7 +148,12 @@ public static class RegistryBenchmark
         [
             new Measurement($"{count} nodes connected to one silo process ({gc})", name, count, count, connectClock.Elapsed.TotalSeconds, 0, 0)
             {
-                Extra = new() { ["KiB RSS per connected node"] = (rssAfter - rssBefore) / 1024.0 / count, ["silo RSS MiB"] = rssAfter / 1048576.0 },
+                Extra = new()
+                {
+                    ["KiB RSS per connected node"] = (rssAfter - rssBefore) / 1024.0 / count,
+                    ["KiB RSS per node, second half"] = (rssAfter - rssHalf) / 1024.0 / (count - count / 2 / 200 * 200),
+                    ["silo RSS MiB"] = rssAfter / 1048576.0,
+                },
             },
             new Measurement($"heartbeats sustained across {count} connected nodes ({gc})", name, count, beats, clock.Elapsed.TotalSeconds, 0, 0),
         ];
