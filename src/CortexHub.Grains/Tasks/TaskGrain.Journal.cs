@@ -113,9 +113,7 @@ public sealed partial class TaskGrain
         }
 
         outputSignals.Pulse(TaskId);
-        var outputBytes = fresh.Where(e => e.Kind == TaskEventKind.Output).Sum(e => (long)e.Data.Length);
-        await hub.PublishBestEffortAsync(logger, HubEventKinds.TaskOutput, "task:" + TaskId, State.Spec.NodeId, State.Spec.CreatedBy, TaskId,
-            new { fromSequence = fresh[0].Sequence, toSequence = fresh[^1].Sequence, bytes = outputBytes });
+        AnnounceOutput(fresh[0].Sequence, fresh[^1].Sequence, fresh.Where(e => e.Kind == TaskEventKind.Output).Sum(e => (long)e.Data.Length));
         if (State.State != before)
         {
             await PublishStateAsync();
