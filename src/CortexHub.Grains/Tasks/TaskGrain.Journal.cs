@@ -113,7 +113,9 @@ public sealed partial class TaskGrain
         }
 
         outputSignals.Pulse(TaskId);
-        AnnounceOutput(fresh[0].Sequence, fresh[^1].Sequence, fresh.Where(e => e.Kind == TaskEventKind.Output).Sum(e => (long)e.Data.Length));
+        var outputBytes = fresh.Where(e => e.Kind == TaskEventKind.Output).Sum(e => (long)e.Data.Length);
+        await hub.PublishBestEffortAsync(logger, HubEventKinds.TaskOutput, "task:" + TaskId, State.Spec.NodeId, State.Spec.CreatedBy, TaskId,
+            new { fromSequence = fresh[0].Sequence, toSequence = fresh[^1].Sequence, bytes = outputBytes });
         if (State.State != before)
         {
             await PublishStateAsync();

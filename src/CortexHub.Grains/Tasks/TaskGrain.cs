@@ -233,13 +233,9 @@ public sealed partial class TaskGrain(
         errors.ThrowIfAny();
     }
 
-    /// <summary>After the task's output events, so a subscriber sees the output before the state that ends it.</summary>
-    private async Task PublishStateAsync()
-    {
-        await OutputAnnouncedAsync();
-        await hub.PublishBestEffortAsync(logger, HubEventKinds.TaskState, "task:" + TaskId, State.Spec?.NodeId, State.Spec?.CreatedBy, TaskId,
+    private Task PublishStateAsync() =>
+        hub.PublishBestEffortAsync(logger, HubEventKinds.TaskState, "task:" + TaskId, State.Spec?.NodeId, State.Spec?.CreatedBy, TaskId,
             new { state = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(State.State.ToString()), exitCode = State.Result?.ExitCode, error = State.Result?.Error });
-    }
 
     private static IReadOnlyDictionary<TaskState, DateTimeOffset> Stamp(TaskGrainState state, TaskState to, DateTimeOffset at) =>
         new Dictionary<TaskState, DateTimeOffset>(state.Transitions) { [to] = at };
