@@ -38,13 +38,16 @@ public sealed class RelationalTaskEventStore : ITaskEventStore, IAsyncDisposable
             await using var transaction = await connection.BeginTransactionAsync();
             await using var command = _database.Command(connection, "TaskEventInsert");
             command.Transaction = transaction;
+
+            // One prepared statement and one set of parameters for every row: only the values change.
+            var (task, sequence, kind, stream, data, now) = (Parameter(command, "@task"), Parameter(command, "@sequence"), Parameter(command, "@kind"),
+                Parameter(command, "@stream"), Parameter(command, "@data"), Parameter(command, "@now"));
             foreach (var append in appends)
             {
-                var time = _database.ToDbTime(append.Now);
+                (task.Value, now.Value) = (append.TaskId, _database.ToDbTime(append.Now));
                 foreach (var e in append.Events)
                 {
-                    command.Parameters.Clear();
-                    BindEvent(command.Parameters, command.CreateParameter, append.TaskId, e, time);
+                    (sequence.Value, kind.Value, stream.Value, data.Value) = (e.Sequence, (int)e.Kind, (int)e.Stream, e.Data);
                     await command.ExecuteNonQueryAsync();
                 }
             }
@@ -103,23 +106,13 @@ public sealed class RelationalTaskEventStore : ITaskEventStore, IAsyncDisposable
             (byte[])reader.GetValue(3),
             _database.ReadTime(reader, 4)), cancellationToken);
 
-    private static void BindEvent(DbParameterCollection parameters, Func<DbParameter> create, string taskId, TaskEventRecord e, object time)
-    {
-        Add(parameters, create, "@task", taskId);
-        Add(parameters, create, "@sequence", e.Sequence);
-        Add(parameters, create, "@kind", (int)e.Kind);
-        Add(parameters, create, "@stream", (int)e.Stream);
-        Add(parameters, create, "@data", e.Data);
-        Add(parameters, create, "@now", time);
-    }
-
     public ValueTask DisposeAsync() => _groupCommit.DisposeAsync();
 
-    private static void Add(DbParameterCollection parameters, Func<DbParameter> create, string name, object value)
+    private static DbParameter Parameter(DbCommand command, string name)
     {
-        var parameter = create();
+        var parameter = command.CreateParameter();
         parameter.ParameterName = name;
-        parameter.Value = value;
-        parameters.Add(parameter);
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 }

@@ -160,6 +160,10 @@ public sealed partial class TaskGrain
         var rows = new List<TaskEventRecord>(fresh.Count);
         var pastCap = false;
         var state = State;
+
+        // Output counters in locals, put in the state once: output is most events, and each state
+        // change copies the whole state record.
+        var (fullLogBytes, omittedBytes) = (state.FullLogBytes, state.FullLogOmittedBytes);
         foreach (var e in fresh)
         {
             var row = e;
@@ -168,13 +172,13 @@ public sealed partial class TaskGrain
                 case TaskEventKind.Output:
                     (e.Stream == OutputStreamKind.Stderr ? _stderr : _stdout).Append(e.Data);
                     _bytesSinceSnapshot += e.Data.Length;
-                    if (state.FullLogBytes + e.Data.Length <= cap)
+                    if (fullLogBytes + e.Data.Length <= cap)
                     {
-                        state = state with { FullLogBytes = state.FullLogBytes + e.Data.Length };
+                        fullLogBytes += e.Data.Length;
                     }
                     else
                     {
-                        state = state with { FullLogOmittedBytes = state.FullLogOmittedBytes + e.Data.Length };
+                        omittedBytes += e.Data.Length;
                         row = e with { Data = [] };
                         pastCap = true;
                     }
@@ -212,7 +216,7 @@ public sealed partial class TaskGrain
             rows.Add(row);
         }
 
-        State = state with { AppliedSequence = replaying ? fresh[^1].Sequence : state.AppliedSequence };
+        State = state with { FullLogBytes = fullLogBytes, FullLogOmittedBytes = omittedBytes, AppliedSequence = replaying ? fresh[^1].Sequence : state.AppliedSequence };
         return (rows, pastCap);
     }
 

@@ -83,7 +83,7 @@ public static class GatewayBenchmark
     private static Measurement WithIngestRatios(Measurement gateway, List<Measurement> results, Measurement rawInsert)
     {
         var echo = results.Single(e => e.Scenario == EchoPrefix + gateway.Scenario[GatewayPrefix.Length..]);
-        var extra = new Dictionary<string, double> { ["% of echo"] = 100 * gateway.PerSecond / echo.PerSecond };
+        var extra = new Dictionary<string, double>(gateway.Extra) { ["% of echo"] = 100 * gateway.PerSecond / echo.PerSecond };
         if (gateway.Scenario.Contains("pipelined", StringComparison.Ordinal))
         {
             extra["% of raw INSERT"] = 100 * gateway.PerSecond / rawInsert.PerSecond;
@@ -94,7 +94,7 @@ public static class GatewayBenchmark
 
     private static Measurement WithRecordedRatio(Measurement echo) =>
         HandWrittenStackRecord.CounterpartOf(echo) is { } handWritten
-            ? echo with { Extra = new() { ["% of hand-written (recorded)"] = 100 * echo.PerSecond / handWritten.PerSecond } }
+            ? echo with { Extra = new(echo.Extra) { ["% of hand-written (recorded)"] = 100 * echo.PerSecond / handWritten.PerSecond } }
             : echo;
 
     internal static Task<Measurement> PingPongAsync(string name, List<EventStream> streams, TimeSpan duration) =>
@@ -109,9 +109,11 @@ public static class GatewayBenchmark
 
     internal static async Task<Measurement> PipelinedAsync(string name, List<EventStream> streams, TimeSpan duration)
     {
+        var cpu = new CpuMeter();
         var clock = Stopwatch.StartNew();
         var counts = await Task.WhenAll(streams.Select(stream => Task.Run(() => PipelineOneAsync(stream, clock, duration))));
-        return new Measurement($"{name}, pipelined (window {Window}), {streams.Count} stream(s)", "-", streams.Count, counts.Sum(), clock.Elapsed.TotalSeconds, 0, 0);
+        var seconds = clock.Elapsed.TotalSeconds;
+        return new Measurement($"{name}, pipelined (window {Window}), {streams.Count} stream(s)", "-", streams.Count, counts.Sum(), seconds, 0, 0) { Extra = cpu.PerOperation(counts.Sum()) };
     }
 
     /// <summary>Keeps up to <see cref="Window"/> unacknowledged events in flight (acks may cover several); returns events acknowledged.</summary>

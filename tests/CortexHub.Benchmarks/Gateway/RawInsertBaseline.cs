@@ -25,6 +25,7 @@ public static class RawInsertBaseline
             : "CREATE TABLE raw_events (task_id TEXT NOT NULL, sequence INTEGER NOT NULL, kind INTEGER NOT NULL, stream INTEGER NOT NULL, data BLOB NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (task_id, sequence)) WITHOUT ROWID;");
         var backend = storage.Kind.ToString().ToLowerInvariant();
         var sequences = new long[writers];
+        var cpu = new CpuMeter(); // counts the warm-up too: a few transactions per writer
         var transactions = await Measurement.RunAsync($"raw batched INSERT ({backend}), {payloadBytes} B rows, {batch} per transaction, {writers} writers", backend, writers, duration,
             (worker, _) =>
             {
@@ -34,7 +35,7 @@ public static class RawInsertBaseline
             }, warmUp: 5);
 
         // Operations counted transactions; the figure is rows, like the ingest's events.
-        return transactions with { Operations = transactions.Operations * batch };
+        return transactions with { Operations = transactions.Operations * batch, Extra = cpu.PerOperation(transactions.Operations * batch) };
     }
 
     private static async Task InsertAsync(RawDatabase database, string taskId, long firstSequence, int count, byte[] payload)
