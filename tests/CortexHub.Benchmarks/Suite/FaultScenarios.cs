@@ -72,6 +72,7 @@ public static class FaultScenarios
             }
 
             var log = Path.Combine(RepoPaths.Root, "artifacts", "bench", "suite", "fault-1000-nodes.log");
+            Directory.CreateDirectory(Path.GetDirectoryName(log)!); // a fresh clone has no artifacts/ yet
             await File.WriteAllTextAsync(log, "node list at the kill: " + string.Join(", ", listed.GroupBy(n => (n.SiloId, n.Status)).Select(g => $"{g.Key.SiloId}/{g.Key.Status}: {g.Count()}"))
                 + $"; nodes welcomed by the silo: {victims.Count}" + Environment.NewLine
                 + $"killed at {killedAt:HH:mm:ss.fff}; re-attached at (s after): "
