@@ -90,7 +90,7 @@ public sealed partial class RefusedRequestProblems : IObserver<KeyValuePair<stri
     private partial void LogRefused(string connectionId, string? reason, string errorId);
 
     /// <summary>The problem document for a refusal Kestrel answered with <paramref name="status"/>.</summary>
-    internal static byte[] ProblemBody(int status, string errorId, string? reason)
+    private static byte[] ProblemBody(int status, string errorId, string? reason)
     {
         var title = status switch
         {
@@ -100,14 +100,7 @@ public sealed partial class RefusedRequestProblems : IObserver<KeyValuePair<stri
         };
         var detail = "Refused while reading it, before it reached CortexHub"
             + (string.IsNullOrEmpty(reason) ? "." : $": {(reason.Length > 200 ? reason[..200] + "…" : reason)}");
-        return JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["type"] = $"https://httpstatuses.io/{status}",
-            ["title"] = title,
-            ["status"] = status,
-            ["detail"] = detail,
-            ["errorId"] = errorId,
-        });
+        return JsonSerializer.SerializeToUtf8Bytes(ApiProblem.Create(status, title, detail, errorId).ProblemDetails);
     }
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
