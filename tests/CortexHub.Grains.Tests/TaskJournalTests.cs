@@ -1,4 +1,5 @@
 using System.Text;
+using CortexHub.Grains.Events;
 using CortexHub.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,6 +31,48 @@ public sealed class TaskJournalTests
         var stored = await task.ReadEventsAsync(0, 1000);
         Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), stored.Select(e => e.Sequence));
         Assert.Equal(string.Concat(Enumerable.Range(1, 60).Select(i => $"{i};")), Encoding.UTF8.GetString((await task.GetJournalAsync()).Stdout.Head));
+    }
+
+    [Theory]
+    [InlineData(StorageKind.Sqlite)]
+    [InlineData(StorageKind.Postgres)]
+    public async Task OutputNotices_ManyBatches_CoverEverySequenceOnceInOrder_BeforeTheFinalState(StorageKind kind)
+    {
+        // A notice is stored while the next batches are journaled; those merge into the next notice.
+        await using var cluster = await StartAsync(kind);
+        var hub = cluster[0].Services.GetRequiredService<EventHub>();
+        await using var subscription = await hub.SubscribeAsync([EventTopics.Task("t-notice")]);
+        var task = await DispatchAsync(cluster, "t-notice");
+        const int batches = 200, perBatch = 5;
+        await task.AppendEventsAsync("n1", [Events.Started(1)]);
+        for (var b = 0; b < batches; b++)
+        {
+            await task.AppendEventsAsync("n1", [.. Enumerable.Range(2 + b * perBatch, perBatch).Select(i => Events.Out(i, "0123456789"))]);
+        }
+
+        const long last = 2 + batches * perBatch;
+        await task.AppendEventsAsync("n1", [Events.Exited(last, 0)]);
+
+        var notices = new List<(long From, long To, long Bytes)>();
+        await foreach (var envelope in subscription.ReadAllAsync().WithCancellation(new CancellationTokenSource(Wait).Token))
+        {
+            var e = envelope.Event!;
+            if (e.Kind == HubEventKinds.TaskOutput)
+            {
+                var payload = System.Text.Json.JsonDocument.Parse(e.PayloadJson).RootElement;
+                notices.Add((payload.GetProperty("fromSequence").GetInt64(), payload.GetProperty("toSequence").GetInt64(), payload.GetProperty("bytes").GetInt64()));
+            }
+            else if (e.Kind == HubEventKinds.TaskState && e.PayloadJson.Contains("\"succeeded\"", StringComparison.Ordinal))
+            {
+                break; // every notice of the output before the result came before this
+            }
+        }
+
+        Assert.Equal(1, notices[0].From);
+        Assert.Equal(last, notices[^1].To);
+        Assert.All(notices.Zip(notices.Skip(1)), pair => Assert.Equal(pair.First.To + 1, pair.Second.From));
+        Assert.Equal(batches * perBatch * 10L, notices.Sum(n => n.Bytes));
+        Assert.InRange(notices.Count, 1, batches + 2);
     }
 
     [Fact]

@@ -113,9 +113,7 @@ public sealed partial class TaskGrain
         }
 
         outputSignals.Pulse(TaskId);
-        var outputBytes = fresh.Where(e => e.Kind == TaskEventKind.Output).Sum(e => (long)e.Data.Length);
-        await hub.PublishBestEffortAsync(logger, HubEventKinds.TaskOutput, "task:" + TaskId, State.Spec.NodeId, State.Spec.CreatedBy, TaskId,
-            new { fromSequence = fresh[0].Sequence, toSequence = fresh[^1].Sequence, bytes = outputBytes });
+        NoticeOutput(fresh[0].Sequence, fresh[^1].Sequence, fresh.Where(e => e.Kind == TaskEventKind.Output).Sum(e => (long)e.Data.Length));
         if (State.State != before)
         {
             await PublishStateAsync();
@@ -129,6 +127,49 @@ public sealed partial class TaskGrain
         await FollowNodeStreamAsync();
         return new AppendResult(State.AckedSequence, gapAfter, fresh.Count, duplicates);
     }
+
+    /// <summary>The output notice being stored on the event bus, if any.</summary>
+    private Task? _outputNotice;
+
+    /// <summary>Output journaled since <see cref="_outputNotice"/> started, told in the next notice.</summary>
+    private (long From, long To, long Bytes)? _pendingOutput;
+
+    /// <summary>
+    /// Tells subscribers that events were journaled (<c>task.output</c>, a sequence range) without
+    /// holding up the node's acknowledgement: the notice is best effort and the journal is already
+    /// durable. One notice is stored at a time; ranges journaled meanwhile merge into the next one,
+    /// so a busy task costs the event log a row per store round trip instead of one per batch.
+    /// </summary>
+    private void NoticeOutput(long from, long to, long bytes)
+    {
+        _pendingOutput = _pendingOutput is { } pending ? (pending.From, to, pending.Bytes + bytes) : (from, to, bytes);
+        _outputNotice ??= PublishOutputNoticesAsync();
+    }
+
+    private async Task PublishOutputNoticesAsync()
+    {
+        // Returns to NoticeOutput before publishing, so _outputNotice is set before this loop can
+        // end and clear it; the rest runs on the grain's scheduler, between turns, never beside one.
+        await Task.Yield();
+        while (_pendingOutput is { } notice)
+        {
+            _pendingOutput = null;
+            try
+            {
+                await hub.PublishBestEffortAsync(logger, HubEventKinds.TaskOutput, "task:" + TaskId, State.Spec?.NodeId, State.Spec?.CreatedBy, TaskId,
+                    new { fromSequence = notice.From, toSequence = notice.To, bytes = notice.Bytes });
+            }
+            catch (Exception ex)
+            {
+                LogOutputNoticeFailed(ex, TaskId, ErrorId.New());
+            }
+        }
+
+        _outputNotice = null;
+    }
+
+    /// <summary>Every output notice stored: a state event must not overtake the output before it.</summary>
+    private Task FlushOutputNoticesAsync() => _outputNotice ?? Task.CompletedTask;
 
     /// <summary>True once this activation removed the task's dispatch from its node's outbox.</summary>
     private bool _dispatchForgotten;
@@ -344,6 +385,9 @@ public sealed partial class TaskGrain
 
     [LoggerMessage(4110, LogLevel.Warning, "Task {TaskId}: events {From}–{To} were acknowledged to node {NodeId} but storage no longer holds them, and the node resumes after them; recorded as lost so the task can go on")]
     private partial void LogEventsLost(string taskId, string nodeId, long from, long to);
+
+    [LoggerMessage(4107, LogLevel.Warning, "Task {TaskId}: an output notice was not published (error id {ErrorId}); subscribers see the output at the next notice or in the log")]
+    private partial void LogOutputNoticeFailed(Exception exception, string taskId, string errorId);
 
     [LoggerMessage(4105, LogLevel.Warning, "Task {TaskId}: could not remove its delivered dispatch from the node's outbox (error id {ErrorId}); the node dedupes a redelivery by command id")]
     private partial void LogForgetDispatchFailed(Exception exception, string taskId, string errorId);

@@ -69,6 +69,12 @@ public sealed partial class TaskGrain(
         }
     }
 
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The last output notice goes out before the activation does (it is best effort: not past the deadline).
+        await FlushOutputNoticesAsync().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing);
+    }
+
     public async Task<TaskSnapshot> DispatchAsync(TaskSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -233,9 +239,12 @@ public sealed partial class TaskGrain(
         errors.ThrowIfAny();
     }
 
-    private Task PublishStateAsync() =>
-        hub.PublishBestEffortAsync(logger, HubEventKinds.TaskState, "task:" + TaskId, State.Spec?.NodeId, State.Spec?.CreatedBy, TaskId,
+    private async Task PublishStateAsync()
+    {
+        await FlushOutputNoticesAsync();
+        await hub.PublishBestEffortAsync(logger, HubEventKinds.TaskState, "task:" + TaskId, State.Spec?.NodeId, State.Spec?.CreatedBy, TaskId,
             new { state = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(State.State.ToString()), exitCode = State.Result?.ExitCode, error = State.Result?.Error });
+    }
 
     private static IReadOnlyDictionary<TaskState, DateTimeOffset> Stamp(TaskGrainState state, TaskState to, DateTimeOffset at) =>
         new Dictionary<TaskState, DateTimeOffset>(state.Transitions) { [to] = at };
