@@ -33,28 +33,30 @@ internal sealed class NodeLinkService(
     public override async Task Connect(IAsyncStreamReader<NodeMessage> requestStream, IServerStreamWriter<HubMessage> responseStream, ServerCallContext context)
     {
         var hello = await ReadHelloAsync(requestStream, context);
+        var helloReadAt = time.GetTimestamp();
         var token = hello.Token.Length > 0 ? hello.Token : BearerToken(context);
-        if (!await grains.GetGrain<INodeGrain>(hello.NodeId).AuthenticateAsync(token))
-        {
-            // One message for unknown node and wrong token alike: do not reveal which node ids exist.
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "Unknown node id or invalid token."));
-        }
-
-        var owner = (await grains.GetGrain<INodeGrain>(hello.NodeId).GetAsync()).Owner;
-        if ((await grains.GetGrain<IUserGrain>(owner).GetAsync()).Disabled)
-        {
-            throw new RpcException(NodeSession.OwnerDisabled);
-        }
+        // One message for unknown node and wrong token alike: do not reveal which node ids exist.
+        var owner = await grains.GetGrain<INodeGrain>(hello.NodeId).AuthenticateOwnerAsync(token)
+            ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "Unknown node id or invalid token."));
 
         using var session = new NodeSession(hello.NodeId, grains, outbox, dispatcher, options.Value, limits.Value, time, logger, context.CancellationToken);
         registry.Register(session);
         try
         {
-            await session.RunAsync(hello, requestStream, responseStream, silos.LocalSiloId, PeerAddress(context.Peer));
+            await session.RunAsync(hello, () => EnsureOwnerEnabledAsync(owner), helloReadAt, requestStream, responseStream, silos.LocalSiloId, PeerAddress(context.Peer));
         }
         finally
         {
             registry.Unregister(session);
+        }
+    }
+
+    /// <summary>Refuses the stream of a node whose owner is disabled (their nodes' tokens stop working like their keys).</summary>
+    private async Task EnsureOwnerEnabledAsync(string owner)
+    {
+        if ((await grains.GetGrain<IUserGrain>(owner).GetAsync()).Disabled)
+        {
+            throw new RpcException(NodeSession.OwnerDisabled);
         }
     }
 

@@ -127,7 +127,12 @@ internal sealed partial class NodeSession : IDisposable
         Close(new Status(StatusCode.Unavailable, "The silo is draining: " + reason));
     }
 
-    public async Task RunAsync(Hello hello, IAsyncStreamReader<NodeMessage> reader, IAsyncStreamWriter<HubMessage> writer, string siloId, string peer)
+    /// <summary>
+    /// Attaches the authenticated node and serves its stream until it ends.
+    /// <paramref name="admit"/> throws an <see cref="RpcException"/> to refuse the node (its owner
+    /// is disabled); <paramref name="helloReadAt"/> is when its Hello was read (<see cref="TimeProvider.GetTimestamp"/>).
+    /// </summary>
+    public async Task RunAsync(Hello hello, Func<Task> admit, long helloReadAt, IAsyncStreamReader<NodeMessage> reader, IAsyncStreamWriter<HubMessage> writer, string siloId, string peer)
     {
         // Every grain call of this stream (its loops inherit the context) names this silo, so the
         // node's task grains are placed, or move, here.
@@ -140,9 +145,18 @@ internal sealed partial class NodeSession : IDisposable
         {
             // Attaching is inside the try: if the node goes away meanwhile (the lifetime token stops
             // the work started for its Hello), its disconnect is still recorded below.
-            var node = await Node.ConnectAsync(new NodeConnectInfo(siloId, ConnectionId, hello.AgentVersion, hello.Hostname, new Dictionary<string, string>(hello.Labels), peer, _stream));
-            await writer.WriteAsync(await BuildWelcomeAsync(hello, siloId, token), token);
+            // The node's tasks are looked up beside its admission and connect, not after them: after
+            // a silo's death every one of these grains activates again (from storage), and a
+            // reconnect storm waits on the slowest chain of them.
+            var authenticated = _time.GetElapsedTime(helloReadAt);
+            var connecting = AdmitAndConnectAsync(hello, admit, siloId, peer, helloReadAt);
+            var resuming = BuildWelcomeAsync(hello, siloId, helloReadAt, token);
+            await Task.WhenAll(connecting, resuming); // a refusal (first in the list) is what surfaces
+            var (node, admitted, connected) = await connecting;
+            var (welcome, resumed) = await resuming;
+            await writer.WriteAsync(welcome, token);
             LogConnected(NodeId, ConnectionId, hello.AgentVersion, hello.RunningTasks.Count);
+            LogAttachTimes(NodeId, _time.GetElapsedTime(helloReadAt).TotalMilliseconds, authenticated.TotalMilliseconds, admitted.TotalMilliseconds, connected.TotalMilliseconds, resumed.TotalMilliseconds);
             writing = _writing = WriteLoopAsync(writer, token);
             journaling = JournalLoopAsync();
             pumping = OutboxLoopAsync(token);
@@ -192,11 +206,21 @@ internal sealed partial class NodeSession : IDisposable
         }
     }
 
+    /// <summary>Admits the node, then records this stream as its current one; returns the node and when each was done (after the Hello).</summary>
+    private async Task<(NodeSnapshot Node, TimeSpan Admitted, TimeSpan Connected)> AdmitAndConnectAsync(Hello hello, Func<Task> admit, string siloId, string peer, long helloReadAt)
+    {
+        await admit(); // before anything records the node connected
+        var admitted = _time.GetElapsedTime(helloReadAt);
+        var node = await Node.ConnectAsync(new NodeConnectInfo(siloId, ConnectionId, hello.AgentVersion, hello.Hostname, new Dictionary<string, string>(hello.Labels), peer, _stream));
+        return (node, admitted, _time.GetElapsedTime(helloReadAt));
+    }
+
     /// <summary>
-    /// Where each task the node still runs resumes. One task grain call per listed task (the list is
-    /// bounded at Hello), a few at a time, and stopped when the stream ends.
+    /// Where each task the node still runs resumes, and when that was known (after the Hello). One
+    /// task grain call per listed task (the list is bounded at Hello), a few at a time, and stopped
+    /// when the stream ends.
     /// </summary>
-    private async Task<HubMessage> BuildWelcomeAsync(Hello hello, string siloId, CancellationToken token)
+    private async Task<(HubMessage Welcome, TimeSpan At)> BuildWelcomeAsync(Hello hello, string siloId, long helloReadAt, CancellationToken token)
     {
         var resume = new TaskResume[hello.RunningTasks.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _limits.HelloParallelism, CancellationToken = token };
@@ -209,7 +233,7 @@ internal sealed partial class NodeSession : IDisposable
 
         var welcome = new Welcome { NodeId = NodeId, SiloId = siloId, HeartbeatIntervalMs = (uint)_options.NodeHeartbeatInterval.TotalMilliseconds };
         welcome.Resume.Add(resume);
-        return new HubMessage { Welcome = welcome };
+        return (new HubMessage { Welcome = welcome }, _time.GetElapsedTime(helloReadAt));
     }
 
     private async Task ReadLoopAsync(IAsyncStreamReader<NodeMessage> reader, CancellationToken token)
@@ -487,6 +511,9 @@ internal sealed partial class NodeSession : IDisposable
 
     [LoggerMessage(5001, LogLevel.Information, "Node {NodeId} connected (stream {ConnectionId}, agent {AgentVersion}, {RunningTasks} running tasks)")]
     private partial void LogConnected(string nodeId, string connectionId, string agentVersion, int runningTasks);
+
+    [LoggerMessage(5008, LogLevel.Debug, "Node {NodeId} welcomed {WelcomedMs:F0} ms after its Hello: authenticated after {AuthenticatedMs:F0} ms, its owner checked after {AdmittedMs:F0} ms, recorded connected after {ConnectedMs:F0} ms, its tasks' resume points known after {ResumedMs:F0} ms")]
+    private partial void LogAttachTimes(string nodeId, double welcomedMs, double authenticatedMs, double admittedMs, double connectedMs, double resumedMs);
 
     [LoggerMessage(5002, LogLevel.Information, "Node {NodeId} disconnected (stream {ConnectionId}): {Reason}")]
     private partial void LogDisconnected(string nodeId, string connectionId, string reason);

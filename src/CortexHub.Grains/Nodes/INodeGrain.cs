@@ -23,6 +23,14 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("Authenticate"), Idempotent]
     Task<bool> AuthenticateAsync(string token);
 
+    /// <summary>
+    /// <see cref="AuthenticateAsync"/> for a new stream: the node's owner when the token matches,
+    /// else null. One call where a Hello needs both, so a reconnect storm after a silo's death makes
+    /// one call per node before its owner is checked, not two.
+    /// </summary>
+    [Alias("AuthenticateOwner"), Idempotent]
+    Task<string?> AuthenticateOwnerAsync(string token);
+
     /// <summary>Records a new stream as the node's current one (replacing any older stream); returns the node as it is now.</summary>
     [Alias("Connect"), Idempotent]
     Task<NodeSnapshot> ConnectAsync(NodeConnectInfo connection);

@@ -115,11 +115,13 @@ public sealed class NodeGrain(
         CloseStream(NodeStreamCloseReason.CredentialsChanged);
     }
 
-    public async Task<bool> AuthenticateAsync(string token)
+    public async Task<bool> AuthenticateAsync(string token) => await AuthenticateOwnerAsync(token) is not null;
+
+    public async Task<string?> AuthenticateOwnerAsync(string token)
     {
         if (!State.Provisioned || !NodeTokens.Matches(token, State.TokenHash, out var rehashed))
         {
-            return false;
+            return null;
         }
 
         if (rehashed is not null)
@@ -128,7 +130,7 @@ public sealed class NodeGrain(
             await node.WriteStateAsync();
         }
 
-        return true;
+        return State.Owner;
     }
 
     public async Task<NodeSnapshot> ConnectAsync(NodeConnectInfo connection)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using CortexHub.Grains.Nodes;
 using CortexHub.Grains.Storage;
 using CortexHub.Grains.Tasks;
@@ -20,7 +21,7 @@ public sealed record FaultResult(string Scenario, bool Passed, string Detail, Di
 /// a reconciliation (every task's journal exactly what its node wrote, every pool item done, no
 /// item run twice at once; see <see cref="ClusterWorkload"/>).
 /// </summary>
-public static class FaultScenarios
+public static partial class FaultScenarios
 {
 
     /// <summary>
@@ -33,8 +34,13 @@ public static class FaultScenarios
         await using var cluster = await ProcessCluster.StartAsync(new ProcessClusterOptions
         {
             ConnectionString = storage.ConnectionString!, Schema = storage.Schema!, Nginx = false,
-            // Membership at Information: the log then shows when the killed silo was declared dead ("Evicting").
-            Environment = new(ProcessClusterOptions.FastFailover()) { ["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information" },
+            // Membership at Information: the log then shows when the killed silo was declared dead
+            // ("Evicting"); the gateway at Debug: each node's attach steps ("welcomed ... after its Hello").
+            Environment = new(ProcessClusterOptions.FastFailover())
+            {
+                ["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information",
+                ["Logging__LogLevel__CortexHub.Gateway.NodeLinkService"] = "Debug",
+            },
         });
         await using var load = new ClusterWorkload(cluster, outputChunks: 10);
         // Every node starts on silo 1 and moves to silo 0, then 2, if its stream dies.
@@ -118,8 +124,30 @@ public static class FaultScenarios
         lines.Append("nodes saw their streams fail ").Append(Spread(victims.Select(n => (n.LastFailureAt - killedAt).TotalSeconds))).Append(" after the kill; ");
         lines.Append("the welcomed Hello went out ").Append(Spread(victims.Select(n => (n.LastWelcomedHelloAt - killedAt).TotalSeconds))).Append(" after the kill; ");
         lines.Append("Hello to Welcome ").Append(Spread(hub));
+
+        // The hub's own account of the attaches after the kill (the survivors' Debug lines).
+        var steps = siloOutput.Split('\n')
+            .Select(l => (Line: l, Match: AttachTimes().Match(l)))
+            .Where(x => x.Match.Success && TimeSpan.TryParseExact(x.Line[..Math.Min(12, x.Line.Length)], @"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture, out var at)
+                && killedAt.UtcDateTime.Date + at > killedAt.UtcDateTime)
+            .Select(x => x.Match.Groups)
+            .ToList();
+        if (steps.Count > 0)
+        {
+            double Ms(GroupCollection g, string name) => double.Parse(g[name].Value, CultureInfo.InvariantCulture) / 1000;
+            lines.Append(CultureInfo.InvariantCulture, $"{Environment.NewLine}in the hub ({steps.Count} attaches after the kill), from the Hello: authenticated ").Append(Spread(steps.Select(g => Ms(g, "auth"))))
+                .Append("; owner checked ").Append(Spread(steps.Select(g => Ms(g, "admitted"))))
+                .Append("; recorded connected ").Append(Spread(steps.Select(g => Ms(g, "connected"))))
+                .Append("; tasks' resume points ").Append(Spread(steps.Select(g => Ms(g, "resumed"))))
+                .Append("; welcomed ").Append(Spread(steps.Select(g => Ms(g, "welcomed"))));
+        }
+
         return lines.ToString();
     }
+
+    /// <summary>The gateway's Debug line for one attach (NodeSession.LogAttachTimes).</summary>
+    [GeneratedRegex(@"welcomed (?<welcomed>\d+) ms after its Hello: authenticated after (?<auth>\d+) ms, its owner checked after (?<admitted>\d+) ms, recorded connected after (?<connected>\d+) ms, its tasks' resume points known after (?<resumed>\d+) ms")]
+    private static partial Regex AttachTimes();
 
     /// <summary>PostgreSQL stopped (fast: connections cut) and started again while 100 nodes stream and the pool is busy.</summary>
     public static async Task<FaultResult> PostgresRestartAsync()
