@@ -163,13 +163,15 @@ public sealed class NodeGrain(
             ConnectedAt = now,
             LastSeenAt = now,
         };
-        await node.WriteStateAsync();
+        // The grain's state and the presence row are independent rows: one round trip of waiting, not
+        // two (a silo's death re-attaches its nodes all at once, each waiting on these writes).
+        var presence = directory.PresenceSetAsync(NodeId, connection.SiloId, connection.ConnectionId, NodeStatus.Online, now);
+        await Task.WhenAll(node.WriteStateAsync(), presence);
         if (!ReferenceEquals(listed.Labels, State.Labels) || listed.AgentVersion != State.AgentVersion)
         {
             await directory.NodeDirectoryPutAsync(NodeId, State.Name, State.Owner, State.Labels, State.AgentVersion);
         }
 
-        await directory.PresenceSetAsync(NodeId, connection.SiloId, connection.ConnectionId, NodeStatus.Online, now);
         await PublishStatusAsync();
         if (connection.SiloId != silos.LocalSiloId && ClusterSilos.TryParse(connection.SiloId) is not null)
         {
