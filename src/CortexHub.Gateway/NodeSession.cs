@@ -92,6 +92,31 @@ internal sealed partial class NodeSession : IDisposable
     /// <summary>A command was queued for this node somewhere in the cluster.</summary>
     public void WakeOutbox() => _outboxWake.Writer.TryWrite(true);
 
+    /// <summary>
+    /// Sends a dispatch handed over with its hint (its outbox row is already durable), saving the
+    /// outbox read. One the stream already sent is skipped; when the outbound queue is full or closed
+    /// the outbox loop sends it from the row instead.
+    /// </summary>
+    public void HandOverDispatch(NodeCommand dispatch)
+    {
+        lock (_commandsInFlight)
+        {
+            if (!_commandsInFlight.Add(dispatch.CommandId))
+            {
+                return;
+            }
+
+            if (_outbound.Writer.TryWrite(HubMessage.Parser.ParseFrom(dispatch.Payload)))
+            {
+                return;
+            }
+
+            _commandsInFlight.Remove(dispatch.CommandId);
+        }
+
+        WakeOutbox();
+    }
+
     /// <summary>Ends the stream with <paramref name="status"/> (first close wins).</summary>
     public void Close(Status status)
     {
@@ -458,6 +483,12 @@ internal sealed partial class NodeSession : IDisposable
         public Task CommandsQueued()
         {
             session.WakeOutbox();
+            return Task.CompletedTask;
+        }
+
+        public Task DispatchQueued(NodeCommand dispatch)
+        {
+            session.HandOverDispatch(dispatch);
             return Task.CompletedTask;
         }
 
