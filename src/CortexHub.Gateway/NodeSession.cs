@@ -66,6 +66,9 @@ internal sealed partial class NodeSession : IDisposable
     /// <summary>Most pool items one node may run at once.</summary>
     public const int MaxPoolSlots = 1024;
 
+    /// <summary>Commands per outbox read, and most unconfirmed commands a stream holds (protocol §8).</summary>
+    private const int MaxCommandsInFlight = 100;
+
     public NodeSession(string nodeId, Orleans.IGrainFactory grains, INodeOutboxStore outbox, PoolDispatcher pool, GatewayOptions options, InputLimits limits, TimeProvider time, ILogger logger, CancellationToken callToken)
     {
         NodeId = nodeId;
@@ -95,6 +98,32 @@ internal sealed partial class NodeSession : IDisposable
 
     /// <summary>A command was queued for this node somewhere in the cluster.</summary>
     public void WakeOutbox() => _outboxWake.Writer.TryWrite(true);
+
+    /// <summary>
+    /// Sends a dispatch handed over with its hint (its outbox row is already durable), saving the
+    /// outbox read. One the stream already sent is skipped; when the outbound queue is full or closed
+    /// the outbox loop sends it from the row instead (at once, or at its next read).
+    /// </summary>
+    public void HandOverDispatch(NodeCommand dispatch)
+    {
+        lock (_commandsInFlight)
+        {
+            // As for the outbox read: no newer command while the node holds this many unconfirmed.
+            if (_commandsInFlight.Count >= MaxCommandsInFlight || !_commandsInFlight.Add(dispatch.CommandId))
+            {
+                return;
+            }
+
+            if (_outbound.Writer.TryWrite(HubMessage.Parser.ParseFrom(dispatch.Payload)))
+            {
+                return;
+            }
+
+            _commandsInFlight.Remove(dispatch.CommandId);
+        }
+
+        WakeOutbox();
+    }
 
     /// <summary>Ends the stream with <paramref name="status"/> (first close wins).</summary>
     public void Close(Status status)
@@ -436,7 +465,7 @@ internal sealed partial class NodeSession : IDisposable
                     return;
                 }
 
-                foreach (var command in await _outbox.NodeCommandListPendingAsync(NodeId, 100, token))
+                foreach (var command in await _outbox.NodeCommandListPendingAsync(NodeId, MaxCommandsInFlight, token))
                 {
                     lock (_commandsInFlight)
                     {
@@ -494,6 +523,12 @@ internal sealed partial class NodeSession : IDisposable
         public Task CommandsQueued()
         {
             session.WakeOutbox();
+            return Task.CompletedTask;
+        }
+
+        public Task DispatchQueued(NodeCommand dispatch)
+        {
+            session.HandOverDispatch(dispatch);
             return Task.CompletedTask;
         }
 

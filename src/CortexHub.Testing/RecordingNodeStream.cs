@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using CortexHub.Grains.Nodes;
+using CortexHub.Grains.Storage;
 
 namespace CortexHub.Testing;
 
@@ -17,13 +18,19 @@ public sealed class RecordingNodeStream : INodeStream
         return Task.CompletedTask;
     }
 
+    public Task DispatchQueued(NodeCommand dispatch)
+    {
+        _calls.Writer.TryWrite("dispatch-queued:" + dispatch.CommandId);
+        return Task.CompletedTask;
+    }
+
     public Task Close(NodeStreamCloseReason reason)
     {
         _calls.Writer.TryWrite("close:" + reason);
         return Task.CompletedTask;
     }
 
-    /// <summary>The next call the stream received ("commands-queued" or "close:Reason"), waiting up to <paramref name="timeout"/>.</summary>
+    /// <summary>The next call the stream received ("commands-queued", "dispatch-queued:CommandId" or "close:Reason"), waiting up to <paramref name="timeout"/>.</summary>
     public async Task<string> NextAsync(TimeSpan timeout) => await _calls.Reader.ReadAsync().AsTask().WaitAsync(timeout);
 
     /// <summary>True when a call arrived that was not read yet.</summary>

@@ -122,6 +122,27 @@ public sealed class NodeLinkTests
     }
 
     [Fact]
+    public async Task Dispatch_HandedOverThenSiloKilledAndRestarted_RedeliveredFromTheOutbox()
+    {
+        await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite,
+            configure: o => o.Configuration["CortexHub:Gateway:OutboxPollInterval"] = "00:01:00");
+        var token = await cluster.ProvisionAsync("n1");
+        var (first, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+
+        // The poll is a minute away: this dispatch was handed to the stream with its hint, not read back.
+        await cluster.DispatchAsync("t-handed", "n1");
+        var dispatch = (await first.ReadDispatchAsync("t-handed")).Dispatch;
+        cluster.KillSilo(0); // before the node confirmed it
+        await first.DisposeAsync();
+        await cluster.RestartSiloAsync(0);
+
+        // Its outbox row outlived the silo: the new stream's first outbox read sends it again.
+        var (second, _) = await TestNode.ConnectAsync(cluster[0].GrpcAddress, "n1", token);
+        await using var _ = second;
+        Assert.Equal(dispatch.CommandId, (await second.ReadDispatchAsync("t-handed")).Dispatch.CommandId);
+    }
+
+    [Fact]
     public async Task Dispatch_UnconfirmedButReportedOn_NotRedeliveredAfterReconnect()
     {
         await using var cluster = await HubFixture.StartAsync(StorageKind.Sqlite);

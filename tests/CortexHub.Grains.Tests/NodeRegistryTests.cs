@@ -146,7 +146,7 @@ public sealed class NodeRegistryTests
     }
 
     [Fact]
-    public async Task Stream_OnAnotherSilo_HearsQueuedCommandsReplacementAndRotation()
+    public async Task Stream_OnAnotherSilo_HearsQueuedDispatchCommandsReplacementAndRotation()
     {
         // The node's stream is on silo 1; the task and the API calls come through silo 0.
         await using var cluster = await StartAsync(StorageKind.Postgres, o => o.InitialSilos = 2);
@@ -155,6 +155,8 @@ public sealed class NodeRegistryTests
         await cluster.GetGrain<INodeGrain>("n1", silo: 1).ConnectAsync(cluster[1].NodeConnection("c1", first));
 
         await cluster.GetGrain<ITaskGrain>("t-wake").DispatchAsync(new TaskSpec("n1", "true", "alice"));
+        Assert.Equal("dispatch-queued:" + TaskGrain.DispatchCommandId("t-wake"), await first.NextAsync(Wait));
+        await cluster.GetGrain<ITaskGrain>("t-wake").CancelAsync("enough");
         Assert.Equal("commands-queued", await first.NextAsync(Wait));
 
         var second = new RecordingNodeStream();

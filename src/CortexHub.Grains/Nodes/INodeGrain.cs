@@ -1,3 +1,4 @@
+using CortexHub.Grains.Storage;
 using Orleans;
 
 namespace CortexHub.Grains.Nodes;
@@ -45,6 +46,10 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Commands were queued in the node's outbox: its stream, wherever it is, reads them now.</summary>
     [Alias("CommandsQueued"), Idempotent]
     Task CommandsQueuedAsync();
+
+    /// <summary>A task's dispatch was queued in the node's outbox: its stream, wherever it is, sends it now (see <see cref="INodeStream.DispatchQueued"/>).</summary>
+    [Alias("DispatchQueued"), Idempotent]
+    Task DispatchQueuedAsync(NodeCommand dispatch);
 
     /// <summary>Marks the node offline if <paramref name="connectionId"/> is still its current stream.</summary>
     [Alias("Disconnect"), Idempotent]

@@ -1,3 +1,4 @@
+using CortexHub.Grains.Storage;
 using Orleans;
 using Orleans.Concurrency;
 
@@ -14,6 +15,14 @@ public interface INodeStream : IGrainObserver
     /// <summary>Commands were queued for the node: read its outbox now.</summary>
     [Alias("CommandsQueued"), OneWay]
     Task CommandsQueued();
+
+    /// <summary>
+    /// A task's dispatch was queued (its outbox row is durable): send it now instead of reading it
+    /// back from the outbox. Only a task's first command comes this way, so it overtakes nothing of
+    /// its task; the row stays until the node confirms, for a lost hint or a stream that ends.
+    /// </summary>
+    [Alias("DispatchQueued"), OneWay]
+    Task DispatchQueued(NodeCommand dispatch);
 
     /// <summary>End the stream (the node reconnects and learns why).</summary>
     [Alias("Close"), OneWay]

@@ -240,6 +240,12 @@ public sealed class NodeGrain(
         return Task.CompletedTask;
     }
 
+    public Task DispatchQueuedAsync(NodeCommand dispatch)
+    {
+        _ = _stream?.DispatchQueued(dispatch);
+        return Task.CompletedTask;
+    }
+
     public Task<NodeSnapshot> GetAsync() => Task.FromResult(Snapshot());
 
     public Task OwnerDisabledAsync()

@@ -294,7 +294,11 @@ public sealed partial class TaskGrain
     /// after this turn, so no later write commits the change silently and the next activation starts
     /// from what was stored.
     /// </summary>
-    private async Task SaveAsync()
+    /// <param name="alongsideListing">
+    /// A side effect that needs only the state durable (e.g. the dispatch's outbox row): it runs beside
+    /// the listing write instead of after it. SaveAsync completes when both did.
+    /// </param>
+    private async Task SaveAsync(Func<Task>? alongsideListing = null)
     {
         State = State with { Stdout = _stdout.ToState(), Stderr = _stderr.ToState(), AppliedSequence = State.AckedSequence };
         try
@@ -308,7 +312,14 @@ public sealed partial class TaskGrain
         }
 
         _bytesSinceSnapshot = 0;
-        await directory.PutAsync(TaskId, State, time.GetUtcNow());
+        var listing = directory.PutAsync(TaskId, State, time.GetUtcNow());
+        if (alongsideListing is null)
+        {
+            await listing;
+            return;
+        }
+
+        await Task.WhenAll(listing, alongsideListing());
     }
 
     private void ResetBuffers()

@@ -110,10 +110,11 @@ public sealed partial class TaskGrain(
         var now = time.GetUtcNow();
         State = State with { Spec = spec, State = TaskState.Queued, Transitions = Stamp(State, TaskState.Queued, now), NodeSeenAt = now };
         ResetBuffers();
-        await SaveAsync();
 
-        // State first, then the side effect: a retried dispatch re-enqueues the same command id, which the outbox ignores.
-        await EnqueueAsync(spec.NodeId, DispatchCommandId(TaskId), TaskDispatch.Message(TaskId, spec));
+        // State first, then the side effect: a retried dispatch re-enqueues the same command id, which
+        // the outbox ignores. The outbox row goes beside the listing write (it needs only the state),
+        // and the node's stream is handed the dispatch itself (nothing of this task can be queued before it).
+        await SaveAsync(() => EnqueueAsync(spec.NodeId, DispatchCommandId(TaskId), TaskDispatch.Message(TaskId, spec), handOver: true));
         await this.RegisterOrUpdateReminder(LivenessReminder, LivenessPeriod, LivenessPeriod);
         await TransitionAsync(TaskState.Dispatched);
         return Snapshot();
@@ -194,13 +195,19 @@ public sealed partial class TaskGrain(
         return state with { State = to, Transitions = Stamp(state, to, at) };
     }
 
-    private async Task EnqueueAsync(string nodeId, string commandId, HubMessage message)
+    /// <param name="handOver">
+    /// True for a task's first dispatch: the node's stream is given the command with the hint and sends it
+    /// without reading the outbox back. Later commands only wake the stream, which sends the outbox in order.
+    /// </param>
+    private async Task EnqueueAsync(string nodeId, string commandId, HubMessage message, bool handOver = false)
     {
-        await outbox.NodeCommandEnqueueAsync(nodeId, commandId, message.ToByteArray(), time.GetUtcNow());
+        var payload = message.ToByteArray();
+        await outbox.NodeCommandEnqueueAsync(nodeId, commandId, payload, time.GetUtcNow());
         try
         {
-            // The node's stream, on whichever silo holds it, reads the outbox now (else at its next poll).
-            await GrainFactory.GetGrain<INodeGrain>(nodeId).CommandsQueuedAsync();
+            // The node's stream, on whichever silo holds it, sends the command now (else at its next outbox poll).
+            var node = GrainFactory.GetGrain<INodeGrain>(nodeId);
+            await (handOver ? node.DispatchQueuedAsync(new NodeCommand(commandId, payload)) : node.CommandsQueuedAsync());
         }
         catch (Exception ex) when (TransientFaults.Is(ex))
         {

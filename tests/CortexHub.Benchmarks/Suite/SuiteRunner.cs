@@ -162,7 +162,7 @@ public static class SuiteRunner
 
             var dispatch = Find(all, m => m.Backend == backend && m.Scenario.StartsWith("dispatch round trip", StringComparison.Ordinal) && m.Scenario.Contains("same silo"));
             targets.Add(new Target($"dispatch p99, one silo ({backend})", dispatch?.P99Ms ?? 0, 5, "ms", false,
-                "before the node sees the task: the new task grain's state is read and written and the outbox row written and read back by the node's session, on a store shared with the previous task's completion writes"));
+                "before the node sees the task: the new task grain's state is read and written, then its outbox row (beside its listing) is written and the dispatch handed to the node's stream in memory, on a store shared with the previous task's completion writes"));
         }
 
         var pool3 = Find(all, m => m.Backend == "postgres" && m.Scenario.StartsWith("pool claim+complete, 3 silo", StringComparison.Ordinal));
