@@ -204,6 +204,9 @@ public sealed partial class TaskGrain
     [LoggerMessage(4104, LogLevel.Warning, "Task {TaskId} could not report its outcome to pool item {ItemId} (error id {ErrorId}); the pool reaper asks again later")]
     private partial void LogPoolReportFailed(Exception exception, string taskId, string itemId, string errorId);
 
+    [LoggerMessage(4108, LogLevel.Warning, "Task {TaskId}: node {NodeId}'s grain refused the dispatch hand-over; its stream is woken to read the outbox instead")]
+    private partial void LogHandOverRefused(Exception exception, string taskId, string nodeId);
+
     [LoggerMessage(4106, LogLevel.Information, "Task {TaskId}: could not wake node {NodeId}'s stream; it reads the queued command at its next outbox poll")]
     private partial void LogWakeLost(Exception exception, string taskId, string nodeId);
 

@@ -207,11 +207,33 @@ public sealed partial class TaskGrain(
         {
             // The node's stream, on whichever silo holds it, sends the command now (else at its next outbox poll).
             var node = GrainFactory.GetGrain<INodeGrain>(nodeId);
-            await (handOver ? node.DispatchQueuedAsync(new NodeCommand(commandId, payload)) : node.CommandsQueuedAsync());
+            if (!handOver || !await TryHandOverAsync(node, nodeId, new NodeCommand(commandId, payload)))
+            {
+                await node.CommandsQueuedAsync();
+            }
         }
         catch (Exception ex) when (TransientFaults.Is(ex))
         {
             LogWakeLost(ex, TaskId, nodeId);
+        }
+    }
+
+    /// <summary>
+    /// The hand-over is a shortcut past the stored row, never the only way: when it is refused for any
+    /// reason but a transient one (during a rolling upgrade a silo of an earlier version may host the
+    /// node grain and not know the call), the stream is woken to read the outbox instead.
+    /// </summary>
+    private async Task<bool> TryHandOverAsync(INodeGrain node, string nodeId, NodeCommand command)
+    {
+        try
+        {
+            await node.DispatchQueuedAsync(command);
+            return true;
+        }
+        catch (Exception ex) when (!TransientFaults.Is(ex))
+        {
+            LogHandOverRefused(ex, TaskId, nodeId);
+            return false;
         }
     }
 
